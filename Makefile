@@ -1,0 +1,75 @@
+# jitsi-oidc -- OpenID Connect login for Jitsi Meet, as a CGI program.
+VERSION		 = 0.1.0
+PREFIX		?= /usr/local
+SYSCONFDIR	?= /etc
+LIBEXECDIR	?= $(PREFIX)/lib
+CGIDIR		?= $(LIBEXECDIR)/cgi-bin
+MANDIR		?= $(PREFIX)/share/man
+DESTDIR		?=
+
+CC		?= cc
+PKGS		 = libcurl json-c libjwt openssl
+PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS	:= $(shell pkg-config --libs $(PKGS))
+
+WARN		 = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
+		   -Wstrict-prototypes -Wpointer-arith -Wcast-qual -Wvla
+HARDEN		 = -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
+CFLAGS		?= -O2 -g
+ALL_CFLAGS	 = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) \
+		   $(PKG_CFLAGS) -DJO_VERSION='"$(VERSION)"' \
+		   -DJO_DEFAULT_CONFIG='"$(SYSCONFDIR)/jitsi-oidc/jitsi-oidc.conf"'
+LDHARDEN	 = -pie -Wl,-z,relro -Wl,-z,now -Wl,--as-needed
+ALL_LDFLAGS	 = $(LDHARDEN) $(LDFLAGS)
+
+# The modules, in the order a request meets them.
+MODS		 = util config cgi seal http oidc idtoken jitsi
+BUILD		?= build
+OBJS		 = $(MODS:%=$(BUILD)/%.o)
+BIN		 = cgi-bin/jitsi-oidc
+UNIT		 = $(MODS:%=$(BUILD)/test_%)
+UNIT_TESTS	 = util config cgi seal oidc idtoken jitsi
+
+all: $(BIN)
+
+$(BUILD)/%.o: src/%.c src/*.h | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD):
+	mkdir -p $(BUILD)
+
+$(BIN): $(OBJS) $(BUILD)/main.o
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS)
+
+$(BUILD)/test_%: tests/unit/test_%.c $(OBJS) tests/unit/*.h
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(OBJS) $(ALL_LDFLAGS) \
+	    $(PKG_LIBS) -lcmocka
+
+$(BUILD)/sealtool: tests/tools/sealtool.c $(OBJS)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(OBJS) $(ALL_LDFLAGS) $(PKG_LIBS)
+
+unit: $(UNIT_TESTS:%=$(BUILD)/test_%)
+tools: $(BUILD)/sealtool
+
+# The whole suite: unit tests, black-box tests of the CGI, and an
+# end-to-end login against a real OpenID provider -- first with the
+# normal build, then everything again under ASan+UBSan.
+check: all unit tools
+	tests/run-all.sh
+
+sanitize:
+	$(MAKE) BUILD=build-san BIN=build-san/jitsi-oidc \
+	    CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+	    LDFLAGS='-fsanitize=address,undefined' build-san/jitsi-oidc unit tools
+
+install: all
+	install -d $(DESTDIR)$(CGIDIR) $(DESTDIR)$(SYSCONFDIR)/jitsi-oidc
+	install -m 0755 $(BIN) $(DESTDIR)$(CGIDIR)/jitsi-oidc
+	[ -e $(DESTDIR)$(SYSCONFDIR)/jitsi-oidc/jitsi-oidc.conf ] || \
+	    install -m 0640 conf/jitsi-oidc.conf.example \
+	    $(DESTDIR)$(SYSCONFDIR)/jitsi-oidc/jitsi-oidc.conf
+
+clean:
+	rm -rf build build-san cgi-bin/jitsi-oidc
+
+.PHONY: all check sanitize install clean unit tools

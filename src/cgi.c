@@ -1,0 +1,321 @@
+/* cgi.c -- see cgi.h */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgi.h"
+
+const char *
+jo_param_get(const struct jo_params *p, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->v[i].key, key) == 0)
+			return p->v[i].val;
+	return NULL;
+}
+
+void
+jo_params_free(struct jo_params *p)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->n; i++) {
+		free(p->v[i].key);
+		if (p->v[i].val != NULL)
+			explicit_bzero(p->v[i].val, p->v[i].vlen);
+		free(p->v[i].val);
+	}
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
+}
+
+static void
+params_add(struct jo_params *p, char *k, char *v, size_t vlen)
+{
+	p->v = jo_xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+	p->v[p->n].key = k;
+	p->v[p->n].val = v;
+	p->v[p->n].vlen = vlen;
+	p->n++;
+}
+
+int
+jo_query_parse(const char *qs, struct jo_params *p, char *why, size_t wl)
+{
+	const char	*s, *amp, *eq;
+	char		*k = NULL, *v = NULL;
+	size_t		 n, klen, vlen;
+
+	p->v = NULL;
+	p->n = 0;
+	if (qs == NULL)
+		return 0;
+	if ((n = strlen(qs)) > JO_QUERY_MAX) {
+		jo_why(why, wl, "query string of %zu bytes (at most %d)", n,
+		    JO_QUERY_MAX);
+		return -1;
+	}
+	for (s = qs; *s != '\0'; s = *amp ? amp + 1 : amp) {
+		amp = s + strcspn(s, "&");
+		if (amp == s)
+			continue;
+		eq = memchr(s, '=', (size_t)(amp - s));
+		if (eq == NULL)
+			eq = amp;
+		if (jo_pct_decode(s, (size_t)(eq - s), 1, &k, &klen) == -1 ||
+		    jo_pct_decode(eq < amp ? eq + 1 : amp,
+		    eq < amp ? (size_t)(amp - eq - 1) : 0, 1, &v,
+		    &vlen) == -1) {
+			jo_why(why, wl, "malformed percent-encoding in the "
+			    "query string");
+			goto err;
+		}
+		if (jo_has_ctl(k, klen) || jo_has_ctl(v, vlen) ||
+		    strlen(k) != klen || strlen(v) != vlen) {
+			jo_why(why, wl, "control character in query "
+			    "parameter \"%.32s\"", k);
+			goto err;
+		}
+		if (jo_param_get(p, k) != NULL) {
+			jo_why(why, wl, "query parameter \"%.32s\" repeated",
+			    k);
+			goto err;
+		}
+		if (p->n >= JO_PARAMS_MAX) {
+			jo_why(why, wl, "more than %d query parameters",
+			    JO_PARAMS_MAX);
+			goto err;
+		}
+		params_add(p, k, v, vlen);
+		k = v = NULL;
+	}
+	return 0;
+err:
+	free(k);
+	free(v);
+	jo_params_free(p);
+	return -1;
+}
+
+int
+jo_cookie_parse(const char *hdr, const char *const *names,
+    struct jo_params *p, char *why, size_t wl)
+{
+	const char	*s, *semi, *eq, *ks, *ke, *vs, *ve;
+	size_t		 n, i;
+
+	p->v = NULL;
+	p->n = 0;
+	if (hdr == NULL)
+		return 0;
+	if ((n = strlen(hdr)) > JO_COOKIE_MAX) {
+		jo_why(why, wl, "Cookie header of %zu bytes (at most %d)", n,
+		    JO_COOKIE_MAX);
+		return -1;
+	}
+	for (s = hdr; *s != '\0'; s = *semi ? semi + 1 : semi) {
+		semi = s + strcspn(s, ";");
+		eq = memchr(s, '=', (size_t)(semi - s));
+		if (eq == NULL)
+			continue;
+		ks = s;
+		ke = eq;
+		while (ks < ke && (*ks == ' ' || *ks == '\t'))
+			ks++;
+		while (ke > ks && (ke[-1] == ' ' || ke[-1] == '\t'))
+			ke--;
+		vs = eq + 1;
+		ve = semi;
+		while (vs < ve && (*vs == ' ' || *vs == '\t'))
+			vs++;
+		while (ve > vs && (ve[-1] == ' ' || ve[-1] == '\t'))
+			ve--;
+		if (ve - vs >= 2 && *vs == '"' && ve[-1] == '"') {
+			vs++;
+			ve--;
+		}
+		for (i = 0; names[i] != NULL; i++)
+			if (strlen(names[i]) == (size_t)(ke - ks) &&
+			    memcmp(names[i], ks, (size_t)(ke - ks)) == 0)
+				break;
+		if (names[i] == NULL)
+			continue;
+		if (jo_param_get(p, names[i]) != NULL) {
+			jo_why(why, wl, "cookie %s sent twice", names[i]);
+			goto err;
+		}
+		if (ve - vs > 4096) {
+			jo_why(why, wl, "cookie %s of %zu bytes (at most "
+			    "4096)", names[i], (size_t)(ve - vs));
+			goto err;
+		}
+		if (jo_has_ctl(vs, (size_t)(ve - vs))) {
+			jo_why(why, wl, "control character in cookie %s",
+			    names[i]);
+			goto err;
+		}
+		params_add(p, jo_xstrdup(names[i]),
+		    jo_xstrndup(vs, (size_t)(ve - vs)), (size_t)(ve - vs));
+	}
+	return 0;
+err:
+	jo_params_free(p);
+	return -1;
+}
+
+/* A header value may never carry CR, LF, NUL or other controls. */
+static int
+header_safe(const char *s)
+{
+	return !jo_has_ctl(s, strlen(s));
+}
+
+void
+jo_resp_header(struct jo_resp *r, const char *name, const char *value)
+{
+	if (!header_safe(name) || !header_safe(value)) {
+		r->bad = 1;
+		return;
+	}
+	jo_buf_addf(&r->hdrs, "%s: %s\r\n", name, value);
+}
+
+void
+jo_resp_cookie(struct jo_resp *r, const char *name, const char *value,
+    long maxage, const char *path, int secure)
+{
+	struct jo_buf	 b = { 0 };
+
+	if (value == NULL)
+		jo_buf_addf(&b, "%s=; Max-Age=0", name);
+	else
+		jo_buf_addf(&b, "%s=%s; Max-Age=%ld", name, value, maxage);
+	jo_buf_addf(&b, "; Path=%s; HttpOnly; SameSite=Lax%s", path,
+	    secure ? "; Secure" : "");
+	if (strpbrk(path, ";,") != NULL ||
+	    (value != NULL && strpbrk(value, ";, \"\\") != NULL))
+		r->bad = 1;
+	else
+		jo_resp_header(r, "Set-Cookie", b.p);
+	jo_buf_free(&b);
+}
+
+static const char *
+reason(int status)
+{
+	switch (status) {
+	case 302:
+		return "Found";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 502:
+		return "Bad Gateway";
+	default:
+		return "Internal Server Error";
+	}
+}
+
+static void
+emit(struct jo_buf *out)
+{
+	size_t	 off = 0;
+	ssize_t	 n;
+
+	fflush(stdout);
+	while (off < out->len) {
+		n = write(STDOUT_FILENO, out->p + off, out->len - off);
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+}
+
+static const char fallback[] =
+    "Status: 500 Internal Server Error\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\n"
+    "Cache-Control: no-store\r\n\r\n"
+    "Internal error.\n";
+
+void
+jo_resp_redirect(struct jo_resp *r, const char *url)
+{
+	struct jo_buf	 out = { 0 };
+
+	if (r->bad || !header_safe(url)) {
+		jo_log("refused to write an unsafe header");
+		jo_buf_adds(&out, fallback);
+	} else {
+		jo_buf_addf(&out, "Status: 302 Found\r\nLocation: %s\r\n"
+		    "Cache-Control: no-store\r\n%s"
+		    "Content-Type: text/plain; charset=utf-8\r\n\r\n",
+		    url, r->hdrs.p ? r->hdrs.p : "");
+		if (!r->head)
+			jo_buf_adds(&out, "Redirecting.\n");
+	}
+	emit(&out);
+	jo_buf_free(&out);
+	jo_resp_free(r);
+}
+
+void
+jo_resp_page(struct jo_resp *r, int status, const char *title,
+    const char *text, const char *link, const char *linktext)
+{
+	struct jo_buf	 out = { 0 };
+
+	if (r->bad) {
+		jo_log("refused to write an unsafe header");
+		jo_buf_adds(&out, fallback);
+		goto send;
+	}
+	jo_buf_addf(&out, "Status: %d %s\r\n"
+	    "Content-Type: text/html; charset=utf-8\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "Content-Security-Policy: default-src 'none'; "
+	    "style-src 'unsafe-inline'\r\n%s\r\n",
+	    status, reason(status), r->hdrs.p ? r->hdrs.p : "");
+	if (r->head)
+		goto send;
+	jo_buf_adds(&out, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+	    "<meta charset=\"utf-8\"><title>");
+	jo_html_escape(&out, title);
+	jo_buf_adds(&out, "</title><style>body{font-family:sans-serif;"
+	    "max-width:36em;margin:4em auto;padding:0 1em}</style></head>\n"
+	    "<body><h1>");
+	jo_html_escape(&out, title);
+	jo_buf_adds(&out, "</h1>\n<p>");
+	jo_html_escape(&out, text);
+	jo_buf_adds(&out, "</p>\n");
+	if (link != NULL) {
+		jo_buf_adds(&out, "<p><a href=\"");
+		jo_html_escape(&out, link);
+		jo_buf_adds(&out, "\">");
+		jo_html_escape(&out, linktext);
+		jo_buf_adds(&out, "</a></p>\n");
+	}
+	jo_buf_addf(&out, "<p><small>HTTP %d</small></p></body></html>\n",
+	    status);
+send:
+	emit(&out);
+	jo_buf_free(&out);
+	jo_resp_free(r);
+}
+
+void
+jo_resp_free(struct jo_resp *r)
+{
+	jo_buf_free(&r->hdrs);
+}

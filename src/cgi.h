@@ -1,0 +1,54 @@
+/* cgi.h -- the CGI side: the request read once from the environment
+ * (RFC 3875), query and cookie parsing, and the response writer. */
+#ifndef JO_CGI_H
+#define JO_CGI_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+#define JO_QUERY_MAX	8192	/* bytes of QUERY_STRING */
+#define JO_COOKIE_MAX	16384	/* bytes of HTTP_COOKIE */
+#define JO_PARAMS_MAX	64
+
+struct jo_param {
+	char	*key;
+	char	*val;
+	size_t	 vlen;
+};
+
+struct jo_params {
+	struct jo_param	*v;
+	size_t		 n;
+};
+
+/* Parse a query string.  Fails (-1, reason in why) on a malformed
+ * escape, a control character or NUL in a key or value (also when
+ * percent-encoded), a repeated key, too many parameters or too long a
+ * string. */
+int	 jo_query_parse(const char *, struct jo_params *, char *, size_t);
+/* Parse a Cookie header; only cookies whose names are given are kept
+ * (NULL-terminated list).  Fails on one of them repeated or too long,
+ * or on a header over JO_COOKIE_MAX. */
+int	 jo_cookie_parse(const char *, const char *const *, struct jo_params *,
+	    char *, size_t);
+const char *jo_param_get(const struct jo_params *, const char *);
+void	 jo_params_free(struct jo_params *);
+
+struct jo_resp {
+	int		 head;		/* HEAD request: no body */
+	struct jo_buf	 hdrs;		/* extra header lines */
+	int		 bad;		/* a header was refused */
+};
+
+/* Add a Set-Cookie line; value NULL deletes the cookie. */
+void	 jo_resp_cookie(struct jo_resp *, const char *name, const char *value,
+	    long maxage, const char *path, int secure);
+void	 jo_resp_header(struct jo_resp *, const char *name, const char *value);
+/* Write a complete response to stdout and release the response. */
+void	 jo_resp_redirect(struct jo_resp *, const char *url);
+void	 jo_resp_page(struct jo_resp *, int status, const char *title,
+	    const char *text, const char *link, const char *linktext);
+void	 jo_resp_free(struct jo_resp *);
+
+#endif

@@ -1,0 +1,428 @@
+/* config.c -- parse and validate the configuration file.
+ *
+ * Format: "key = value" per line; a line whose first non-blank
+ * character is '#' is a comment; blank lines are ignored; whitespace
+ * around key and value is trimmed.  Unknown keys, duplicates, lines
+ * without '=', invalid values and missing required keys are errors that
+ * name file:line and the key.  A "<key>_file" variant of a secret reads
+ * the secret from a file (trailing newline stripped). */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "util.h"
+
+#define CONFIG_MAX	(64 * 1024)
+#define SECRET_MAX	4096
+
+enum kind { K_STR, K_URL, K_SECRET, K_SECRET_FILE, K_SECONDS };
+
+struct key {
+	const char	*name;
+	enum kind	 kind;
+	int		 required;
+	size_t		 off;		/* offset of the char * or long */
+	long		 min, max;	/* K_SECONDS */
+	const char	*other;		/* the _file twin of a secret */
+};
+
+#define OFF(f)	offsetof(struct jo_config, f)
+
+static const struct key keys[] = {
+	{ "issuer", K_URL, 1, OFF(issuer), 0, 0, NULL },
+	{ "client_id", K_STR, 1, OFF(client_id), 0, 0, NULL },
+	{ "client_secret", K_SECRET, 1, OFF(client_secret), 0, 0,
+	    "client_secret_file" },
+	{ "client_secret_file", K_SECRET_FILE, 0, OFF(client_secret), 0, 0,
+	    "client_secret" },
+	{ "public_url", K_URL, 1, OFF(public_url), 0, 0, NULL },
+	{ "scope", K_STR, 0, OFF(scope), 0, 0, NULL },
+	{ "jitsi_url", K_URL, 1, OFF(jitsi_url), 0, 0, NULL },
+	{ "jitsi_app_id", K_STR, 1, OFF(jitsi_app_id), 0, 0, NULL },
+	{ "jitsi_app_secret", K_SECRET, 1, OFF(jitsi_app_secret), 0, 0,
+	    "jitsi_app_secret_file" },
+	{ "jitsi_app_secret_file", K_SECRET_FILE, 0, OFF(jitsi_app_secret),
+	    0, 0, "jitsi_app_secret" },
+	{ "jitsi_audience", K_STR, 0, OFF(jitsi_audience), 0, 0, NULL },
+	{ "jitsi_subject", K_STR, 0, OFF(jitsi_subject), 0, 0, NULL },
+	{ "token_lifetime", K_SECONDS, 0, OFF(token_lifetime), 300,
+	    7 * 86400, NULL },
+	{ "cookie_secret", K_SECRET, 1, OFF(cookie_secret), 0, 0,
+	    "cookie_secret_file" },
+	{ "cookie_secret_file", K_SECRET_FILE, 0, OFF(cookie_secret), 0, 0,
+	    "cookie_secret" },
+	{ "cache_dir", K_STR, 0, OFF(cache_dir), 0, 0, NULL },
+	{ "http_timeout", K_SECONDS, 0, OFF(http_timeout), 1, 300, NULL },
+};
+
+#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+
+static char **
+strp(struct jo_config *c, const struct key *k)
+{
+	return (char **)(void *)((char *)c + k->off);
+}
+
+static long *
+longp(struct jo_config *c, const struct key *k)
+{
+	return (long *)(void *)((char *)c + k->off);
+}
+
+static int
+read_secret_file(const char *path, char **out, char *why, size_t whylen)
+{
+	char	 buf[SECRET_MAX + 2];
+	ssize_t	 n;
+	size_t	 len = 0;
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		jo_why(why, whylen, "cannot open \"%s\": %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	while (len < sizeof(buf) &&
+	    (n = read(fd, buf + len, sizeof(buf) - len)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			jo_why(why, whylen, "cannot read \"%s\": %s", path,
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
+		len += (size_t)n;
+	}
+	close(fd);
+	if (len > 0 && buf[len - 1] == '\n')
+		len--;
+	if (len > 0 && buf[len - 1] == '\r')
+		len--;
+	if (len > SECRET_MAX) {
+		jo_why(why, whylen, "\"%s\" is longer than %d bytes", path,
+		    SECRET_MAX);
+		return -1;
+	}
+	if (len == 0) {
+		jo_why(why, whylen, "\"%s\" is empty", path);
+		return -1;
+	}
+	if (memchr(buf, '\0', len) != NULL) {
+		jo_why(why, whylen, "\"%s\" contains a NUL byte", path);
+		return -1;
+	}
+	*out = jo_xstrndup(buf, len);
+	return 0;
+}
+
+static int
+parse_seconds(const char *v, long min, long max, long *out)
+{
+	char	*end;
+	long	 n;
+
+	if (*v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int
+set_key(struct jo_config *c, const struct key *k, const char *v,
+    char *why, size_t whylen)
+{
+	char	 sub[512];
+
+	switch (k->kind) {
+	case K_URL:
+		if (jo_url_ok(v, sub, sizeof(sub)) == -1) {
+			jo_why(why, whylen, "%s", sub);
+			return -1;
+		}
+		if (strchr(v, '?') != NULL || strchr(v, '#') != NULL) {
+			jo_why(why, whylen, "URL must not have a query or "
+			    "fragment");
+			return -1;
+		}
+		*strp(c, k) = jo_xstrdup(v);
+		break;
+	case K_STR:
+	case K_SECRET:
+		if (*v == '\0') {
+			jo_why(why, whylen, "empty value");
+			return -1;
+		}
+		if (jo_has_ctl(v, strlen(v))) {
+			jo_why(why, whylen, "control character in value");
+			return -1;
+		}
+		*strp(c, k) = jo_xstrdup(v);
+		break;
+	case K_SECRET_FILE:
+		if (read_secret_file(v, strp(c, k), sub, sizeof(sub)) == -1) {
+			jo_why(why, whylen, "%s", sub);
+			return -1;
+		}
+		break;
+	case K_SECONDS:
+		if (parse_seconds(v, k->min, k->max, longp(c, k)) == -1) {
+			jo_why(why, whylen, "expected whole seconds from %ld "
+			    "to %ld, got \"%s\"", k->min, k->max, v);
+			return -1;
+		}
+		break;
+	}
+	return 0;
+}
+
+static void
+trim(char **s, char **e)
+{
+	while (*s < *e && (**s == ' ' || **s == '\t'))
+		(*s)++;
+	while (*e > *s && ((*e)[-1] == ' ' || (*e)[-1] == '\t' ||
+	    (*e)[-1] == '\r'))
+		(*e)--;
+}
+
+/* Strip a trailing slash so that issuer + "/.well-known/..." and
+ * public_url + "/redirect" are well formed. */
+static void
+strip_slash(char *s)
+{
+	size_t	 n = strlen(s);
+
+	if (n > 0 && s[n - 1] == '/')
+		s[n - 1] = '\0';
+}
+
+static int
+finish(const char *name, struct jo_config *c, const int *seen,
+    char *why, size_t whylen)
+{
+	size_t	 i;
+	char	*host;
+
+	for (i = 0; i < NKEYS; i++) {
+		if (!keys[i].required || seen[i])
+			continue;
+		if (keys[i].other != NULL) {
+			size_t j;
+			for (j = 0; j < NKEYS; j++)
+				if (strcmp(keys[j].name, keys[i].other) == 0)
+					break;
+			if (j < NKEYS && seen[j])
+				continue;
+			jo_why(why, whylen, "%s: %s: required key missing "
+			    "(or %s)", name, keys[i].name, keys[i].other);
+		} else
+			jo_why(why, whylen, "%s: %s: required key missing",
+			    name, keys[i].name);
+		return -1;
+	}
+	c->cookie_secret_len = strlen(c->cookie_secret);
+	if (c->cookie_secret_len < 32) {
+		jo_why(why, whylen, "%s: cookie_secret: must be at least 32 "
+		    "bytes, got %zu", name, c->cookie_secret_len);
+		return -1;
+	}
+	strip_slash(c->public_url);
+	strip_slash(c->jitsi_url);
+	if (c->scope == NULL)
+		c->scope = jo_xstrdup("openid profile email");
+	else if (strncmp(c->scope, "openid", 6) != 0 &&
+	    strstr(c->scope, " openid") == NULL) {
+		jo_why(why, whylen, "%s: scope: must contain \"openid\"", name);
+		return -1;
+	}
+	if (c->jitsi_audience == NULL)
+		c->jitsi_audience = jo_xstrdup("jitsi");
+	if (c->jitsi_subject == NULL) {
+		if ((host = jo_url_host(c->jitsi_url)) == NULL) {
+			jo_why(why, whylen, "%s: jitsi_url: no host", name);
+			return -1;
+		}
+		c->jitsi_subject = host;
+	}
+	if (c->token_lifetime == 0)
+		c->token_lifetime = 3600;
+	if (c->http_timeout == 0)
+		c->http_timeout = 10;
+	if (c->cache_dir == NULL)
+		c->cache_dir = jo_xstrdup("/var/cache/jitsi-oidc");
+	c->redirect_uri = jo_xasprintf("%s/redirect", c->public_url);
+	c->cookie_path = jo_url_path(c->public_url);
+	c->cookie_secure = strncmp(c->public_url, "https://", 8) == 0;
+	if (c->cookie_path == NULL) {
+		jo_why(why, whylen, "%s: public_url: no path", name);
+		return -1;
+	}
+	return 0;
+}
+
+int
+jo_config_parse(const char *name, const char *text, size_t len,
+    struct jo_config *c, char *why, size_t whylen)
+{
+	int		 seen[NKEYS] = { 0 };
+	const char	*p = text, *end = text + len, *nl;
+	char		*line = NULL, *s, *e, *eq, *k, *v;
+	char		 sub[512];
+	size_t		 i, lineno = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (memchr(text, '\0', len) != NULL) {
+		jo_why(why, whylen, "%s: contains a NUL byte", name);
+		goto err;
+	}
+	while (p < end) {
+		lineno++;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		free(line);
+		line = jo_xstrndup(p, (size_t)(nl - p));
+		p = nl + 1;
+		s = line;
+		e = line + strlen(line);
+		trim(&s, &e);
+		if (s == e || *s == '#')
+			continue;
+		if ((eq = memchr(s, '=', (size_t)(e - s))) == NULL) {
+			*e = '\0';
+			jo_why(why, whylen, "%s:%zu: line without '=': \"%.40s\"",
+			    name, lineno, s);
+			goto err;
+		}
+		k = s;
+		v = eq + 1;
+		{
+			char *ke = eq, *ve = e;
+			trim(&k, &ke);
+			trim(&v, &ve);
+			*ke = '\0';
+			*ve = '\0';
+		}
+		for (i = 0; i < NKEYS; i++)
+			if (strcmp(keys[i].name, k) == 0)
+				break;
+		if (i == NKEYS) {
+			jo_why(why, whylen, "%s:%zu: %.64s: unknown key", name,
+			    lineno, k);
+			goto err;
+		}
+		if (seen[i]) {
+			jo_why(why, whylen, "%s:%zu: %s: duplicate key", name,
+			    lineno, k);
+			goto err;
+		}
+		if (keys[i].other != NULL) {
+			size_t j;
+			for (j = 0; j < NKEYS; j++)
+				if (strcmp(keys[j].name, keys[i].other) == 0)
+					break;
+			if (j < NKEYS && seen[j]) {
+				jo_why(why, whylen, "%s:%zu: %s: conflicts "
+				    "with %s given before", name, lineno, k,
+				    keys[i].other);
+				goto err;
+			}
+		}
+		if (set_key(c, &keys[i], v, sub, sizeof(sub)) == -1) {
+			jo_why(why, whylen, "%s:%zu: %s: %s", name, lineno, k,
+			    sub);
+			goto err;
+		}
+		seen[i] = 1;
+	}
+	free(line);
+	line = NULL;
+	if (finish(name, c, seen, why, whylen) == -1)
+		goto err;
+	return 0;
+err:
+	free(line);
+	jo_config_free(c);
+	return -1;
+}
+
+int
+jo_config_load(const char *path, struct jo_config *c, char *why,
+    size_t whylen)
+{
+	struct jo_buf	 b = { 0 };
+	char		 chunk[4096];
+	ssize_t		 n;
+	int		 fd, rc;
+
+	memset(c, 0, sizeof(*c));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		jo_why(why, whylen, "%s: cannot open: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			jo_why(why, whylen, "%s: cannot read: %s", path,
+			    strerror(errno));
+			close(fd);
+			jo_buf_free(&b);
+			return -1;
+		}
+		jo_buf_add(&b, chunk, (size_t)n);
+		if (b.len > CONFIG_MAX) {
+			jo_why(why, whylen, "%s: larger than %d bytes", path,
+			    CONFIG_MAX);
+			close(fd);
+			jo_buf_free(&b);
+			return -1;
+		}
+	}
+	close(fd);
+	rc = jo_config_parse(path, b.p ? b.p : "", b.len, c, why, whylen);
+	jo_buf_free(&b);
+	return rc;
+}
+
+static void
+wipe_free(char *s)
+{
+	if (s != NULL) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+void
+jo_config_free(struct jo_config *c)
+{
+	free(c->issuer);
+	free(c->client_id);
+	wipe_free(c->client_secret);
+	free(c->public_url);
+	free(c->redirect_uri);
+	free(c->cookie_path);
+	free(c->scope);
+	free(c->jitsi_url);
+	free(c->jitsi_app_id);
+	wipe_free(c->jitsi_app_secret);
+	free(c->jitsi_audience);
+	free(c->jitsi_subject);
+	wipe_free(c->cookie_secret);
+	free(c->cache_dir);
+	memset(c, 0, sizeof(*c));
+}

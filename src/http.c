@@ -1,0 +1,162 @@
+/* http.c -- see http.h */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "http.h"
+#include "util.h"
+
+struct sink {
+	struct jo_buf		 b;
+	struct jo_http_resp	*r;
+	int			 over;
+};
+
+static size_t
+on_body(char *p, size_t sz, size_t n, void *arg)
+{
+	struct sink	*s = arg;
+
+	if (n != 0 && sz > JO_HTTP_MAX / n)
+		return 0;
+	if (s->b.len + sz * n > JO_HTTP_MAX) {
+		s->over = 1;
+		return 0;
+	}
+	jo_buf_add(&s->b, p, sz * n);
+	return sz * n;
+}
+
+/* Read Cache-Control: max-age=N, no-store, no-cache. */
+static size_t
+on_header(char *p, size_t sz, size_t n, void *arg)
+{
+	struct sink	*s = arg;
+	size_t		 len = sz * n, i;
+	char		*line, *v;
+	long		 age;
+
+	if (len < 14 || strncasecmp(p, "cache-control:", 14) != 0)
+		return len;
+	line = jo_xstrndup(p, len);
+	for (i = 0; line[i] != '\0'; i++)
+		line[i] = (char)tolower((unsigned char)line[i]);
+	if (strstr(line, "no-store") != NULL ||
+	    strstr(line, "no-cache") != NULL)
+		s->r->no_store = 1;
+	if ((v = strstr(line, "max-age=")) != NULL) {
+		v += 8;
+		age = 0;
+		while (*v >= '0' && *v <= '9' && age < 100000000)
+			age = age * 10 + (*v++ - '0');
+		s->r->max_age = age;
+	}
+	free(line);
+	return len;
+}
+
+static int inited;
+
+static int
+perform(const char *url, const char *user, const char *pass,
+    const char *body, long timeout, struct jo_http_resp *r, char *why,
+    size_t wl)
+{
+	CURL			*c;
+	CURLcode		 cc;
+	struct sink		 s = { { 0 }, r, 0 };
+	struct curl_slist	*h = NULL;
+	char			 sub[256], errbuf[CURL_ERROR_SIZE] = "";
+	int			 rc = -1;
+
+	memset(r, 0, sizeof(*r));
+	r->max_age = -1;
+	if (jo_url_ok(url, sub, sizeof(sub)) == -1) {
+		jo_why(why, wl, "refusing to call %s: %s", url, sub);
+		return -1;
+	}
+	if (!inited) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			jo_why(why, wl, "curl_global_init failed");
+			return -1;
+		}
+		inited = 1;
+	}
+	if ((c = curl_easy_init()) == NULL) {
+		jo_why(why, wl, "curl_easy_init failed");
+		return -1;
+	}
+	h = curl_slist_append(h, "Accept: application/json");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, timeout);
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)JO_HTTP_MAX);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "jitsi-oidc/" JO_VERSION);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &s);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	if (body != NULL) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(c, CURLOPT_USERNAME, user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, pass);
+	}
+	cc = curl_easy_perform(c);
+	if (s.over || cc == CURLE_FILESIZE_EXCEEDED) {
+		jo_why(why, wl, "response from %s larger than %d bytes", url,
+		    JO_HTTP_MAX);
+		goto end;
+	}
+	if (cc != CURLE_OK) {
+		jo_why(why, wl, "cannot reach %s: %s", url,
+		    errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		goto end;
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	r->len = s.b.len;
+	r->body = jo_buf_take(&s.b);
+	rc = 0;
+end:
+	if (body != NULL) {
+		/* The form body holds the code and the PKCE verifier. */
+		curl_easy_setopt(c, CURLOPT_PASSWORD, "");
+	}
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	jo_buf_free(&s.b);
+	return rc;
+}
+
+int
+jo_http_get(const char *url, long timeout, struct jo_http_resp *r,
+    char *why, size_t wl)
+{
+	return perform(url, NULL, NULL, NULL, timeout, r, why, wl);
+}
+
+int
+jo_http_post_form(const char *url, const char *user, const char *pass,
+    const char *body, long timeout, struct jo_http_resp *r, char *why,
+    size_t wl)
+{
+	return perform(url, user, pass, body, timeout, r, why, wl);
+}
+
+void
+jo_http_resp_free(struct jo_http_resp *r)
+{
+	free(r->body);
+	r->body = NULL;
+}

@@ -1,0 +1,30 @@
+/* http.h -- calls to the provider (libcurl) with guard rails: a size cap
+ * on the response, a whole-call timeout, no redirects, and only https
+ * (or http to a loopback host). */
+#ifndef JO_HTTP_H
+#define JO_HTTP_H
+
+#include <stddef.h>
+
+#define JO_HTTP_MAX	(1024 * 1024)	/* bytes of any response */
+
+struct jo_http_resp {
+	long	 status;
+	char	*body;
+	size_t	 len;
+	long	 max_age;		/* Cache-Control max-age, -1 if none */
+	int	 no_store;		/* Cache-Control no-store / no-cache */
+};
+
+/* GET url.  Returns 0 when a response (of any status) arrived, -1 with
+ * a reason otherwise. */
+int	 jo_http_get(const char *url, long timeout, struct jo_http_resp *,
+	    char *, size_t);
+/* POST an application/x-www-form-urlencoded body with HTTP Basic
+ * authentication (client_secret_basic). */
+int	 jo_http_post_form(const char *url, const char *user,
+	    const char *pass, const char *body, long timeout,
+	    struct jo_http_resp *, char *, size_t);
+void	 jo_http_resp_free(struct jo_http_resp *);
+
+#endif

@@ -1,0 +1,407 @@
+/* idtoken.c -- see idtoken.h */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <jwt.h>
+
+#include "idtoken.h"
+#include "util.h"
+
+void
+jo_user_free(struct jo_user *u)
+{
+	free(u->sub);
+	free(u->name);
+	free(u->email);
+	memset(u, 0, sizeof(*u));
+}
+
+static json_object *
+parse_b64_json(const char *s, size_t len)
+{
+	unsigned char	*raw;
+	size_t		 rawlen;
+	json_tokener	*tok;
+	json_object	*o;
+
+	if (jo_b64url_decode(s, len, &raw, &rawlen) == -1)
+		return NULL;
+	if (rawlen > INT_MAX) {
+		free(raw);
+		return NULL;
+	}
+	tok = json_tokener_new_ex(16);
+	o = json_tokener_parse_ex(tok, (char *)raw, (int)rawlen);
+	if (o != NULL && (json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) != rawlen ||
+	    !json_object_is_type(o, json_type_object))) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	free(raw);
+	return o;
+}
+
+static const char *
+jstr(json_object *o, const char *key)
+{
+	json_object	*v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* A NumericDate: an integer, or a finite double within int64 range. */
+static int
+numeric_date(json_object *o, const char *key, long long *out)
+{
+	json_object	*v;
+	double		 d;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return -1;
+	if (json_object_is_type(v, json_type_int)) {
+		errno = 0;
+		*out = json_object_get_int64(v);
+		return errno == 0 ? 0 : -2;
+	}
+	if (json_object_is_type(v, json_type_double)) {
+		d = json_object_get_double(v);
+		if (!isfinite(d) || d < 0 || d > 1e15)
+			return -2;
+		*out = (long long)d;
+		return 0;
+	}
+	return -2;
+}
+
+static int
+check_aud(json_object *o, const char *client_id, char *why, size_t wl)
+{
+	json_object	*aud, *e;
+	const char	*azp;
+	size_t		 i, n;
+	int		 found = 0;
+
+	azp = jstr(o, "azp");
+	if (json_object_object_get_ex(o, "azp", &e) && azp == NULL) {
+		jo_why(why, wl, "azp is not a string");
+		return -1;
+	}
+	if (!json_object_object_get_ex(o, "aud", &aud)) {
+		jo_why(why, wl, "aud missing");
+		return -1;
+	}
+	if (json_object_is_type(aud, json_type_string)) {
+		if (strcmp(json_object_get_string(aud), client_id) != 0) {
+			jo_why(why, wl, "aud (%.100s) does not match our "
+			    "client_id (%s)", json_object_get_string(aud),
+			    client_id);
+			return -1;
+		}
+		n = 1;
+	} else if (json_object_is_type(aud, json_type_array)) {
+		n = json_object_array_length(aud);
+		for (i = 0; i < n; i++) {
+			e = json_object_array_get_idx(aud, i);
+			if (!json_object_is_type(e, json_type_string)) {
+				jo_why(why, wl, "aud array holds a non-string");
+				return -1;
+			}
+			if (strcmp(json_object_get_string(e), client_id) == 0)
+				found = 1;
+		}
+		if (!found) {
+			jo_why(why, wl, "aud array does not contain our "
+			    "client_id (%s)", client_id);
+			return -1;
+		}
+		if (n > 1 && azp == NULL) {
+			jo_why(why, wl, "aud has %zu audiences and no azp", n);
+			return -1;
+		}
+	} else {
+		jo_why(why, wl, "aud is neither a string nor an array");
+		return -1;
+	}
+	if (azp != NULL && strcmp(azp, client_id) != 0) {
+		jo_why(why, wl, "azp (%.100s) is not our client_id (%s)", azp,
+		    client_id);
+		return -1;
+	}
+	return 0;
+}
+
+static char *
+clean_str(json_object *o, const char *key, size_t max)
+{
+	const char	*s = jstr(o, key);
+	size_t		 n;
+
+	if (s == NULL || (n = strlen(s)) == 0 || n > max ||
+	    jo_has_ctl(s, n) ||
+	    !jo_utf8_valid((const unsigned char *)s, n))
+		return NULL;
+	return jo_xstrdup(s);
+}
+
+int
+jo_idtoken_claims(const char *json, size_t len,
+    const struct jo_idt_expect *x, struct jo_user *u, char *why, size_t wl)
+{
+	json_tokener	*tok;
+	json_object	*o;
+	const char	*s;
+	long long	 exp, iat, nbf;
+	int		 rc = -1, r;
+	char		*at;
+
+	memset(u, 0, sizeof(*u));
+	if (len > INT_MAX)
+		return -1;
+	tok = json_tokener_new_ex(16);
+	o = json_tokener_parse_ex(tok, json, (int)len);
+	if (o == NULL || json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) != len ||
+	    !json_object_is_type(o, json_type_object)) {
+		json_tokener_free(tok);
+		json_object_put(o);
+		jo_why(why, wl, "ID token payload is not a JSON object");
+		return -1;
+	}
+	json_tokener_free(tok);
+	/* iss: exact match (Core 3.1.3.7 step 2). */
+	if ((s = jstr(o, "iss")) == NULL || strcmp(s, x->issuer) != 0) {
+		jo_why(why, wl, "ID token iss (%.100s) does not match the "
+		    "issuer (%s)", s ? s : "missing", x->issuer);
+		goto end;
+	}
+	/* aud and azp (steps 3-5). */
+	if (check_aud(o, x->client_id, why, wl) == -1)
+		goto end;
+	/* exp (step 9): present, a number, in the future, not absurd. */
+	if ((r = numeric_date(o, "exp", &exp)) != 0) {
+		jo_why(why, wl, "ID token exp %s", r == -1 ? "missing" :
+		    "is not a valid number");
+		goto end;
+	}
+	if (exp <= (long long)x->now) {
+		jo_why(why, wl, "ID token expired %lld s ago (exp %lld, now "
+		    "%lld)", (long long)x->now - exp, exp, (long long)x->now);
+		goto end;
+	}
+	if (exp > (long long)x->now + JO_EXP_MAX_AHEAD) {
+		jo_why(why, wl, "ID token exp %lld is absurdly far ahead", exp);
+		goto end;
+	}
+	/* iat (step 10): present and within the allowed clock skew. */
+	if ((r = numeric_date(o, "iat", &iat)) != 0) {
+		jo_why(why, wl, "ID token iat %s", r == -1 ? "missing" :
+		    "is not a valid number");
+		goto end;
+	}
+	if (iat > (long long)x->now + JO_IAT_SKEW ||
+	    iat < (long long)x->now - JO_IAT_SKEW) {
+		jo_why(why, wl, "ID token iat is %lld s off our clock "
+		    "(allowed skew %d s)", iat - (long long)x->now,
+		    JO_IAT_SKEW);
+		goto end;
+	}
+	if ((r = numeric_date(o, "nbf", &nbf)) == -2 ||
+	    (r == 0 && nbf > (long long)x->now + JO_IAT_SKEW)) {
+		jo_why(why, wl, "ID token nbf is invalid or in the future");
+		goto end;
+	}
+	/* nonce (step 11). */
+	if ((s = jstr(o, "nonce")) == NULL || !jo_ct_equal(s, x->nonce)) {
+		jo_why(why, wl, "ID token nonce %s", s ? "does not match the "
+		    "one sent" : "missing");
+		goto end;
+	}
+	if ((u->sub = clean_str(o, "sub", 255)) == NULL) {
+		jo_why(why, wl, "ID token sub missing or invalid");
+		goto end;
+	}
+	u->email = clean_str(o, "email", 254);
+	if (u->email != NULL && strchr(u->email, '@') == NULL) {
+		free(u->email);
+		u->email = NULL;
+	}
+	if ((u->name = clean_str(o, "name", 256)) == NULL &&
+	    (u->name = clean_str(o, "preferred_username", 256)) == NULL &&
+	    u->email != NULL) {
+		at = strchr(u->email, '@');
+		u->name = jo_xstrndup(u->email, (size_t)(at - u->email));
+	}
+	rc = 0;
+end:
+	if (rc == -1)
+		jo_user_free(u);
+	json_object_put(o);
+	return rc;
+}
+
+/* Which key type and curve an algorithm needs. */
+static int
+alg_needs(const char *alg, jwt_alg_t *a, const char **kty, const char **crv)
+{
+	static const struct {
+		const char	*name;
+		jwt_alg_t	 alg;
+		const char	*kty, *crv;
+	} algs[] = {
+		{ "RS256", JWT_ALG_RS256, "RSA", NULL },
+		{ "RS384", JWT_ALG_RS384, "RSA", NULL },
+		{ "RS512", JWT_ALG_RS512, "RSA", NULL },
+		{ "ES256", JWT_ALG_ES256, "EC", "P-256" },
+		{ "ES384", JWT_ALG_ES384, "EC", "P-384" },
+		{ "ES512", JWT_ALG_ES512, "EC", "P-521" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(algs) / sizeof(algs[0]); i++)
+		if (strcmp(alg, algs[i].name) == 0) {
+			*a = algs[i].alg;
+			*kty = algs[i].kty;
+			*crv = algs[i].crv;
+			return 0;
+		}
+	return -1;
+}
+
+static int
+key_fits(const struct jo_key *k, const char *alg, const char *kty,
+    const char *crv)
+{
+	if (strcmp(k->kty, kty) != 0)
+		return 0;
+	if (k->alg != NULL && strcmp(k->alg, alg) != 0)
+		return 0;
+	if (crv != NULL && (k->crv == NULL || strcmp(k->crv, crv) != 0))
+		return 0;
+	return 1;
+}
+
+static int
+token_shape_ok(const char *t, size_t n, const char **d1, const char **d2)
+{
+	size_t	 i, dots = 0;
+
+	for (i = 0; i < n; i++) {
+		if (t[i] == '.') {
+			if (dots == 0)
+				*d1 = t + i;
+			else if (dots == 1)
+				*d2 = t + i;
+			dots++;
+			continue;
+		}
+		if (!((t[i] >= 'A' && t[i] <= 'Z') ||
+		    (t[i] >= 'a' && t[i] <= 'z') ||
+		    (t[i] >= '0' && t[i] <= '9') || t[i] == '-' || t[i] == '_'))
+			return 0;
+	}
+	return dots == 2 && *d1 > t && *d2 > *d1 + 1 && *d2 + 1 < t + n;
+}
+
+enum jo_idt
+jo_idtoken_verify(const char *token, const struct jo_keys *ks,
+    const struct jo_idt_expect *x, struct jo_user *u, char *why, size_t wl)
+{
+	json_object	*hdr = NULL;
+	const char	*d1 = NULL, *d2 = NULL, *alg, *kid, *kty, *crv, *typ;
+	unsigned char	*payload = NULL;
+	size_t		 n, i, plen, tried = 0, weak = 0;
+	jwt_alg_t	 a;
+	jwt_t		*jwt = NULL;
+	enum jo_idt	 rc = JO_IDT_BAD;
+	int		 verified = 0;
+
+	memset(u, 0, sizeof(*u));
+	n = strlen(token);
+	if (n > JO_IDTOKEN_MAX) {
+		jo_why(why, wl, "ID token of %zu bytes (at most %d)", n,
+		    JO_IDTOKEN_MAX);
+		return JO_IDT_BAD;
+	}
+	if (!token_shape_ok(token, n, &d1, &d2)) {
+		jo_why(why, wl, "ID token is not a compact JWS of three "
+		    "base64url parts");
+		return JO_IDT_BAD;
+	}
+	if ((hdr = parse_b64_json(token, (size_t)(d1 - token))) == NULL) {
+		jo_why(why, wl, "ID token header is not base64url JSON");
+		return JO_IDT_BAD;
+	}
+	/* Pin the algorithm: only asymmetric ones, and only with a key of
+	 * the matching type (no HS256 with a public key as secret, no
+	 * "none"). */
+	if ((alg = jstr(hdr, "alg")) == NULL ||
+	    alg_needs(alg, &a, &kty, &crv) == -1) {
+		jo_why(why, wl, "ID token alg %.20s%s%s not accepted (RS256, "
+		    "RS384, RS512, ES256, ES384, ES512 are)",
+		    alg ? "\"" : "", alg ? alg : "missing", alg ? "\"" : "");
+		goto end;
+	}
+	if ((typ = jstr(hdr, "typ")) != NULL && strcmp(typ, "JWT") != 0) {
+		jo_why(why, wl, "ID token typ \"%.20s\" is not JWT", typ);
+		goto end;
+	}
+	if (json_object_object_get_ex(hdr, "crit", NULL)) {
+		jo_why(why, wl, "ID token has a crit header we do not know");
+		goto end;
+	}
+	kid = jstr(hdr, "kid");
+	for (i = 0; i < ks->n && !verified; i++) {
+		if (kid != NULL && (ks->v[i].kid == NULL ||
+		    strcmp(kid, ks->v[i].kid) != 0))
+			continue;
+		if (!key_fits(&ks->v[i], alg, kty, crv))
+			continue;
+		if (ks->v[i].pem == NULL) {
+			weak = (size_t)ks->v[i].bits;
+			continue;
+		}
+		tried++;
+		if (jwt_decode(&jwt, token, (const unsigned char *)ks->v[i].pem,
+		    (int)strlen(ks->v[i].pem)) == 0 && jwt != NULL &&
+		    jwt_get_alg(jwt) == a)
+			verified = 1;
+		jwt_free(jwt);
+		jwt = NULL;
+	}
+	if (!verified) {
+		if (weak && tried == 0)
+			jo_why(why, wl, "ID token key is RSA of %zu bits (at "
+			    "least 2048 required)", weak);
+		else if (tried == 0 && kid != NULL) {
+			jo_why(why, wl, "ID token kid \"%.64s\" (%s) not in "
+			    "the provider's JWKS", kid, alg);
+			rc = JO_IDT_UNKNOWN_KID;
+		} else if (tried == 0)
+			jo_why(why, wl, "no key in the JWKS fits alg %s", alg);
+		else
+			jo_why(why, wl, "ID token signature does not verify "
+			    "(%s, %zu key%s tried)", alg, tried,
+			    tried == 1 ? "" : "s");
+		goto end;
+	}
+	if (jo_b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &payload,
+	    &plen) == -1) {
+		jo_why(why, wl, "ID token payload is not base64url");
+		goto end;
+	}
+	if (jo_idtoken_claims((char *)payload, plen, x, u, why, wl) == 0)
+		rc = JO_IDT_OK;
+end:
+	free(payload);
+	json_object_put(hdr);
+	return rc;
+}

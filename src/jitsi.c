@@ -1,0 +1,304 @@
+/* jitsi.c -- see jitsi.h */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <jwt.h>
+
+#include "jitsi.h"
+#include "util.h"
+
+int
+jo_room_valid(const char *s, char *why, size_t wl)
+{
+	size_t	 n = strlen(s), i;
+
+	if (n == 0) {
+		jo_why(why, wl, "empty name");
+		return -1;
+	}
+	if (n > JO_ROOM_MAX) {
+		jo_why(why, wl, "name of %zu bytes (at most %d)", n,
+		    JO_ROOM_MAX);
+		return -1;
+	}
+	if (!jo_utf8_valid((const unsigned char *)s, n)) {
+		jo_why(why, wl, "name is not valid UTF-8");
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f ||
+		    strchr("/\\?#%&:'\"<>`", s[i]) != NULL) {
+			jo_why(why, wl, "name contains a control character "
+			    "or one of / \\ ? # %% & : ' \" < > `");
+			return -1;
+		}
+	if (strstr(s, "..") != NULL || strcmp(s, ".") == 0 ||
+	    s[0] == ' ' || s[n - 1] == ' ') {
+		jo_why(why, wl, "name contains \"..\" or starts or ends with "
+		    "a blank");
+		return -1;
+	}
+	return 0;
+}
+
+char *
+jo_room_claim(const char *room)
+{
+	struct jo_buf	 b = { 0 };
+	char		*low;
+	size_t		 i, n = strlen(room);
+
+	/* Jitsi: encodeURIComponent(lower(NFKC(room))).toLowerCase().
+	 * ASCII is lowercased here; other characters are passed as they
+	 * are (NFKC and Unicode case folding are not applied). */
+	low = jo_xstrdup(room);
+	for (i = 0; i < n; i++)
+		if (low[i] >= 'A' && low[i] <= 'Z')
+			low[i] = (char)(low[i] - 'A' + 'a');
+	jo_pct_encode(&b, low, n, 1);
+	free(low);
+	return jo_buf_take(&b);
+}
+
+void
+jo_target_free(struct jo_target *t)
+{
+	free(t->room);
+	free(t->tenant);
+	free(t->flags);
+	memset(t, 0, sizeof(*t));
+}
+
+int
+jo_target_set(struct jo_target *t, const char *room, const char *tenant,
+    char *why, size_t wl)
+{
+	char	 sub[200];
+
+	if (room == NULL) {
+		jo_why(why, wl, "no room given");
+		return -1;
+	}
+	if (jo_room_valid(room, sub, sizeof(sub)) == -1) {
+		jo_why(why, wl, "room: %s", sub);
+		return -1;
+	}
+	if (tenant != NULL && *tenant != '\0' &&
+	    jo_room_valid(tenant, sub, sizeof(sub)) == -1) {
+		jo_why(why, wl, "tenant: %s", sub);
+		return -1;
+	}
+	t->room = jo_xstrdup(room);
+	t->tenant = tenant != NULL && *tenant != '\0' ?
+	    jo_xstrdup(tenant) : NULL;
+	return 0;
+}
+
+/* A state value may still be percent-encoded (as in the address bar):
+ * decode it once when it holds a '%'. */
+static char *
+state_name(json_object *o, const char *key)
+{
+	json_object	*v;
+	const char	*s;
+	char		*d;
+	size_t		 n;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	s = json_object_get_string(v);
+	if (strchr(s, '%') == NULL)
+		return jo_xstrdup(s);
+	if (jo_pct_decode(s, strlen(s), 0, &d, &n) == -1)
+		return jo_xstrdup(s);	/* fails validation later */
+	if (strlen(d) != n) {
+		free(d);
+		return jo_xstrdup("\x01");	/* NUL: fails validation */
+	}
+	return d;
+}
+
+static int
+flag_key_ok(const char *k)
+{
+	size_t	 i;
+
+	if (strncmp(k, "config.", 7) != 0 &&
+	    strncmp(k, "interfaceConfig.", 16) != 0)
+		return 0;
+	for (i = 0; k[i] != '\0'; i++)
+		if (!isalnum((unsigned char)k[i]) && k[i] != '.' &&
+		    k[i] != '_')
+			return 0;
+	return i <= 100;
+}
+
+int
+jo_jitsi_state(const char *json, struct jo_target *t, char *why, size_t wl)
+{
+	json_tokener	*tok;
+	json_object	*o;
+	struct jo_buf	 flags = { 0 };
+	const char	*v;
+	char		*room = NULL, *tenant = NULL;
+	size_t		 n = strlen(json);
+	int		 rc = -1;
+
+	memset(t, 0, sizeof(*t));
+	if (n > JO_STATE_MAX) {
+		jo_why(why, wl, "state of %zu bytes (at most %d)", n,
+		    JO_STATE_MAX);
+		return -1;
+	}
+	tok = json_tokener_new_ex(8);
+	o = json_tokener_parse_ex(tok, json, (int)n);
+	if (o == NULL || json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) != n ||
+	    !json_object_is_type(o, json_type_object)) {
+		json_tokener_free(tok);
+		json_object_put(o);
+		jo_why(why, wl, "state is not a JSON object");
+		return -1;
+	}
+	json_tokener_free(tok);
+	room = state_name(o, "room");
+	if (room == NULL)
+		room = state_name(o, "roomSafe");
+	tenant = state_name(o, "tenant");
+	if (jo_target_set(t, room, tenant, why, wl) == -1)
+		goto end;
+	json_object_object_foreach(o, key, val) {
+		if (!flag_key_ok(key))
+			continue;
+		if (json_object_is_type(val, json_type_boolean) ||
+		    json_object_is_type(val, json_type_int) ||
+		    json_object_is_type(val, json_type_double) ||
+		    json_object_is_type(val, json_type_string)) {
+			v = json_object_to_json_string_ext(val,
+			    JSON_C_TO_STRING_PLAIN);
+			if (flags.len)
+				jo_buf_adds(&flags, "&");
+			jo_buf_adds(&flags, key);
+			jo_buf_adds(&flags, "=");
+			jo_pct_encode(&flags, v, strlen(v), 0);
+		}
+	}
+	if (flags.len > JO_FLAGS_MAX) {
+		jo_why(why, wl, "state flags of %zu bytes (at most %d)",
+		    flags.len, JO_FLAGS_MAX);
+		jo_target_free(t);
+		goto end;
+	}
+	t->flags = flags.len ? jo_buf_take(&flags) : NULL;
+	rc = 0;
+end:
+	jo_buf_free(&flags);
+	free(room);
+	free(tenant);
+	json_object_put(o);
+	return rc;
+}
+
+char *
+jo_gravatar(const char *email)
+{
+	char	*low, *hex, *url;
+	size_t	 n, i;
+
+	while (*email == ' ' || *email == '\t')
+		email++;
+	n = strlen(email);
+	while (n > 0 && (email[n - 1] == ' ' || email[n - 1] == '\t'))
+		n--;
+	low = jo_xstrndup(email, n);
+	for (i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)low[i]);
+	hex = jo_sha256_hex(low, n);
+	url = jo_xasprintf("https://www.gravatar.com/avatar/%s?d=identicon",
+	    hex);
+	free(low);
+	free(hex);
+	return url;
+}
+
+char *
+jo_jitsi_token(const struct jo_config *c, const struct jo_user *u,
+    const struct jo_target *t, time_t now)
+{
+	jwt_t		*jwt = NULL;
+	json_object	*ctx, *user;
+	char		*room, *avatar = NULL, *out = NULL;
+
+	room = jo_room_claim(t->room);
+	if (jwt_new(&jwt) != 0)
+		goto end;
+	user = json_object_new_object();
+	json_object_object_add(user, "id", json_object_new_string(u->sub));
+	if (u->name != NULL)
+		json_object_object_add(user, "name",
+		    json_object_new_string(u->name));
+	if (u->email != NULL) {
+		json_object_object_add(user, "email",
+		    json_object_new_string(u->email));
+		avatar = jo_gravatar(u->email);
+		json_object_object_add(user, "avatar",
+		    json_object_new_string(avatar));
+	}
+	ctx = json_object_new_object();
+	json_object_object_add(ctx, "user", user);
+	{
+		json_object *wrap = json_object_new_object();
+		json_object_object_add(wrap, "context", ctx);
+		if (jwt_add_grants_json(jwt, json_object_to_json_string_ext(
+		    wrap, JSON_C_TO_STRING_PLAIN)) != 0) {
+			json_object_put(wrap);
+			goto end;
+		}
+		json_object_put(wrap);
+	}
+	if (jwt_add_grant(jwt, "iss", c->jitsi_app_id) != 0 ||
+	    jwt_add_grant(jwt, "aud", c->jitsi_audience) != 0 ||
+	    jwt_add_grant(jwt, "sub", t->tenant != NULL ?
+	    t->tenant : c->jitsi_subject) != 0 ||
+	    jwt_add_grant(jwt, "room", room) != 0 ||
+	    jwt_add_grant_int(jwt, "iat", (long)now) != 0 ||
+	    jwt_add_grant_int(jwt, "nbf", (long)now - JO_NBF_BACKDATE) != 0 ||
+	    jwt_add_grant_int(jwt, "exp", (long)now + c->token_lifetime) != 0 ||
+	    jwt_set_alg(jwt, JWT_ALG_HS256,
+	    (const unsigned char *)c->jitsi_app_secret,
+	    (int)strlen(c->jitsi_app_secret)) != 0)
+		goto end;
+	out = jwt_encode_str(jwt);
+end:
+	jwt_free(jwt);
+	free(room);
+	free(avatar);
+	return out;
+}
+
+char *
+jo_jitsi_url(const struct jo_config *c, const struct jo_target *t,
+    const char *token)
+{
+	struct jo_buf	 b = { 0 };
+
+	jo_buf_adds(&b, c->jitsi_url);
+	jo_buf_adds(&b, "/");
+	if (t->tenant != NULL) {
+		jo_pct_encode(&b, t->tenant, strlen(t->tenant), 0);
+		jo_buf_adds(&b, "/");
+	}
+	jo_pct_encode(&b, t->room, strlen(t->room), 0);
+	if (token != NULL) {
+		jo_buf_adds(&b, "?jwt=");
+		jo_buf_adds(&b, token);
+	}
+	if (t->flags != NULL) {
+		jo_buf_adds(&b, "#");
+		jo_buf_adds(&b, t->flags);
+	}
+	return jo_buf_take(&b);
+}

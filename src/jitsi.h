@@ -1,0 +1,48 @@
+/* jitsi.h -- everything Jitsi Meet expects: room and tenant names, the
+ * tokenAuthUrl state, the token (jitsi-token-rules.md) and the URL the
+ * user is sent back to. */
+#ifndef JO_JITSI_H
+#define JO_JITSI_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "config.h"
+#include "idtoken.h"
+
+#define JO_ROOM_MAX	200	/* bytes of a decoded room or tenant name */
+#define JO_STATE_MAX	4096	/* bytes of Jitsi's state JSON */
+#define JO_FLAGS_MAX	1024	/* bytes of the hash flags handed back */
+#define JO_NBF_BACKDATE	60	/* nbf this far in the past */
+
+struct jo_target {
+	char	*room;		/* decoded, as the user wrote it */
+	char	*tenant;	/* decoded, or NULL */
+	char	*flags;		/* "config.x=y&..." for the hash, or NULL */
+};
+
+/* Is this a plain room (or tenant) name?  Decoded UTF-8, no '/', '\\',
+ * '?', '#', '%', '&', ':', quotes, angle brackets, controls or "..", at
+ * most JO_ROOM_MAX bytes, not empty, not "." */
+int	 jo_room_valid(const char *, char *, size_t);
+/* The room claim Jitsi compares with: lowercase, percent-encoded as by
+ * encodeURIComponent, hex in lowercase. */
+char	*jo_room_claim(const char *);
+/* Read Jitsi's tokenAuthUrl state JSON into a target. */
+int	 jo_jitsi_state(const char *, struct jo_target *, char *, size_t);
+/* Take a room/tenant from a query (percent-decoded once already); the
+ * names are validated. */
+int	 jo_target_set(struct jo_target *, const char *room,
+	    const char *tenant, char *, size_t);
+void	 jo_target_free(struct jo_target *);
+
+/* The signed Jitsi token for this user and room; NULL on failure. */
+char	*jo_jitsi_token(const struct jo_config *, const struct jo_user *,
+	    const struct jo_target *, time_t now);
+/* jitsi_url/[tenant/]room?jwt=TOKEN[#flags]; token may be NULL. */
+char	*jo_jitsi_url(const struct jo_config *, const struct jo_target *,
+	    const char *token);
+/* https://www.gravatar.com/avatar/<sha256>?d=identicon */
+char	*jo_gravatar(const char *);
+
+#endif

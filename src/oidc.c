@@ -1,0 +1,693 @@
+/* oidc.c -- see oidc.h
+ *
+ * Cache files, one pair per issuer (h = first 16 hex digits of the
+ * SHA-256 of the issuer), written to a temporary file and renamed:
+ *   h.discovery.json  {"issuer":..,"expires":N,"provider":{...}}
+ *   h.jwks.json       {"issuer":..,"jwks_uri":..,"fetched":N,
+ *                      "expires":N,"keys":[{kid,kty,alg,crv,bits,pem}]}
+ * Both are checked against the configured issuer when read; anything
+ * unreadable, foreign or expired is ignored and fetched again.  A cache
+ * that cannot be written is a warning, never a failure. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
+
+#include "http.h"
+#include "oidc.h"
+#include "util.h"
+
+#define CACHE_FILE_MAX	(512 * 1024)
+#define TTL_MIN		300
+#define TTL_MAX		86400
+#define TTL_DEFAULT	3600
+#define KEYS_MAX	32
+#define RSA_MIN_BITS	2048
+
+static int warned;
+
+void
+jo_cache_warn(const char *fmt, ...)
+{
+	char	 msg[512];
+	va_list	 ap;
+
+	if (warned)
+		return;
+	warned = 1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	jo_log("warning: %s (working without the cache)", msg);
+}
+
+static char *
+cache_path(const struct jo_config *c, const char *what)
+{
+	char	*h, *p;
+
+	h = jo_sha256_hex(c->issuer, strlen(c->issuer));
+	p = jo_xasprintf("%s/%.16s.%s.json", c->cache_dir, h, what);
+	free(h);
+	return p;
+}
+
+static json_object *
+cache_read(const char *path)
+{
+	struct stat	 st;
+	char		*buf;
+	ssize_t		 n;
+	size_t		 len = 0;
+	int		 fd;
+	json_object	*o = NULL;
+	json_tokener	*tok;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size <= 0 || st.st_size > CACHE_FILE_MAX) {
+		close(fd);
+		return NULL;
+	}
+	buf = jo_xmalloc((size_t)st.st_size + 1);
+	while (len < (size_t)st.st_size) {
+		n = read(fd, buf + len, (size_t)st.st_size - len);
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			break;
+		}
+		len += (size_t)n;
+	}
+	close(fd);
+	if (len == (size_t)st.st_size) {
+		tok = json_tokener_new();
+		o = json_tokener_parse_ex(tok, buf, (int)len);
+		if (o != NULL && (json_tokener_get_error(tok) !=
+		    json_tokener_success || json_tokener_get_parse_end(tok) != len ||
+		    !json_object_is_type(o, json_type_object))) {
+			json_object_put(o);
+			o = NULL;
+		}
+		json_tokener_free(tok);
+	}
+	free(buf);
+	return o;
+}
+
+static void
+cache_write(const struct jo_config *c, const char *path, json_object *o)
+{
+	const char	*s;
+	char		*tmp;
+	size_t		 len, off = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	len = strlen(s);
+	tmp = jo_xasprintf("%s/.tmp.XXXXXX", c->cache_dir);
+	if ((fd = mkstemp(tmp)) == -1) {
+		jo_cache_warn("cannot create a file in cache_dir %s: %s",
+		    c->cache_dir, strerror(errno));
+		free(tmp);
+		return;
+	}
+	while (off < len) {
+		n = write(fd, s + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			jo_cache_warn("cannot write %s: %s", tmp,
+			    n < 0 ? strerror(errno) : "short write");
+			close(fd);
+			unlink(tmp);
+			free(tmp);
+			return;
+		}
+		off += (size_t)n;
+	}
+	if (fchmod(fd, 0644) == -1 || close(fd) == -1 ||
+	    rename(tmp, path) == -1) {
+		jo_cache_warn("cannot store %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+}
+
+static const char *
+jstr(json_object *o, const char *key)
+{
+	json_object	*v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static int
+jint(json_object *o, const char *key, long long *out)
+{
+	json_object	*v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_int))
+		return -1;
+	*out = json_object_get_int64(v);
+	return 0;
+}
+
+static long
+ttl_of(const struct jo_http_resp *r)
+{
+	if (r->no_store)
+		return TTL_MIN;
+	if (r->max_age < 0)
+		return TTL_DEFAULT;
+	if (r->max_age < TTL_MIN)
+		return TTL_MIN;
+	if (r->max_age > TTL_MAX)
+		return TTL_MAX;
+	return r->max_age;
+}
+
+/* Parse JSON text that must be one complete object. */
+static json_object *
+parse_object(const char *s, size_t len, char *why, size_t wl,
+    const char *what)
+{
+	json_tokener	*tok;
+	json_object	*o;
+
+	if (len > INT_MAX) {
+		jo_why(why, wl, "%s too large", what);
+		return NULL;
+	}
+	tok = json_tokener_new_ex(32);
+	o = json_tokener_parse_ex(tok, s, (int)len);
+	if (o == NULL || json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) != len ||
+	    !json_object_is_type(o, json_type_object)) {
+		jo_why(why, wl, "%s is not a JSON object", what);
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
+void
+jo_provider_free(struct jo_provider *p)
+{
+	free(p->authorization_endpoint);
+	free(p->token_endpoint);
+	free(p->jwks_uri);
+	free(p->userinfo_endpoint);
+	free(p->end_session_endpoint);
+	memset(p, 0, sizeof(*p));
+}
+
+static int
+endpoint(json_object *o, const char *key, int required, char **out,
+    char *why, size_t wl)
+{
+	const char	*v;
+	char		 sub[256];
+
+	*out = NULL;
+	if ((v = jstr(o, key)) == NULL) {
+		if (!required)
+			return 0;
+		jo_why(why, wl, "discovery document has no %s", key);
+		return -1;
+	}
+	if (jo_url_ok(v, sub, sizeof(sub)) == -1) {
+		jo_why(why, wl, "discovery %s: %s", key, sub);
+		return -1;
+	}
+	*out = jo_xstrdup(v);
+	return 0;
+}
+
+static int
+provider_from(json_object *o, struct jo_provider *p, char *why, size_t wl)
+{
+	memset(p, 0, sizeof(*p));
+	if (endpoint(o, "authorization_endpoint", 1,
+	    &p->authorization_endpoint, why, wl) == -1 ||
+	    endpoint(o, "token_endpoint", 1, &p->token_endpoint, why,
+	    wl) == -1 ||
+	    endpoint(o, "jwks_uri", 1, &p->jwks_uri, why, wl) == -1 ||
+	    endpoint(o, "userinfo_endpoint", 0, &p->userinfo_endpoint, why,
+	    wl) == -1 ||
+	    endpoint(o, "end_session_endpoint", 0, &p->end_session_endpoint,
+	    why, wl) == -1) {
+		jo_provider_free(p);
+		return -1;
+	}
+	return 0;
+}
+
+int
+jo_discovery_parse(const char *issuer, const char *s, size_t len,
+    struct jo_provider *p, char *why, size_t wl)
+{
+	json_object	*o;
+	const char	*iss;
+	int		 rc = -1;
+
+	memset(p, 0, sizeof(*p));
+	if ((o = parse_object(s, len, why, wl, "discovery document")) == NULL)
+		return -1;
+	/* OpenID Connect Discovery 1.0, section 4.3. */
+	if ((iss = jstr(o, "issuer")) == NULL || strcmp(iss, issuer) != 0) {
+		jo_why(why, wl, "discovery issuer (%.200s) does not match "
+		    "the configured issuer (%s)", iss ? iss : "missing",
+		    issuer);
+		goto end;
+	}
+	rc = provider_from(o, p, why, wl);
+end:
+	json_object_put(o);
+	return rc;
+}
+
+static void
+add_str(json_object *o, const char *k, const char *v)
+{
+	if (v != NULL)
+		json_object_object_add(o, k, json_object_new_string(v));
+}
+
+int
+jo_discover(const struct jo_config *c, struct jo_provider *p, char *why,
+    size_t wl)
+{
+	struct jo_http_resp	 r;
+	json_object		*o, *prov;
+	const char		*iss;
+	char			*path, *url;
+	long long		 exp;
+	time_t			 now = jo_now();
+	int			 rc = -1;
+
+	path = cache_path(c, "discovery");
+	if ((o = cache_read(path)) != NULL) {
+		if ((iss = jstr(o, "issuer")) != NULL &&
+		    strcmp(iss, c->issuer) == 0 &&
+		    jint(o, "expires", &exp) == 0 && exp > now &&
+		    json_object_object_get_ex(o, "provider", &prov) &&
+		    provider_from(prov, p, why, wl) == 0) {
+			json_object_put(o);
+			free(path);
+			return 0;
+		}
+		json_object_put(o);
+	}
+	url = jo_xasprintf("%s/.well-known/openid-configuration", c->issuer);
+	if (jo_http_get(url, c->http_timeout, &r, why, wl) == -1)
+		goto end;
+	if (r.status != 200) {
+		jo_why(why, wl, "discovery %s answered HTTP %ld, expected "
+		    "200", url, r.status);
+		goto end;
+	}
+	if (jo_discovery_parse(c->issuer, r.body, r.len, p, why, wl) == -1)
+		goto end;
+	o = json_object_new_object();
+	add_str(o, "issuer", c->issuer);
+	json_object_object_add(o, "expires",
+	    json_object_new_int64((int64_t)now + ttl_of(&r)));
+	prov = json_object_new_object();
+	add_str(prov, "authorization_endpoint", p->authorization_endpoint);
+	add_str(prov, "token_endpoint", p->token_endpoint);
+	add_str(prov, "jwks_uri", p->jwks_uri);
+	add_str(prov, "userinfo_endpoint", p->userinfo_endpoint);
+	add_str(prov, "end_session_endpoint", p->end_session_endpoint);
+	json_object_object_add(o, "provider", prov);
+	cache_write(c, path, o);
+	json_object_put(o);
+	rc = 0;
+end:
+	jo_http_resp_free(&r);
+	free(url);
+	free(path);
+	return rc;
+}
+
+void
+jo_keys_free(struct jo_keys *k)
+{
+	size_t	 i;
+
+	for (i = 0; i < k->n; i++) {
+		free(k->v[i].kid);
+		free(k->v[i].kty);
+		free(k->v[i].alg);
+		free(k->v[i].crv);
+		free(k->v[i].pem);
+	}
+	free(k->v);
+	memset(k, 0, sizeof(*k));
+}
+
+static BIGNUM *
+b64_bn(json_object *o, const char *key, size_t *nbytes)
+{
+	const char	*s;
+	unsigned char	*raw;
+	size_t		 len;
+	BIGNUM		*bn;
+
+	if ((s = jstr(o, key)) == NULL || strlen(s) > 2048 ||
+	    jo_b64url_decode(s, strlen(s), &raw, &len) == -1)
+		return NULL;
+	if (len == 0) {
+		free(raw);
+		return NULL;
+	}
+	bn = BN_bin2bn(raw, (int)len, NULL);
+	if (nbytes)
+		*nbytes = len;
+	free(raw);
+	return bn;
+}
+
+static char *
+pkey_pem(EVP_PKEY *pk)
+{
+	BIO	*bio;
+	BUF_MEM	*bm;
+	char	*pem = NULL;
+
+	if ((bio = BIO_new(BIO_s_mem())) == NULL)
+		return NULL;
+	if (PEM_write_bio_PUBKEY(bio, pk) == 1) {
+		BIO_get_mem_ptr(bio, &bm);
+		pem = jo_xstrndup(bm->data, bm->length);
+	}
+	BIO_free(bio);
+	return pem;
+}
+
+static int
+fromdata(const char *type, OSSL_PARAM_BLD *bld, EVP_PKEY **pk)
+{
+	EVP_PKEY_CTX	*ctx;
+	OSSL_PARAM	*params;
+	int		 rc = -1;
+
+	*pk = NULL;
+	if ((params = OSSL_PARAM_BLD_to_param(bld)) == NULL)
+		return -1;
+	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL)) != NULL &&
+	    EVP_PKEY_fromdata_init(ctx) == 1 &&
+	    EVP_PKEY_fromdata(ctx, pk, EVP_PKEY_PUBLIC_KEY, params) == 1)
+		rc = 0;
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	return rc;
+}
+
+/* One JWK (RSA or EC) to a PEM public key. */
+static int
+jwk_convert(json_object *jwk, struct jo_key *k, char *why, size_t wl)
+{
+	OSSL_PARAM_BLD	*bld = NULL;
+	EVP_PKEY	*pk = NULL;
+	BIGNUM		*n = NULL, *e = NULL, *x = NULL, *y = NULL;
+	unsigned char	 pub[1 + 2 * 66];
+	const char	*group;
+	size_t		 nlen, flen;
+	int		 rc = -1;
+
+	if ((bld = OSSL_PARAM_BLD_new()) == NULL)
+		goto end;
+	if (strcmp(k->kty, "RSA") == 0) {
+		if ((n = b64_bn(jwk, "n", &nlen)) == NULL ||
+		    (e = b64_bn(jwk, "e", NULL)) == NULL) {
+			jo_why(why, wl, "RSA key without valid n and e");
+			goto end;
+		}
+		k->bits = BN_num_bits(n);
+		if (k->bits < RSA_MIN_BITS) {
+			rc = 0;		/* kept, but never used */
+			goto end;
+		}
+		if (OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) != 1 ||
+		    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) != 1 ||
+		    fromdata("RSA", bld, &pk) == -1) {
+			jo_why(why, wl, "RSA key rejected by OpenSSL");
+			goto end;
+		}
+	} else {
+		if (k->crv == NULL) {
+			jo_why(why, wl, "EC key without crv");
+			goto end;
+		}
+		if (strcmp(k->crv, "P-256") == 0) {
+			group = "prime256v1";
+			flen = 32;
+		} else if (strcmp(k->crv, "P-384") == 0) {
+			group = "secp384r1";
+			flen = 48;
+		} else if (strcmp(k->crv, "P-521") == 0) {
+			group = "secp521r1";
+			flen = 66;
+		} else {
+			jo_why(why, wl, "EC curve %.20s not supported", k->crv);
+			goto end;
+		}
+		if ((x = b64_bn(jwk, "x", &nlen)) == NULL || nlen != flen ||
+		    (y = b64_bn(jwk, "y", &nlen)) == NULL || nlen != flen) {
+			jo_why(why, wl, "EC key without valid x and y");
+			goto end;
+		}
+		k->bits = (int)flen * 8;
+		pub[0] = 0x04;
+		if (BN_bn2binpad(x, pub + 1, (int)flen) < 0 ||
+		    BN_bn2binpad(y, pub + 1 + flen, (int)flen) < 0 ||
+		    OSSL_PARAM_BLD_push_utf8_string(bld,
+		    OSSL_PKEY_PARAM_GROUP_NAME, group, 0) != 1 ||
+		    OSSL_PARAM_BLD_push_octet_string(bld,
+		    OSSL_PKEY_PARAM_PUB_KEY, pub, 1 + 2 * flen) != 1 ||
+		    fromdata("EC", bld, &pk) == -1) {
+			jo_why(why, wl, "EC key rejected by OpenSSL (not on "
+			    "the curve?)");
+			goto end;
+		}
+	}
+	if ((k->pem = pkey_pem(pk)) == NULL) {
+		jo_why(why, wl, "PEM_write_bio_PUBKEY failed");
+		goto end;
+	}
+	rc = 0;
+end:
+	BN_free(n);
+	BN_free(e);
+	BN_free(x);
+	BN_free(y);
+	EVP_PKEY_free(pk);
+	OSSL_PARAM_BLD_free(bld);
+	return rc;
+}
+
+static char *
+dupopt(const char *s)
+{
+	return s ? jo_xstrdup(s) : NULL;
+}
+
+int
+jo_jwks_parse(const char *s, size_t len, struct jo_keys *ks, char *why,
+    size_t wl)
+{
+	json_object	*o, *arr, *jwk;
+	const char	*kty, *use;
+	struct jo_key	 k;
+	char		 sub[256];
+	size_t		 i, n;
+
+	memset(ks, 0, sizeof(*ks));
+	if ((o = parse_object(s, len, why, wl, "JWKS")) == NULL)
+		return -1;
+	if (!json_object_object_get_ex(o, "keys", &arr) ||
+	    !json_object_is_type(arr, json_type_array)) {
+		jo_why(why, wl, "JWKS has no \"keys\" array");
+		json_object_put(o);
+		return -1;
+	}
+	n = json_object_array_length(arr);
+	for (i = 0; i < n && ks->n < KEYS_MAX; i++) {
+		jwk = json_object_array_get_idx(arr, i);
+		if (!json_object_is_type(jwk, json_type_object))
+			continue;
+		kty = jstr(jwk, "kty");
+		use = jstr(jwk, "use");
+		if (kty == NULL || (strcmp(kty, "RSA") != 0 &&
+		    strcmp(kty, "EC") != 0))
+			continue;
+		if (use != NULL && strcmp(use, "sig") != 0)
+			continue;
+		memset(&k, 0, sizeof(k));
+		k.kty = jo_xstrdup(kty);
+		k.kid = dupopt(jstr(jwk, "kid"));
+		k.alg = dupopt(jstr(jwk, "alg"));
+		k.crv = dupopt(jstr(jwk, "crv"));
+		if (jwk_convert(jwk, &k, sub, sizeof(sub)) == -1) {
+			/* A broken key is left out; the others may do. */
+			free(k.kid);
+			free(k.kty);
+			free(k.alg);
+			free(k.crv);
+			free(k.pem);
+			continue;
+		}
+		ks->v = jo_xrealloc(ks->v, (ks->n + 1) * sizeof(*ks->v));
+		ks->v[ks->n++] = k;
+	}
+	json_object_put(o);
+	if (ks->n == 0) {
+		jo_why(why, wl, "JWKS holds no usable RSA or EC signing key");
+		return -1;
+	}
+	return 0;
+}
+
+static json_object *
+keys_to_json(const struct jo_config *c, const struct jo_provider *p,
+    const struct jo_keys *ks, time_t expires)
+{
+	json_object	*o, *arr, *k;
+	size_t		 i;
+
+	o = json_object_new_object();
+	add_str(o, "issuer", c->issuer);
+	add_str(o, "jwks_uri", p->jwks_uri);
+	json_object_object_add(o, "fetched",
+	    json_object_new_int64((int64_t)ks->fetched));
+	json_object_object_add(o, "expires",
+	    json_object_new_int64((int64_t)expires));
+	arr = json_object_new_array();
+	for (i = 0; i < ks->n; i++) {
+		k = json_object_new_object();
+		add_str(k, "kid", ks->v[i].kid);
+		add_str(k, "kty", ks->v[i].kty);
+		add_str(k, "alg", ks->v[i].alg);
+		add_str(k, "crv", ks->v[i].crv);
+		add_str(k, "pem", ks->v[i].pem);
+		json_object_object_add(k, "bits",
+		    json_object_new_int(ks->v[i].bits));
+		json_object_array_add(arr, k);
+	}
+	json_object_object_add(o, "keys", arr);
+	return o;
+}
+
+static int
+keys_from_json(json_object *o, struct jo_keys *ks)
+{
+	json_object	*arr, *k;
+	const char	*kty;
+	long long	 v;
+	size_t		 i, n;
+
+	memset(ks, 0, sizeof(*ks));
+	if (!json_object_object_get_ex(o, "keys", &arr) ||
+	    !json_object_is_type(arr, json_type_array) ||
+	    jint(o, "fetched", &v) == -1)
+		return -1;
+	ks->fetched = (time_t)v;
+	n = json_object_array_length(arr);
+	if (n == 0 || n > KEYS_MAX)
+		return -1;
+	ks->v = jo_xmalloc(n * sizeof(*ks->v));
+	for (i = 0; i < n; i++) {
+		k = json_object_array_get_idx(arr, i);
+		if ((kty = jstr(k, "kty")) == NULL ||
+		    jint(k, "bits", &v) == -1 || v < 0 || v > 65536) {
+			jo_keys_free(ks);
+			return -1;
+		}
+		memset(&ks->v[i], 0, sizeof(ks->v[i]));
+		ks->n++;
+		ks->v[i].kty = jo_xstrdup(kty);
+		ks->v[i].kid = dupopt(jstr(k, "kid"));
+		ks->v[i].alg = dupopt(jstr(k, "alg"));
+		ks->v[i].crv = dupopt(jstr(k, "crv"));
+		ks->v[i].pem = dupopt(jstr(k, "pem"));
+		ks->v[i].bits = (int)v;
+	}
+	return 0;
+}
+
+int
+jo_jwks_load(const struct jo_config *c, const struct jo_provider *p,
+    int refresh, struct jo_keys *ks, char *why, size_t wl)
+{
+	struct jo_http_resp	 r;
+	json_object		*o;
+	const char		*s;
+	char			*path;
+	long long		 exp;
+	time_t			 now = jo_now();
+	int			 rc = -1, cached = 0;
+
+	memset(ks, 0, sizeof(*ks));
+	memset(&r, 0, sizeof(r));
+	path = cache_path(c, "jwks");
+	if ((o = cache_read(path)) != NULL) {
+		if ((s = jstr(o, "issuer")) != NULL &&
+		    strcmp(s, c->issuer) == 0 &&
+		    (s = jstr(o, "jwks_uri")) != NULL &&
+		    strcmp(s, p->jwks_uri) == 0 &&
+		    jint(o, "expires", &exp) == 0 && exp > now &&
+		    keys_from_json(o, ks) == 0)
+			cached = 1;
+		json_object_put(o);
+	}
+	if (cached && !refresh) {
+		free(path);
+		return 0;
+	}
+	if (cached && now - ks->fetched < JO_JWKS_REFETCH_MIN &&
+	    now >= ks->fetched) {
+		free(path);
+		return 1;
+	}
+	jo_keys_free(ks);
+	if (jo_http_get(p->jwks_uri, c->http_timeout, &r, why, wl) == -1)
+		goto end;
+	if (r.status != 200) {
+		jo_why(why, wl, "JWKS %s answered HTTP %ld, expected 200",
+		    p->jwks_uri, r.status);
+		goto end;
+	}
+	if (jo_jwks_parse(r.body, r.len, ks, why, wl) == -1)
+		goto end;
+	ks->fetched = now;
+	o = keys_to_json(c, p, ks, now + ttl_of(&r));
+	cache_write(c, path, o);
+	json_object_put(o);
+	rc = 0;
+end:
+	jo_http_resp_free(&r);
+	free(path);
+	return rc;
+}

@@ -1,0 +1,57 @@
+/* oidc.h -- the provider's metadata: discovery (OpenID Connect
+ * Discovery 1.0) and the JWKS, cached in cache_dir between requests. */
+#ifndef JO_OIDC_H
+#define JO_OIDC_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "config.h"
+
+struct jo_provider {
+	char	*authorization_endpoint;
+	char	*token_endpoint;
+	char	*jwks_uri;
+	char	*userinfo_endpoint;	/* may be NULL */
+	char	*end_session_endpoint;	/* may be NULL */
+};
+
+struct jo_key {
+	char	*kid;		/* may be NULL */
+	char	*kty;		/* "RSA" or "EC" */
+	char	*alg;		/* may be NULL */
+	char	*crv;		/* EC only */
+	char	*pem;		/* SubjectPublicKeyInfo PEM; NULL if weak */
+	int	 bits;
+};
+
+struct jo_keys {
+	struct jo_key	*v;
+	size_t		 n;
+	time_t		 fetched;
+};
+
+#define JO_JWKS_REFETCH_MIN	60	/* seconds between forced re-fetches */
+
+/* Discovery from the cache, or fetched and cached.  -1: the provider is
+ * unreachable or its document is unacceptable (reason in why). */
+int	 jo_discover(const struct jo_config *, struct jo_provider *,
+	    char *, size_t);
+/* Validate a discovery document against the configured issuer. */
+int	 jo_discovery_parse(const char *issuer, const char *, size_t,
+	    struct jo_provider *, char *, size_t);
+void	 jo_provider_free(struct jo_provider *);
+
+/* The JWKS from the cache, or fetched.  With refresh set, fetch again
+ * unless the cached copy is younger than JO_JWKS_REFETCH_MIN, in which
+ * case 1 is returned and keys hold the cached copy. */
+int	 jo_jwks_load(const struct jo_config *, const struct jo_provider *,
+	    int refresh, struct jo_keys *, char *, size_t);
+/* Parse a JWKS document (RFC 7517) into keys with PEM public keys. */
+int	 jo_jwks_parse(const char *, size_t, struct jo_keys *, char *, size_t);
+void	 jo_keys_free(struct jo_keys *);
+
+/* Warnings about the cache are logged once per process. */
+void	 jo_cache_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,182 @@
+/* seal.c -- see seal.h */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
+
+#include "seal.h"
+#include "util.h"
+
+#define VERSION		1
+#define PREFIX		"v1."
+#define HDR		(1 + 8)
+#define IVLEN		12
+#define TAGLEN		16
+#define SEALED_MAX	4000
+
+static const char *const errs[] = {
+	"ok",
+	"malformed sealed value",
+	"sealed value failed authentication (tampered or another secret)",
+	"sealed value expired",
+	"internal cryptography error",
+};
+
+const char *
+jo_seal_strerror(enum jo_seal_err e)
+{
+	return errs[e];
+}
+
+static int
+derive(const char *secret, size_t secretlen, const char *purpose,
+    unsigned char key[32])
+{
+	EVP_KDF		*kdf;
+	EVP_KDF_CTX	*ctx;
+	OSSL_PARAM	 p[5], *q = p;
+	char		 info[64];
+	static char	 salt[] = "jitsi-oidc cookie seal";
+	int		 rc = -1;
+
+	snprintf(info, sizeof(info), "jitsi-oidc v1 %s", purpose);
+	if ((kdf = EVP_KDF_fetch(NULL, "HKDF", NULL)) == NULL)
+		return -1;
+	ctx = EVP_KDF_CTX_new(kdf);
+	EVP_KDF_free(kdf);
+	if (ctx == NULL)
+		return -1;
+	*q++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
+	    (char *)"SHA256", 0);
+	*q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
+	    (void *)(uintptr_t)secret, secretlen);
+	*q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
+	    salt, sizeof(salt) - 1);
+	*q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
+	    info, strlen(info));
+	*q = OSSL_PARAM_construct_end();
+	if (EVP_KDF_derive(ctx, key, 32, p) == 1)
+		rc = 0;
+	EVP_KDF_CTX_free(ctx);
+	return rc;
+}
+
+static void
+aad_for(struct jo_buf *aad, const unsigned char hdr[HDR],
+    const char *purpose)
+{
+	jo_buf_add(aad, hdr, HDR);
+	jo_buf_adds(aad, purpose);
+}
+
+char *
+jo_seal(const char *secret, size_t secretlen, const char *purpose,
+    time_t expires, const char *plain, size_t plainlen)
+{
+	unsigned char	 key[32], *raw = NULL;
+	struct jo_buf	 aad = { 0 };
+	EVP_CIPHER_CTX	*ctx = NULL;
+	char		*b64 = NULL, *out = NULL;
+	size_t		 rawlen;
+	uint64_t	 e = (uint64_t)expires;
+	int		 n, i;
+
+	if (plainlen > JO_SEAL_MAX_PLAIN)
+		return NULL;
+	if (derive(secret, secretlen, purpose, key) == -1)
+		return NULL;
+	rawlen = HDR + IVLEN + plainlen + TAGLEN;
+	raw = jo_xmalloc(rawlen);
+	raw[0] = VERSION;
+	for (i = 0; i < 8; i++)
+		raw[1 + i] = (unsigned char)(e >> (56 - 8 * i));
+	if (jo_random(raw + HDR, IVLEN) == -1)
+		goto end;
+	aad_for(&aad, raw, purpose);
+	if ((ctx = EVP_CIPHER_CTX_new()) == NULL ||
+	    EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key,
+	    raw + HDR) != 1 ||
+	    EVP_EncryptUpdate(ctx, NULL, &n, (unsigned char *)aad.p,
+	    (int)aad.len) != 1 ||
+	    EVP_EncryptUpdate(ctx, raw + HDR + IVLEN, &n,
+	    (const unsigned char *)plain, (int)plainlen) != 1 ||
+	    EVP_EncryptFinal_ex(ctx, raw + HDR + IVLEN + n, &n) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, TAGLEN,
+	    raw + HDR + IVLEN + plainlen) != 1)
+		goto end;
+	b64 = jo_b64url_encode(raw, rawlen);
+	out = jo_xasprintf("%s%s", PREFIX, b64);
+end:
+	explicit_bzero(key, sizeof(key));
+	EVP_CIPHER_CTX_free(ctx);
+	jo_buf_free(&aad);
+	free(raw);
+	free(b64);
+	return out;
+}
+
+enum jo_seal_err
+jo_unseal(const char *secret, size_t secretlen, const char *purpose,
+    time_t now, const char *sealed, char **plain, size_t *plainlen)
+{
+	unsigned char	 key[32], *raw = NULL, *pt = NULL;
+	struct jo_buf	 aad = { 0 };
+	EVP_CIPHER_CTX	*ctx = NULL;
+	size_t		 rawlen, ctlen, slen;
+	uint64_t	 e = 0;
+	enum jo_seal_err rc;
+	int		 n, i;
+
+	*plain = NULL;
+	*plainlen = 0;
+	slen = strlen(sealed);
+	if (slen > SEALED_MAX || strncmp(sealed, PREFIX, 3) != 0 ||
+	    jo_b64url_decode(sealed + 3, slen - 3, &raw, &rawlen) == -1)
+		return JO_SEAL_MALFORMED;
+	if (rawlen < HDR + IVLEN + TAGLEN || raw[0] != VERSION) {
+		free(raw);
+		return JO_SEAL_MALFORMED;
+	}
+	if (derive(secret, secretlen, purpose, key) == -1) {
+		free(raw);
+		return JO_SEAL_INTERNAL;
+	}
+	ctlen = rawlen - HDR - IVLEN - TAGLEN;
+	pt = jo_xmalloc(ctlen + 1);
+	aad_for(&aad, raw, purpose);
+	rc = JO_SEAL_FORGED;
+	if ((ctx = EVP_CIPHER_CTX_new()) == NULL ||
+	    EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key,
+	    raw + HDR) != 1 ||
+	    EVP_DecryptUpdate(ctx, NULL, &n, (unsigned char *)aad.p,
+	    (int)aad.len) != 1 ||
+	    EVP_DecryptUpdate(ctx, pt, &n, raw + HDR + IVLEN,
+	    (int)ctlen) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, TAGLEN,
+	    raw + HDR + IVLEN + ctlen) != 1 ||
+	    EVP_DecryptFinal_ex(ctx, pt + n, &n) != 1)
+		goto end;
+	for (i = 0; i < 8; i++)
+		e = e << 8 | raw[1 + i];
+	if (e > INT64_MAX || (time_t)e <= now) {
+		rc = JO_SEAL_EXPIRED;
+		goto end;
+	}
+	pt[ctlen] = '\0';
+	*plain = (char *)pt;
+	*plainlen = ctlen;
+	pt = NULL;
+	rc = JO_SEAL_OK;
+end:
+	explicit_bzero(key, sizeof(key));
+	EVP_CIPHER_CTX_free(ctx);
+	jo_buf_free(&aad);
+	free(raw);
+	free(pt);
+	return rc;
+}

@@ -1,0 +1,639 @@
+/* util.c -- see util.h */
+#include <sys/random.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "util.h"
+
+static const char *log_route = "-";
+
+static void
+oom(void)
+{
+	static const char msg[] = "jitsi-oidc: out of memory\n";
+
+	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	_exit(70);
+}
+
+void *
+jo_xmalloc(size_t n)
+{
+	void	*p;
+
+	if ((p = malloc(n ? n : 1)) == NULL)
+		oom();
+	return p;
+}
+
+void *
+jo_xrealloc(void *p, size_t n)
+{
+	if ((p = realloc(p, n ? n : 1)) == NULL)
+		oom();
+	return p;
+}
+
+char *
+jo_xstrndup(const char *s, size_t n)
+{
+	char	*p;
+
+	p = jo_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+jo_xstrdup(const char *s)
+{
+	return jo_xstrndup(s, strlen(s));
+}
+
+static void
+buf_grow(struct jo_buf *b, size_t more)
+{
+	size_t	 need;
+
+	if (more > SIZE_MAX / 2 - b->len)
+		oom();
+	need = b->len + more + 1;
+	if (need <= b->cap)
+		return;
+	if (b->cap == 0)
+		b->cap = 64;
+	while (b->cap < need)
+		b->cap *= 2;
+	b->p = jo_xrealloc(b->p, b->cap);
+}
+
+void
+jo_buf_add(struct jo_buf *b, const void *p, size_t n)
+{
+	buf_grow(b, n);
+	if (n)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void
+jo_buf_adds(struct jo_buf *b, const char *s)
+{
+	jo_buf_add(b, s, strlen(s));
+}
+
+static void
+buf_vaddf(struct jo_buf *b, const char *fmt, va_list ap)
+{
+	va_list	 ap2;
+	int	 n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return;
+	buf_grow(b, (size_t)n);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void
+jo_buf_addf(struct jo_buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+char *
+jo_buf_take(struct jo_buf *b)
+{
+	char	*p;
+
+	if (b->p == NULL)
+		return jo_xstrdup("");
+	p = b->p;
+	b->p = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void
+jo_buf_free(struct jo_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+char *
+jo_xasprintf(const char *fmt, ...)
+{
+	struct jo_buf	 b = { 0 };
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	return jo_buf_take(&b);
+}
+
+void
+jo_log_route(const char *r)
+{
+	log_route = r;
+}
+
+void
+jo_log(const char *fmt, ...)
+{
+	struct jo_buf	 raw = { 0 }, out = { 0 };
+	va_list		 ap;
+	size_t		 i;
+	unsigned char	 c;
+
+	va_start(ap, fmt);
+	buf_vaddf(&raw, fmt, ap);
+	va_end(ap);
+	jo_buf_addf(&out, "jitsi-oidc: %s: ", log_route);
+	for (i = 0; i < raw.len; i++) {
+		c = (unsigned char)raw.p[i];
+		if (c == '\n')
+			jo_buf_adds(&out, "\\n");
+		else if (c == '\r')
+			jo_buf_adds(&out, "\\r");
+		else if (c == '\t')
+			jo_buf_adds(&out, "\\t");
+		else if (c == '\\')
+			jo_buf_adds(&out, "\\\\");
+		else if (c < 0x20 || c == 0x7f)
+			jo_buf_addf(&out, "\\x%02x", c);
+		else
+			jo_buf_add(&out, &c, 1);
+		if (out.len > 2000) {
+			jo_buf_adds(&out, "...");
+			break;
+		}
+	}
+	jo_buf_add(&out, "\n", 1);
+	(void)!write(STDERR_FILENO, out.p, out.len);
+	jo_buf_free(&raw);
+	jo_buf_free(&out);
+}
+
+void
+jo_why(char *why, size_t len, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (why == NULL || len == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+}
+
+static const char b64u[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+char *
+jo_b64url_encode(const unsigned char *in, size_t n)
+{
+	struct jo_buf	 b = { 0 };
+	size_t		 i;
+	uint32_t	 v;
+	char		 q[4];
+
+	buf_grow(&b, (n + 2) / 3 * 4);
+	for (i = 0; i + 2 < n; i += 3) {
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+		q[0] = b64u[v >> 18 & 63];
+		q[1] = b64u[v >> 12 & 63];
+		q[2] = b64u[v >> 6 & 63];
+		q[3] = b64u[v & 63];
+		jo_buf_add(&b, q, 4);
+	}
+	if (n - i == 1) {
+		v = (uint32_t)in[i] << 16;
+		q[0] = b64u[v >> 18 & 63];
+		q[1] = b64u[v >> 12 & 63];
+		jo_buf_add(&b, q, 2);
+	} else if (n - i == 2) {
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
+		q[0] = b64u[v >> 18 & 63];
+		q[1] = b64u[v >> 12 & 63];
+		q[2] = b64u[v >> 6 & 63];
+		jo_buf_add(&b, q, 3);
+	}
+	return jo_buf_take(&b);
+}
+
+static int
+b64u_val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '-')
+		return 62;
+	if (c == '_')
+		return 63;
+	return -1;
+}
+
+int
+jo_b64url_decode(const char *in, size_t n, unsigned char **out, size_t *outlen)
+{
+	unsigned char	*o;
+	size_t		 i, j = 0;
+	uint32_t	 acc = 0;
+	int		 v, bits = 0;
+
+	*out = NULL;
+	*outlen = 0;
+	if (n % 4 == 1)
+		return -1;
+	o = jo_xmalloc(n / 4 * 3 + 3);
+	for (i = 0; i < n; i++) {
+		if ((v = b64u_val((unsigned char)in[i])) < 0) {
+			free(o);
+			return -1;
+		}
+		acc = acc << 6 | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			o[j++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	/* Leftover bits must be zero (canonical encoding). */
+	if (acc != 0) {
+		free(o);
+		return -1;
+	}
+	o[j] = '\0';
+	*out = o;
+	*outlen = j;
+	return 0;
+}
+
+static int
+hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+jo_pct_decode(const char *in, size_t n, int plus, char **out, size_t *outlen)
+{
+	char	*o;
+	size_t	 i, j = 0;
+	int	 hi, lo;
+
+	o = jo_xmalloc(n + 1);
+	for (i = 0; i < n; i++) {
+		if (in[i] == '%') {
+			if (i + 2 >= n ||
+			    (hi = hexval((unsigned char)in[i + 1])) < 0 ||
+			    (lo = hexval((unsigned char)in[i + 2])) < 0) {
+				free(o);
+				return -1;
+			}
+			o[j++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else if (plus && in[i] == '+')
+			o[j++] = ' ';
+		else
+			o[j++] = in[i];
+	}
+	o[j] = '\0';
+	*out = o;
+	if (outlen)
+		*outlen = j;
+	return 0;
+}
+
+void
+jo_pct_encode(struct jo_buf *b, const char *s, size_t n, int lower)
+{
+	static const char up[] = "0123456789ABCDEF", lo[] = "0123456789abcdef";
+	const char	*hex = lower ? lo : up;
+	unsigned char	 c;
+	char		 e[3];
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || strchr("-_.!~*'()", c) != NULL) {
+			if (c == '\0')
+				goto esc;
+			jo_buf_add(b, &c, 1);
+			continue;
+		}
+esc:
+		e[0] = '%';
+		e[1] = hex[c >> 4];
+		e[2] = hex[c & 15];
+		jo_buf_add(b, e, 3);
+	}
+}
+
+void
+jo_form_encode(struct jo_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned char	 c;
+	char		 e[3];
+
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.' || c == '~') {
+			jo_buf_add(b, &c, 1);
+			continue;
+		}
+		e[0] = '%';
+		e[1] = hex[c >> 4];
+		e[2] = hex[c & 15];
+		jo_buf_add(b, e, 3);
+	}
+}
+
+void
+jo_html_escape(struct jo_buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '<':
+			jo_buf_adds(b, "&lt;");
+			break;
+		case '>':
+			jo_buf_adds(b, "&gt;");
+			break;
+		case '&':
+			jo_buf_adds(b, "&amp;");
+			break;
+		case '"':
+			jo_buf_adds(b, "&quot;");
+			break;
+		case '\'':
+			jo_buf_adds(b, "&#39;");
+			break;
+		default:
+			if ((unsigned char)*s < 0x20 || *s == 0x7f)
+				jo_buf_adds(b, "&#xfffd;");
+			else
+				jo_buf_add(b, s, 1);
+		}
+	}
+}
+
+int
+jo_random(void *p, size_t n)
+{
+	unsigned char	*c = p;
+	ssize_t		 r;
+
+	while (n > 0) {
+		r = getrandom(c, n > 256 ? 256 : n, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		c += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+int
+jo_ct_equal(const char *a, const char *b)
+{
+	size_t		 la, lb, i;
+	unsigned char	 d;
+
+	if (a == NULL || b == NULL)
+		return 0;
+	la = strlen(a);
+	lb = strlen(b);
+	d = la != lb;
+	for (i = 0; i < la; i++)
+		d |= (unsigned char)a[i] ^ (unsigned char)b[i % (lb ? lb : 1)];
+	return d == 0 && lb != 0;
+}
+
+int
+jo_has_ctl(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 1;
+	return 0;
+}
+
+int
+jo_utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t		 i = 0, k, need;
+	uint32_t	 cp;
+
+	while (i < n) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((s[i] & 0xe0) == 0xc0) {
+			need = 1;
+			cp = s[i] & 0x1f;
+		} else if ((s[i] & 0xf0) == 0xe0) {
+			need = 2;
+			cp = s[i] & 0x0f;
+		} else if ((s[i] & 0xf8) == 0xf0) {
+			need = 3;
+			cp = s[i] & 0x07;
+		} else
+			return 0;
+		if (i + need >= n)
+			return 0;
+		for (k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) ||
+		    (need == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff) ||
+		    (cp >= 0x80 && cp <= 0x9f))
+			return 0;
+		i += need + 1;
+	}
+	return 1;
+}
+
+char *
+jo_sha256_hex(const void *p, size_t n)
+{
+	unsigned char	 md[32];
+	unsigned int	 mdlen = 0;
+	char		*hex;
+	size_t		 i;
+
+	hex = jo_xmalloc(65);
+	hex[0] = '\0';
+	if (EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	    mdlen != 32)
+		return hex;
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return hex;
+}
+
+/* Split "scheme://host[:port][/path]"; returns the host span. */
+static int
+url_split(const char *url, int *https, const char **host, size_t *hostlen,
+    const char **rest)
+{
+	const char	*p, *h;
+
+	if (strncmp(url, "https://", 8) == 0) {
+		*https = 1;
+		h = url + 8;
+	} else if (strncmp(url, "http://", 7) == 0) {
+		*https = 0;
+		h = url + 7;
+	} else
+		return -1;
+	if (*h == '[') {
+		if ((p = strchr(h, ']')) == NULL)
+			return -1;
+		*host = h;
+		*hostlen = (size_t)(p - h) + 1;
+		p++;
+	} else {
+		p = h + strcspn(h, ":/?#");
+		*host = h;
+		*hostlen = (size_t)(p - h);
+	}
+	if (*hostlen == 0)
+		return -1;
+	if (*p == ':') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return -1;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p != '\0' && *p != '/' && *p != '?' && *p != '#')
+		return -1;
+	*rest = p;
+	return 0;
+}
+
+static int
+host_is_loopback(const char *h, size_t n)
+{
+	size_t	 i, dots = 0;
+
+	if ((n == 9 && strncmp(h, "localhost", 9) == 0) ||
+	    (n == 5 && strncmp(h, "[::1]", 5) == 0))
+		return 1;
+	if (n < 9 || strncmp(h, "127.", 4) != 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (h[i] == '.')
+			dots++;
+		else if (h[i] < '0' || h[i] > '9')
+			return 0;
+	}
+	return dots == 3;
+}
+
+int
+jo_url_ok(const char *url, char *why, size_t whylen)
+{
+	const char	*host, *rest;
+	size_t		 hostlen, i;
+	int		 https;
+
+	for (i = 0; url[i] != '\0'; i++)
+		if ((unsigned char)url[i] <= 0x20 || url[i] == 0x7f ||
+		    url[i] == '\\' || url[i] == '"' || url[i] == '<' ||
+		    url[i] == '>') {
+			jo_why(why, whylen, "URL contains a space, control "
+			    "or unsafe character");
+			return -1;
+		}
+	if (url_split(url, &https, &host, &hostlen, &rest) == -1) {
+		jo_why(why, whylen, "not an absolute http(s) URL: \"%s\"", url);
+		return -1;
+	}
+	if (memchr(host, '@', hostlen) != NULL) {
+		jo_why(why, whylen, "URL with user information: \"%s\"", url);
+		return -1;
+	}
+	if (!https && !host_is_loopback(host, hostlen)) {
+		jo_why(why, whylen, "URL must use https:// (http:// is "
+		    "allowed only for a loopback host): \"%s\"", url);
+		return -1;
+	}
+	return 0;
+}
+
+char *
+jo_url_host(const char *url)
+{
+	const char	*host, *rest;
+	size_t		 hostlen;
+	int		 https;
+
+	if (url_split(url, &https, &host, &hostlen, &rest) == -1)
+		return NULL;
+	return jo_xstrndup(host, hostlen);
+}
+
+char *
+jo_url_path(const char *url)
+{
+	const char	*host, *rest;
+	size_t		 hostlen;
+	int		 https;
+
+	if (url_split(url, &https, &host, &hostlen, &rest) == -1)
+		return NULL;
+	if (*rest != '/')
+		return jo_xstrdup("/");
+	return jo_xstrndup(rest, strcspn(rest, "?#"));
+}
+
+time_t
+jo_now(void)
+{
+	return time(NULL);
+}

@@ -1,0 +1,74 @@
+/* util.h -- small helpers shared by every module: growable buffers,
+ * logging, encodings (base64url, percent, HTML), random bytes, and
+ * constant-time comparison. */
+#ifndef JO_UTIL_H
+#define JO_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* A growable, always NUL-terminated byte buffer. */
+struct jo_buf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	 jo_buf_free(struct jo_buf *);
+void	 jo_buf_add(struct jo_buf *, const void *, size_t);
+void	 jo_buf_adds(struct jo_buf *, const char *);
+void	 jo_buf_addf(struct jo_buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+char	*jo_buf_take(struct jo_buf *);
+
+void	*jo_xmalloc(size_t);
+void	*jo_xrealloc(void *, size_t);
+char	*jo_xstrdup(const char *);
+char	*jo_xstrndup(const char *, size_t);
+char	*jo_xasprintf(const char *, ...)
+	    __attribute__((format(printf, 1, 2)));
+
+/* One line on stderr (the web server's error log), prefixed with the
+ * program name and the route; CR, LF, tabs and other unprintable bytes
+ * are escaped so that a line can never be split or forged. */
+void	 jo_log_route(const char *);
+void	 jo_log(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/* Write a message into a caller's "why" buffer (for log lines). */
+void	 jo_why(char *, size_t, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* base64url without padding.  Decoding is strict: only the url-safe
+ * alphabet, no padding, no whitespace; returns -1 otherwise. */
+char	*jo_b64url_encode(const unsigned char *, size_t);
+int	 jo_b64url_decode(const char *, size_t, unsigned char **, size_t *);
+
+/* Percent-decoding of a query component ('+' is a space when plus is
+ * set).  Returns -1 on a malformed escape. */
+int	 jo_pct_decode(const char *, size_t, int plus, char **, size_t *);
+/* encodeURIComponent: everything but A-Z a-z 0-9 - _ . ! ~ * ' ( ) is
+ * escaped; hex digits upper or lower case as asked. */
+void	 jo_pct_encode(struct jo_buf *, const char *, size_t, int lower);
+/* Encoding for application/x-www-form-urlencoded and query values
+ * (RFC 3986 unreserved only). */
+void	 jo_form_encode(struct jo_buf *, const char *);
+void	 jo_html_escape(struct jo_buf *, const char *);
+
+int	 jo_random(void *, size_t);
+int	 jo_ct_equal(const char *, const char *);
+int	 jo_has_ctl(const char *, size_t);
+int	 jo_utf8_valid(const unsigned char *, size_t);
+char	*jo_sha256_hex(const void *, size_t);
+
+/* Is this an acceptable URL for the provider or the public side:
+ * https://, or http:// to a loopback host.  No controls or spaces. */
+int	 jo_url_ok(const char *, char *, size_t);
+/* The host part of an http(s) URL (without port), or NULL. */
+char	*jo_url_host(const char *);
+/* The path part of an http(s) URL ("/" when empty), or NULL. */
+char	*jo_url_path(const char *);
+
+time_t	 jo_now(void);
+
+#endif

@@ -1,0 +1,190 @@
+// Test harness: start the real provider, run the CGI exactly as a web
+// server does (environment variables, stdout parsed as a CGI response),
+// and walk the provider's login pages like a browser with a cookie jar.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const cgiPath = process.env.JO_CGI || join(root, 'cgi-bin', 'jitsi-oidc');
+export const sanitized = !!process.env.JO_SANITIZED;
+
+export const SECRETS = {
+  client: 'jitsi-secret-0123456789',
+  cookie: 'cookie-secret-0123456789abcdef0123456789',
+  jitsi: 'jitsiappsecret0123456789ABCDEF',
+};
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+export function tempDir(tag = 'jo') {
+  return mkdtempSync(join(tmpdir(), `${tag}-`));
+}
+
+// Start tests/idp/provider.mjs; resolves once it listens.
+export async function startProvider({ alg = 'RS256', redirectUri, env = {} } = {}) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(root, 'tests', 'idp', 'provider.mjs')], {
+    env: { ...process.env, PORT: String(port), ID_TOKEN_ALG: alg,
+      REDIRECT_URI: redirectUri || 'https://meet.example.test/oidc/redirect',
+      CLIENT_SECRET: SECRETS.client, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = [];
+  await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('provider did not start')), 15000);
+    child.stdout.on('data', (d) => {
+      for (const line of String(d).split('\n')) if (line) log.push(line);
+      if (log.some((l) => l.includes('ready'))) { clearTimeout(t); resolve(); }
+    });
+    child.on('exit', (code) => { clearTimeout(t); reject(new Error(`provider exited ${code}`)); });
+  });
+  return {
+    port, issuer: `http://127.0.0.1:${port}`, log,
+    requests: () => log.filter((l) => l.startsWith('request ') && !l.includes('/__mark/')),
+    // Wait until every request made so far is in the log (stdout is read
+    // asynchronously, and spawnSync blocks the event loop meanwhile).
+    async sync() {
+      const mark = `/__mark/${Math.random().toString(36).slice(2)}`;
+      await fetch(`http://127.0.0.1:${port}${mark}`).then((r) => r.arrayBuffer());
+      for (let i = 0; i < 200 && !log.some((l) => l.endsWith(mark)); i++) await new Promise((r) => setTimeout(r, 10));
+    },
+    stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }),
+  };
+}
+
+export function configText(o) {
+  return Object.entries(o).filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => `${k} = ${v}`).join('\n') + '\n';
+}
+
+// A config file for the adapter; returns its path.
+export function writeConfig(dir, issuer, over = {}) {
+  const cache = join(dir, 'cache');
+  mkdirSync(cache, { recursive: true });
+  const o = {
+    issuer,
+    client_id: 'jitsi',
+    client_secret: SECRETS.client,
+    public_url: 'https://meet.example.test/oidc',
+    jitsi_url: 'https://meet.example.test',
+    jitsi_app_id: 'jitsi-oidc-test',
+    jitsi_app_secret: SECRETS.jitsi,
+    cookie_secret: SECRETS.cookie,
+    cache_dir: cache,
+    http_timeout: 5,
+    ...over,
+  };
+  const path = join(dir, 'jitsi-oidc.conf');
+  writeFileSync(path, configText(o));
+  return path;
+}
+
+// Every CGI run of the whole suite is kept here, for the leak check.
+export const transcript = [];
+
+// Run the CGI once.  Returns { status, headers: [[k,v]...], header(k),
+// cookies: {name: {value, attrs}}, location, body, stderr, exit }.
+export function runCgi({ config, method = 'GET', path = '/', query = '', cookie, extraEnv = {} }) {
+  const env = {
+    PATH: process.env.PATH,
+    GATEWAY_INTERFACE: 'CGI/1.1',
+    SERVER_PROTOCOL: 'HTTP/1.1',
+    REQUEST_METHOD: method,
+    PATH_INFO: path,
+    SCRIPT_NAME: '/oidc',
+    QUERY_STRING: query,
+    ...(cookie !== undefined ? { HTTP_COOKIE: cookie } : {}),
+    ...(config ? { JITSI_OIDC_CONFIG: config } : {}),
+    ...(process.env.ASAN_OPTIONS ? { ASAN_OPTIONS: process.env.ASAN_OPTIONS } : {}),
+    ...(process.env.UBSAN_OPTIONS ? { UBSAN_OPTIONS: process.env.UBSAN_OPTIONS } : {}),
+    ...extraEnv,
+  };
+  const r = spawnSync(cgiPath, [], { env, encoding: 'latin1', maxBuffer: 64 << 20, timeout: 60000 });
+  const out = r.stdout || '';
+  const sep = out.indexOf('\r\n\r\n');
+  const head = sep >= 0 ? out.slice(0, sep) : out;
+  const body = sep >= 0 ? out.slice(sep + 4) : '';
+  const headers = head.split('\r\n').filter(Boolean).map((l) => {
+    const i = l.indexOf(':');
+    return [l.slice(0, i).toLowerCase(), l.slice(i + 1).trim()];
+  });
+  const header = (k) => (headers.find(([n]) => n === k.toLowerCase()) || [])[1];
+  const cookies = {};
+  for (const [k, v] of headers) {
+    if (k !== 'set-cookie') continue;
+    const [nv, ...attrs] = v.split(';').map((s) => s.trim());
+    const i = nv.indexOf('=');
+    cookies[nv.slice(0, i)] = { value: nv.slice(i + 1), attrs };
+  }
+  const status = Number((header('status') || '0').split(' ')[0]);
+  const res = { status, headers, header, cookies, location: header('location'), body,
+    stderr: r.stderr || '', exit: r.status, signal: r.signal, raw: out };
+  transcript.push({ env, res });
+  return res;
+}
+
+// A minimal cookie jar for the provider's cookies.
+export class Jar {
+  constructor() { this.c = new Map(); }
+  take(res) {
+    for (const sc of res.headers.getSetCookie ? res.headers.getSetCookie() : []) {
+      const [nv] = sc.split(';');
+      const i = nv.indexOf('=');
+      const name = nv.slice(0, i).trim(); const value = nv.slice(i + 1).trim();
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(sc)) this.c.delete(name); else this.c.set(name, value);
+    }
+  }
+  header() { return [...this.c].map(([k, v]) => `${k}=${v}`).join('; '); }
+}
+
+// Walk the provider's login and consent pages, starting from its
+// authorization URL, until it redirects to redirectPrefix.  Returns that URL.
+export async function providerLogin(startUrl, redirectPrefix, login = 'alice', jar = new Jar()) {
+  let url = startUrl;
+  for (let i = 0; i < 20; i++) {
+    if (url.startsWith(redirectPrefix)) return url;
+    let res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header() } });
+    jar.take(res);
+    if (/\/interaction\//.test(url) && res.status === 200) {
+      const html = await res.text();
+      const prompt = /name="prompt" value="login"/.test(html) ? 'login' : /name="prompt" value="consent"/.test(html) ? 'consent' : null;
+      if (!prompt) throw new Error(`unexpected interaction page: ${html.slice(0, 300)}`);
+      const form = new URLSearchParams(prompt === 'login' ? { prompt, login, password: 'x' } : { prompt });
+      res = await fetch(url, { method: 'POST', redirect: 'manual', body: form,
+        headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' } });
+      jar.take(res);
+    }
+    const loc = res.headers.get('location');
+    if (!loc) throw new Error(`no Location from ${url}: ${res.status} ${await res.text()}`);
+    url = new URL(loc, url).href;
+  }
+  throw new Error('too many redirects at the provider');
+}
+
+export function cookieHeader(...pairs) {
+  return pairs.filter(Boolean).map(([k, v]) => `${k}=${v}`).join('; ');
+}
+
+// A CGI run must never crash or trip a sanitizer.
+export function assertClean(assert, res) {
+  assert.equal(res.signal, null, 'CGI killed by a signal');
+  assert.equal(res.exit, 0, `CGI exit status ${res.exit}: ${res.stderr}`);
+  assert.doesNotMatch(res.stderr, /AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehavior/, 'sanitizer report');
+}
+
+export function sealTool(args) {
+  const tool = process.env.JO_SEALTOOL || join(root, 'build', 'sealtool');
+  const r = spawnSync(tool, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`sealtool: ${r.stderr}`);
+  return r.stdout.trim();
+}

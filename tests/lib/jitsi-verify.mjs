@@ -1,0 +1,60 @@
+// An independent check of a Jitsi token against every rule Jitsi's own
+// verifier applies (shared/jitsi-token-rules.md), using jose -- not the
+// adapter's code.  Returns the payload or throws with the broken rule.
+import { jwtVerify, decodeProtectedHeader } from 'jose';
+
+export function jitsiRoomName(urlRoom) {
+  // encodeURIComponent(lower(NFKC(decodeURIComponent(urlRoom)))).toLowerCase()
+  return encodeURIComponent(decodeURIComponent(urlRoom).normalize('NFKC').toLowerCase()).toLowerCase();
+}
+
+function noNulls(v, path) {
+  if (v === null) throw new Error(`null at ${path}`);
+  if (typeof v === 'object') for (const [k, x] of Object.entries(v)) noNulls(x, `${path}.${k}`);
+}
+
+// location: the URL the adapter redirected to.
+export async function verifyJitsiRedirect(location, { jitsiUrl, appId, secret, audience = 'jitsi',
+  subject, now = Math.floor(Date.now() / 1000) }) {
+  const u = new URL(location);
+  const base = new URL(jitsiUrl);
+  if (u.origin !== base.origin) throw new Error(`redirect leaves the Jitsi origin: ${u.origin}`);
+  const token = u.searchParams.get('jwt');
+  if (!token) throw new Error('no ?jwt= in the redirect');
+  if ([...u.searchParams.keys()].length !== 1) throw new Error('unexpected query parameters');
+  const segs = u.pathname.slice(base.pathname.replace(/\/$/, '').length).split('/').filter(Boolean);
+  if (segs.length < 1 || segs.length > 2) throw new Error(`path is not /[tenant/]room: ${u.pathname}`);
+  const urlRoom = segs[segs.length - 1];
+  const tenant = segs.length === 2 ? decodeURIComponent(segs[0]) : null;
+
+  const header = decodeProtectedHeader(token);
+  if (header.typ !== 'JWT') throw new Error(`typ must be exactly "JWT", got ${header.typ}`);
+  if (header.alg !== 'HS256') throw new Error(`alg must be HS256, got ${header.alg}`);
+  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) throw new Error('not unpadded base64url');
+  const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+    algorithms: ['HS256'], currentDate: new Date(now * 1000), clockTolerance: 0,
+  });
+  if (payload.iss !== appId) throw new Error(`iss ${payload.iss} is not the app id ${appId}`);
+  if (!('aud' in payload)) throw new Error('aud missing');
+  if (payload.aud !== audience) throw new Error(`aud ${payload.aud} is not ${audience}`);
+  if (typeof payload.room !== 'string') throw new Error('room claim missing');
+  if (payload.room !== '*' && payload.room !== jitsiRoomName(urlRoom)) {
+    throw new Error(`room claim ${payload.room} is not Jitsi's room name ${jitsiRoomName(urlRoom)}`);
+  }
+  if (typeof payload.sub !== 'string' || !payload.sub) throw new Error('sub missing');
+  const wantSub = tenant ? tenant.toLowerCase() : subject;
+  if (wantSub && payload.sub.toLowerCase() !== wantSub && payload.sub !== '*') {
+    throw new Error(`sub ${payload.sub} is neither the domain nor the tenant (${wantSub})`);
+  }
+  for (const k of ['exp', 'nbf', 'iat']) if (typeof payload[k] !== 'number') throw new Error(`${k} is not a number`);
+  if (now >= payload.exp) throw new Error('expired (no leeway)');
+  if (now < payload.nbf) throw new Error('not yet valid (no leeway)');
+  if (payload.exp - now < 180) throw new Error('lifetime under Jitsi\'s 3-minute re-login threshold');
+  noNulls(payload, 'payload');
+  const user = payload.context && payload.context.user;
+  if (!user) throw new Error('context.user missing');
+  for (const k of ['id', 'name', 'email', 'avatar']) {
+    if (k in user && typeof user[k] !== 'string') throw new Error(`context.user.${k} is not a string`);
+  }
+  return { payload, header, urlRoom, tenant, hash: u.hash };
+}

@@ -1,0 +1,328 @@
+// Black-box tests: the CGI binary run exactly as a web server runs it
+// (REQUEST_METHOD, PATH_INFO, QUERY_STRING, HTTP_COOKIE, JITSI_OIDC_CONFIG),
+// checking status, headers, cookies and the one log line of each failure.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startProvider, tempDir, writeConfig, runCgi, assertClean, cookieHeader, sealTool,
+  configText, SECRETS, freePort } from './lib/harness.mjs';
+import { PUBLIC } from './lib/login.mjs';
+
+let idp; let config; let dir;
+before(async () => {
+  idp = await startProvider({ redirectUri: `${PUBLIC}/redirect` });
+  dir = tempDir();
+  config = writeConfig(dir, idp.issuer);
+});
+after(() => idp.stop());
+
+const now = () => Math.floor(Date.now() / 1000);
+
+// Every failure: the status, a short HTML page, no redirect, no token,
+// no-store, and exactly one log line naming the reason.
+function expectFailure(res, status, logPattern) {
+  assertClean(assert, res);
+  assert.equal(res.status, status, `status ${res.status}: ${res.stderr} ${res.body.slice(0, 200)}`);
+  assert.equal(res.location, undefined, 'no Location on a failure');
+  assert.doesNotMatch(res.raw, /jwt=/);
+  assert.equal(res.header('cache-control'), 'no-store');
+  assert.match(res.header('content-type'), /^text\/html; charset=utf-8$/);
+  assert.match(res.body, /^<!DOCTYPE html>/);
+  const lines = res.stderr.split('\n').filter(Boolean);
+  assert.equal(lines.length, 1, `exactly one log line, got: ${res.stderr}`);
+  assert.match(lines[0], /^jitsi-oidc: [a-z-]+: \d{3}: /);
+  if (logPattern) assert.match(lines[0], logPattern);
+  for (const s of Object.values(SECRETS)) assert.ok(!res.raw.includes(s) && !res.stderr.includes(s), 'secret leaked');
+  return res;
+}
+
+function startLogin(query = 'room=MyRoom', cfg = config) {
+  const a = runCgi({ config: cfg, path: '/authorize', query });
+  assertClean(assert, a);
+  assert.equal(a.status, 302, a.stderr);
+  return { a, state: new URL(a.location).searchParams.get('state'), cookie: a.cookies.jitsi_oidc_state.value };
+}
+
+function stateDeleted(res) {
+  const c = res.cookies.jitsi_oidc_state;
+  assert.ok(c && c.value === '' && c.attrs.includes('Max-Age=0'), 'state cookie deleted');
+}
+
+// --- routes and methods -------------------------------------------------
+
+test('an unknown path is 404', () => {
+  for (const path of ['/', '/admin', '/authorize/', '/../etc/passwd', '/tokenize%00']) {
+    expectFailure(runCgi({ config, path }), 404, /no such route/);
+  }
+});
+
+test('POST, PUT and DELETE are 405 with Allow: GET, HEAD', () => {
+  for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
+    const r = expectFailure(runCgi({ config, method, path: '/authorize', query: 'room=a' }), 405, /method/);
+    assert.equal(r.header('allow'), 'GET, HEAD');
+  }
+});
+
+test('HEAD gets the headers and no body', () => {
+  const r = runCgi({ config, method: 'HEAD', path: '/tokenize' });
+  assertClean(assert, r);
+  assert.equal(r.status, 401);
+  assert.equal(r.body, '');
+});
+
+test('authorize redirects to the provider with a sealed state cookie', () => {
+  const { a } = startLogin();
+  assert.ok(a.location.startsWith(`${idp.issuer}/auth?`));
+  assert.equal(a.header('cache-control'), 'no-store');
+  const c = a.cookies.jitsi_oidc_state;
+  assert.match(c.value, /^v1\.[A-Za-z0-9_-]+$/);
+  assert.ok(c.value.length < 4096);
+  for (const at of ['Max-Age=300', 'Path=/oidc', 'HttpOnly', 'SameSite=Lax', 'Secure']) assert.ok(c.attrs.includes(at), at);
+  assert.equal(a.stderr, '');
+});
+
+test('cookies are not Secure when public_url is http on loopback', () => {
+  const d = tempDir();
+  const cfg = writeConfig(d, idp.issuer, { public_url: 'http://127.0.0.1:8080/sso/oidc' });
+  const { a } = startLogin('room=a', cfg);
+  const c = a.cookies.jitsi_oidc_state;
+  assert.ok(!c.attrs.includes('Secure'));
+  assert.ok(c.attrs.includes('Path=/sso/oidc'));
+  assert.equal(new URL(a.location).searchParams.get('redirect_uri'), 'http://127.0.0.1:8080/sso/oidc/redirect');
+});
+
+// --- configuration --------------------------------------------------------
+
+function badConfig(text, re) {
+  const d = tempDir();
+  const p = join(d, 'bad.conf');
+  writeFileSync(p, text);
+  const r = expectFailure(runCgi({ config: p, path: '/authorize', query: 'room=a' }), 500, re);
+  assert.match(r.body, /not configured correctly/);
+  return r;
+}
+
+const good = () => ({
+  issuer: 'http://127.0.0.1:9', client_id: 'jitsi', client_secret: SECRETS.client,
+  public_url: 'https://meet.example.test/oidc', jitsi_url: 'https://meet.example.test',
+  jitsi_app_id: 'app', jitsi_app_secret: SECRETS.jitsi, cookie_secret: SECRETS.cookie,
+});
+
+test('config: a missing file is a 500 that names the file', () => {
+  expectFailure(runCgi({ config: '/nonexistent/jitsi-oidc.conf', path: '/authorize', query: 'room=a' }), 500,
+    /\/nonexistent\/jitsi-oidc\.conf: cannot open/);
+});
+
+test('config: an unknown key names file:line and the key', () => {
+  badConfig(configText(good()) + 'colour = blue\n', /bad\.conf:9: colour: unknown key/);
+});
+
+test('config: a duplicate key names file:line and the key', () => {
+  badConfig(configText(good()) + 'client_id = again\n', /bad\.conf:9: client_id: duplicate key/);
+});
+
+test('config: a line without "=" names file:line', () => {
+  badConfig('# comment\n\n' + configText(good()) + 'just words\n', /bad\.conf:11: line without '='/);
+});
+
+test('config: a missing required key is named', () => {
+  const g = good(); delete g.jitsi_app_id;
+  badConfig(configText(g), /jitsi_app_id: required key missing/);
+  const h = good(); delete h.client_secret;
+  badConfig(configText(h), /client_secret: required key missing \(or client_secret_file\)/);
+});
+
+test('config: invalid values are named with file:line', () => {
+  badConfig(configText({ ...good(), token_lifetime: 100 }), /bad\.conf:9: token_lifetime: expected whole seconds from 300/);
+  badConfig(configText({ ...good(), http_timeout: 'ten' }), /http_timeout: expected whole seconds/);
+  badConfig(configText({ ...good(), issuer: 'http://idp.example.com' }), /bad\.conf:1: issuer: URL must use https/);
+  badConfig(configText({ ...good(), jitsi_url: 'ftp://meet' }), /jitsi_url: not an absolute http\(s\) URL/);
+  badConfig(configText({ ...good(), cookie_secret: 'short' }), /cookie_secret: must be at least 32 bytes, got 5/);
+  badConfig(configText({ ...good(), scope: 'profile email' }), /scope: must contain "openid"/);
+});
+
+test('config: a secret and its _file twin together are refused', () => {
+  const d = tempDir();
+  writeFileSync(join(d, 's'), 'x'.repeat(40) + '\n');
+  badConfig(configText({ ...good(), cookie_secret_file: join(d, 's') }), /cookie_secret_file: conflicts with cookie_secret/);
+});
+
+test('config: secrets read from files (trailing newline stripped) work end to end', () => {
+  const d = tempDir();
+  writeFileSync(join(d, 'client'), SECRETS.client + '\n');
+  writeFileSync(join(d, 'cookie'), SECRETS.cookie + '\n');
+  writeFileSync(join(d, 'jitsi'), SECRETS.jitsi);
+  const cfg = writeConfig(d, idp.issuer, { client_secret: null, cookie_secret: null, jitsi_app_secret: null,
+    client_secret_file: join(d, 'client'), cookie_secret_file: join(d, 'cookie'), jitsi_app_secret_file: join(d, 'jitsi') });
+  // The same secret from a file opens a cookie sealed with the inline one.
+  const { cookie, state } = startLogin('room=a');
+  const r = runCgi({ config: cfg, path: '/redirect', query: `state=${state}&error=access_denied`, cookie: cookieHeader(['jitsi_oidc_state', cookie]) });
+  expectFailure(r, 403, /provider returned error=access_denied/);
+});
+
+// --- authorize: rooms --------------------------------------------------------
+
+const badRooms = {
+  'double slash': '%2F%2Fevil.example', 'slash-backslash': '%2F%5Cevil', backslash: '%5Cevil',
+  'tab path': '%2F%09%2Fevil', 'encoded slashes (double-encoded)': '%252f%252fevil', 'encoded backslash': '%255cevil',
+  'https: scheme': 'https%3Aevil', javascript: 'javascript%3Aalert(1)', 'full URL': 'https%3A%2F%2Fevil.example%2Fx',
+  'dot dot': '..', 'dots inside': 'a..b', question: 'a%3Fb', hash: 'a%23b', ampersand: 'a%26b',
+  CR: 'a%0Db', LF: 'a%0Ab', NUL: 'a%00b', quote: 'a%22b', angle: '%3Cscript%3E', empty: '',
+  'too long': 'a'.repeat(201), 'invalid UTF-8': '%C3%28', 'leading blank': '%20a',
+};
+for (const [name, room] of Object.entries(badRooms)) {
+  test(`authorize refuses a room that is not a plain name: ${name}`, () => {
+    expectFailure(runCgi({ config, path: '/authorize', query: `room=${room}` }), 400, /room/);
+  });
+}
+
+test('authorize refuses a missing room, a bad tenant, and bad Jitsi state', () => {
+  expectFailure(runCgi({ config, path: '/authorize', query: '' }), 400, /no room given/);
+  expectFailure(runCgi({ config, path: '/authorize', query: 'room=a&tenant=%2F%2Fevil' }), 400, /tenant/);
+  expectFailure(runCgi({ config, path: '/authorize', query: 'state=%7Bnot%20json' }), 400, /state is not a JSON object/);
+  expectFailure(runCgi({ config, path: '/authorize', query: `state=${encodeURIComponent(JSON.stringify({ room: '//evil.example' }))}` }), 400, /room/);
+  expectFailure(runCgi({ config, path: '/authorize', query: `state=${encodeURIComponent(JSON.stringify({ room: 'a%2F%2Fevil' }))}` }), 400, /room/);
+  expectFailure(runCgi({ config, path: '/authorize', query: `state=${encodeURIComponent(JSON.stringify({ room: 'x'.repeat(5000) }))}` }), 400, /state of \d+ bytes/);
+});
+
+test('authorize accepts non-ASCII and blank-containing rooms, percent-encoded either way', () => {
+  for (const q of ['room=Caf%C3%A9%20Room', 'room=Caf%C3%A9+Room', `state=${encodeURIComponent(JSON.stringify({ room: 'Caf%C3%A9%20Room', roomSafe: 'caf%c3%a9%20room' }))}`]) {
+    const r = runCgi({ config, path: '/authorize', query: q });
+    assertClean(assert, r);
+    assert.equal(r.status, 302, `${q}: ${r.stderr}`);
+  }
+});
+
+// Linux caps one environment string at 128 KiB (MAX_ARG_STRLEN), so a CGI
+// never sees a 1 MiB query or cookie; 120 KiB is the largest it can get.
+const BIG = 120 * 1024;
+
+test('query strings: duplicated, malformed, control characters, 120 KiB', () => {
+  expectFailure(runCgi({ config, path: '/authorize', query: 'room=a&room=b' }), 400, /"room" repeated/);
+  expectFailure(runCgi({ config, path: '/authorize', query: 'room=a%zz' }), 400, /malformed percent-encoding/);
+  expectFailure(runCgi({ config, path: '/authorize', query: 'room=a%0D%0ASet-Cookie:x=y' }), 400, /control character/);
+  expectFailure(runCgi({ config, path: '/authorize', query: 'room=a&x=%00' }), 400, /control character/);
+  expectFailure(runCgi({ config, path: '/authorize', query: 'room=' + 'a'.repeat(BIG) }), 400, /query string of 122885 bytes/);
+});
+
+test('authorize with the provider unreachable is a 502 naming the URL', async () => {
+  const port = await freePort();
+  const cfg = writeConfig(tempDir(), `http://127.0.0.1:${port}`);
+  expectFailure(runCgi({ config: cfg, path: '/authorize', query: 'room=a' }), 502,
+    new RegExp(`cannot reach http://127\\.0\\.0\\.1:${port}/\\.well-known/openid-configuration`));
+});
+
+// --- redirect: state and cookies ------------------------------------------
+
+test('redirect without a state cookie is 400 and deletes the cookie', () => {
+  const r = expectFailure(runCgi({ config, path: '/redirect', query: 'code=x&state=y' }), 400, /no jitsi_oidc_state cookie/);
+  stateDeleted(r);
+});
+
+test('redirect with a tampered state cookie is 400 (every region of the value)', () => {
+  const { cookie, state } = startLogin();
+  const raw = cookie.slice(3);
+  // version/expiry, iv, ciphertext and tag regions of the sealed value
+  for (const pos of [0, 4, 12, 20, Math.floor(raw.length / 2), raw.length - 10, raw.length - 1]) {
+    const ch = raw[pos] === 'A' ? 'B' : 'A';
+    const bad = 'v1.' + raw.slice(0, pos) + ch + raw.slice(pos + 1);
+    const r = expectFailure(runCgi({ config, path: '/redirect', query: `code=x&state=${state}`, cookie: cookieHeader(['jitsi_oidc_state', bad]) }), 400,
+      /jitsi_oidc_state cookie: (sealed value failed authentication|malformed sealed value)/);
+    stateDeleted(r);
+  }
+});
+
+test('redirect with a truncated state cookie is 400', () => {
+  const { cookie, state } = startLogin();
+  for (const bad of [cookie.slice(0, 40), cookie.slice(0, -1), 'v1.', 'garbage']) {
+    expectFailure(runCgi({ config, path: '/redirect', query: `code=x&state=${state}`, cookie: cookieHeader(['jitsi_oidc_state', bad]) }), 400, /jitsi_oidc_state cookie/);
+  }
+});
+
+test('a state cookie sealed with another secret is 400', () => {
+  const { state } = startLogin();
+  const other = sealTool(['another-secret-0123456789abcdef0123456789', 'state', String(now() + 300),
+    JSON.stringify({ st: state, no: 'n', cv: 'v', r: 'a' })]);
+  expectFailure(runCgi({ config, path: '/redirect', query: `code=x&state=${state}`, cookie: cookieHeader(['jitsi_oidc_state', other]) }), 400, /failed authentication/);
+});
+
+test('an expired state cookie is 400 and says expired', () => {
+  const expired = sealTool([SECRETS.cookie, 'state', String(now() - 1), JSON.stringify({ st: 's', no: 'n', cv: 'v', r: 'a' })]);
+  expectFailure(runCgi({ config, path: '/redirect', query: 'code=x&state=s', cookie: cookieHeader(['jitsi_oidc_state', expired]) }), 400, /expired/);
+});
+
+test('a session cookie presented as the state cookie is 400, and the reverse is 401', () => {
+  const sess = sealTool([SECRETS.cookie, 'session', String(now() + 3600), JSON.stringify({ sub: 'alice', r: 'a' })]);
+  expectFailure(runCgi({ config, path: '/redirect', query: 'code=x&state=s', cookie: cookieHeader(['jitsi_oidc_state', sess]) }), 400, /failed authentication/);
+  const { cookie } = startLogin();
+  expectFailure(runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', cookie]) }), 401, /failed authentication/);
+});
+
+test('state missing, different or duplicated is 400', () => {
+  const { cookie, state } = startLogin();
+  const c = cookieHeader(['jitsi_oidc_state', cookie]);
+  expectFailure(runCgi({ config, path: '/redirect', query: 'code=x', cookie: c }), 400, /state parameter missing/);
+  expectFailure(runCgi({ config, path: '/redirect', query: `code=x&state=${state}x`, cookie: c }), 400, /does not match/);
+  expectFailure(runCgi({ config, path: '/redirect', query: `code=x&state=${state}&state=${state}`, cookie: c }), 400, /"state" repeated/);
+  expectFailure(runCgi({ config, path: '/redirect', query: `code=x&code=y&state=${state}`, cookie: c }), 400, /"code" repeated/);
+});
+
+test('an iss in the authorization response that is not our issuer is 400 (RFC 9207)', () => {
+  const { cookie, state } = startLogin();
+  expectFailure(runCgi({ config, path: '/redirect', query: `code=x&state=${state}&iss=https%3A%2F%2Fevil.example`, cookie: cookieHeader(['jitsi_oidc_state', cookie]) }), 400, /iss/);
+});
+
+test('a callback without a code is 400', () => {
+  const { cookie, state } = startLogin();
+  expectFailure(runCgi({ config, path: '/redirect', query: `state=${state}`, cookie: cookieHeader(['jitsi_oidc_state', cookie]) }), 400, /code parameter missing/);
+});
+
+test('error= from the provider: a plain page, the text escaped, never reflected raw', () => {
+  const { cookie, state } = startLogin();
+  const c = cookieHeader(['jitsi_oidc_state', cookie]);
+  const r = expectFailure(runCgi({ config, path: '/redirect', query: `state=${state}&error=access_denied&error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E`, cookie: c }), 403, /error=access_denied/);
+  assert.doesNotMatch(r.body, /<script>/);
+  assert.match(r.body, /denied access/);
+  stateDeleted(r);
+  const r2 = expectFailure(runCgi({ config, path: '/redirect', query: `state=${state}&error=server_error&error_description=a%0D%0ASet-Cookie%3A%20x%3Dy`, cookie: c }), 400, /control character/);
+  assert.ok(!r2.headers.some(([k, v]) => k === 'set-cookie' && v.startsWith('x=')));
+  stateDeleted(r2);
+  // An error with a state that does not match is a state failure first.
+  expectFailure(runCgi({ config, path: '/redirect', query: 'state=other&error=access_denied', cookie: c }), 400, /state parameter does not match/);
+});
+
+test('a cookie header of 120 KiB, or our cookie sent twice, is 400', () => {
+  expectFailure(runCgi({ config, path: '/tokenize', cookie: 'a=' + 'x'.repeat(BIG) }), 400, /Cookie header of 122882 bytes/);
+  expectFailure(runCgi({ config, path: '/tokenize', cookie: 'jitsi_oidc_session=a; jitsi_oidc_session=b' }), 400, /sent twice/);
+});
+
+test('other cookies (the provider\'s _session, _interaction) are ignored', () => {
+  const r = runCgi({ config, path: '/tokenize', cookie: '_session=abc; _interaction=def; other="q"' });
+  expectFailure(r, 401, /no jitsi_oidc_session cookie/);
+});
+
+// --- tokenize -------------------------------------------------------------------
+
+test('tokenize without a session is 401 with a way back', () => {
+  const r = expectFailure(runCgi({ config, path: '/tokenize' }), 401, /no jitsi_oidc_session cookie/);
+  assert.match(r.body, /href="https:\/\/meet\.example\.test"/);
+});
+
+test('tokenize with an expired or tampered session is 401', () => {
+  const expired = sealTool([SECRETS.cookie, 'session', String(now() - 5), JSON.stringify({ sub: 'alice', r: 'a' })]);
+  expectFailure(runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', expired]) }), 401, /expired/);
+  const ok = sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify({ sub: 'alice', r: 'a' })]);
+  const bad = ok.slice(0, -3) + (ok.endsWith('AAA') ? 'BBB' : 'AAA');
+  expectFailure(runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', bad]) }), 401, /failed authentication|malformed/);
+});
+
+test('tokenize with a valid session redirects into the room, the tenant and the hash flags', () => {
+  const ok = sealTool([SECRETS.cookie, 'session', String(now() + 600),
+    JSON.stringify({ sub: 'bob', name: 'Bob', r: 'Room One', t: 'acme', f: 'config.prejoinConfig.enabled=false' })]);
+  const r = runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', ok]) });
+  assertClean(assert, r);
+  assert.equal(r.status, 302);
+  assert.match(r.location, /^https:\/\/meet\.example\.test\/acme\/Room%20One\?jwt=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+#config\.prejoinConfig\.enabled=false$/);
+  assert.equal(r.stderr, '');
+});

@@ -54,8 +54,8 @@ tools: $(BUILD)/sealtool
 # The whole suite: unit tests, black-box tests of the CGI, and an
 # end-to-end login against a real OpenID provider -- first with the
 # normal build, then everything again under ASan+UBSan.
-check: all unit tools
-	tests/run-all.sh
+check: all unit tools sanitize
+	tests/check.sh
 
 sanitize:
 	$(MAKE) BUILD=build-san BIN=build-san/jitsi-oidc \

@@ -318,7 +318,7 @@ jo_idtoken_verify(const char *token, const struct jo_keys *ks,
 	json_object	*hdr = NULL;
 	const char	*d1 = NULL, *d2 = NULL, *alg, *kid, *kty, *crv, *typ;
 	unsigned char	*payload = NULL;
-	size_t		 n, i, plen, tried = 0, weak = 0;
+	size_t		 n, i, plen, tried = 0, weak = 0, kid_seen = 0;
 	jwt_alg_t	 a;
 	jwt_t		*jwt = NULL;
 	enum jo_idt	 rc = JO_IDT_BAD;
@@ -363,6 +363,7 @@ jo_idtoken_verify(const char *token, const struct jo_keys *ks,
 		if (kid != NULL && (ks->v[i].kid == NULL ||
 		    strcmp(kid, ks->v[i].kid) != 0))
 			continue;
+		kid_seen++;
 		if (!key_fits(&ks->v[i], alg, kty, crv))
 			continue;
 		if (ks->v[i].pem == NULL) {
@@ -381,6 +382,9 @@ jo_idtoken_verify(const char *token, const struct jo_keys *ks,
 		if (weak && tried == 0)
 			jo_why(why, wl, "ID token key is RSA of %zu bits (at "
 			    "least 2048 required)", weak);
+		else if (tried == 0 && kid_seen > 0)
+			jo_why(why, wl, "ID token key \"%.64s\" does not fit "
+			    "alg %s", kid, alg);
 		else if (tried == 0 && kid != NULL) {
 			jo_why(why, wl, "ID token kid \"%.64s\" (%s) not in "
 			    "the provider's JWKS", kid, alg);

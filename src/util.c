@@ -73,6 +73,7 @@ buf_grow(struct jo_buf *b, size_t more)
 	while (b->cap < need)
 		b->cap *= 2;
 	b->p = jo_xrealloc(b->p, b->cap);
+	b->p[b->len] = '\0';	/* terminated even before the first add */
 }
 
 void

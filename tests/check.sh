@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The whole test suite, as `make check` runs it: unit tests (cmocka),
+# black-box tests of the CGI and end-to-end logins against the real
+# provider (node's test runner) -- first with the normal build, then all
+# of it again with the ASan+UBSan build.  Ends with "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+mkdir -p tests/out
+total_pass=0 total_fail=0
+
+count() { # file label exit-status -> adds its top-level TAP results
+	local p f
+	p=$(grep -cE '^ok ' "$1")
+	f=$(grep -cE '^not ok ' "$1")
+	# A binary that crashed or exited non-zero without saying why fails.
+	if [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "  $2 exited with status $3:"; tail -20 "$1" | sed 's/^/    /'
+	fi
+	total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+	echo "  $2: $p passed, $f failed"
+	[ "$f" -eq 0 ] || grep -E '^not ok ' "$1" | sed 's/^/    /'
+}
+
+pass() { # label build-dir cgi
+	local label=$1 build=$2 cgi=$3 t name
+	echo "== $label build"
+	for t in "$build"/test_*; do
+		name=$(basename "$t")
+		CMOCKA_MESSAGE_OUTPUT=TAP "$t" > "tests/out/$label-$name.tap" 2>&1
+		count "tests/out/$label-$name.tap" "unit/$name" $?
+	done
+	JO_CGI=$cgi JO_SEALTOOL=$build/sealtool node --test --test-reporter=tap \
+	    --test-concurrency=1 tests/*.test.mjs > "tests/out/$label-node.tap" 2>&1
+	count "tests/out/$label-node.tap" "blackbox+e2e (node)" $?
+}
+
+[ -d tests/node_modules/oidc-provider ] || (cd tests && npm ci --no-audit --no-fund)
+
+pass normal build cgi-bin/jitsi-oidc
+if [ "${JO_SKIP_SANITIZE:-0}" != 1 ]; then
+	export ASAN_OPTIONS=detect_leaks=1:exitcode=23:abort_on_error=0
+	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	export JO_SANITIZED=1
+	pass sanitize build-san build-san/jitsi-oidc
+fi
+echo
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ] && [ "$total_pass" -gt 0 ]

@@ -1,0 +1,137 @@
+/* Unit tests: query and cookie parsing, header safety. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "cgi.h"
+
+static const char *const names[] = { "jitsi_oidc_state",
+    "jitsi_oidc_session", NULL };
+
+static void
+query_decodes_keys_and_values(void **st)
+{
+	struct jo_params p;
+	char		 why[256];
+
+	(void)st;
+	assert_int_equal(jo_query_parse("room=Caf%C3%A9+Room&tenant=&flag&"
+	    "&x=%2F", &p, why, sizeof(why)), 0);
+	assert_string_equal(jo_param_get(&p, "room"), "Café Room");
+	assert_string_equal(jo_param_get(&p, "tenant"), "");
+	assert_string_equal(jo_param_get(&p, "flag"), "");
+	assert_string_equal(jo_param_get(&p, "x"), "/");
+	assert_null(jo_param_get(&p, "missing"));
+	jo_params_free(&p);
+	assert_int_equal(jo_query_parse(NULL, &p, why, sizeof(why)), 0);
+	assert_int_equal(p.n, 0);
+}
+
+static void
+query_rejects_repeats_controls_and_bad_escapes(void **st)
+{
+	struct jo_params p;
+	char		 why[256], *big;
+
+	(void)st;
+	assert_int_equal(jo_query_parse("state=a&code=b&state=a", &p, why,
+	    sizeof(why)), -1);
+	assert_non_null(strstr(why, "\"state\" repeated"));
+	assert_int_equal(jo_query_parse("a=%0d%0a", &p, why, sizeof(why)), -1);
+	assert_int_equal(jo_query_parse("a=%00", &p, why, sizeof(why)), -1);
+	assert_int_equal(jo_query_parse("a\r=1", &p, why, sizeof(why)), -1);
+	assert_int_equal(jo_query_parse("a=%G0", &p, why, sizeof(why)), -1);
+	assert_int_equal(jo_query_parse("a=%7", &p, why, sizeof(why)), -1);
+	big = malloc(JO_QUERY_MAX + 2);
+	memset(big, 'a', JO_QUERY_MAX + 1);
+	big[JO_QUERY_MAX + 1] = '\0';
+	assert_int_equal(jo_query_parse(big, &p, why, sizeof(why)), -1);
+	free(big);
+}
+
+static void
+query_caps_the_parameter_count(void **st)
+{
+	struct jo_params p;
+	struct jo_buf	 b = { 0 };
+	char		 why[256];
+	int		 i;
+
+	(void)st;
+	for (i = 0; i <= JO_PARAMS_MAX; i++)
+		jo_buf_addf(&b, "k%d=v&", i);
+	assert_int_equal(jo_query_parse(b.p, &p, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "more than"));
+	jo_buf_free(&b);
+}
+
+static void
+cookies_keep_only_ours(void **st)
+{
+	struct jo_params p;
+	char		 why[256];
+
+	(void)st;
+	assert_int_equal(jo_cookie_parse("_session=x; jitsi_oidc_state=v1.abc;"
+	    "jitsi_oidc_session = \"v1.def\" ; other", names, &p, why,
+	    sizeof(why)), 0);
+	assert_int_equal(p.n, 2);
+	assert_string_equal(jo_param_get(&p, "jitsi_oidc_state"), "v1.abc");
+	assert_string_equal(jo_param_get(&p, "jitsi_oidc_session"), "v1.def");
+	assert_null(jo_param_get(&p, "_session"));
+	jo_params_free(&p);
+}
+
+static void
+cookies_reject_repeats_and_oversize(void **st)
+{
+	struct jo_params p;
+	struct jo_buf	 b = { 0 };
+	char		 why[256];
+
+	(void)st;
+	assert_int_equal(jo_cookie_parse("jitsi_oidc_state=a; jitsi_oidc_state=b",
+	    names, &p, why, sizeof(why)), -1);
+	jo_buf_adds(&b, "jitsi_oidc_state=");
+	while (b.len < 5000)
+		jo_buf_adds(&b, "x");
+	assert_int_equal(jo_cookie_parse(b.p, names, &p, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "at most 4096"));
+	jo_buf_free(&b);
+}
+
+static void
+response_refuses_header_injection(void **st)
+{
+	struct jo_resp	 r = { 0 };
+
+	(void)st;
+	jo_resp_header(&r, "X-Test", "a\r\nSet-Cookie: evil=1");
+	assert_true(r.bad);
+	jo_resp_free(&r);
+	memset(&r, 0, sizeof(r));
+	jo_resp_cookie(&r, "c", "a;b", 10, "/", 1);
+	assert_true(r.bad);
+	jo_resp_free(&r);
+	memset(&r, 0, sizeof(r));
+	jo_resp_cookie(&r, "c", "v1.abc", 10, "/oidc", 1);
+	assert_false(r.bad);
+	assert_string_equal(r.hdrs.p, "Set-Cookie: c=v1.abc; Max-Age=10; "
+	    "Path=/oidc; HttpOnly; SameSite=Lax; Secure\r\n");
+	jo_resp_free(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(query_decodes_keys_and_values),
+		cmocka_unit_test(query_rejects_repeats_controls_and_bad_escapes),
+		cmocka_unit_test(query_caps_the_parameter_count),
+		cmocka_unit_test(cookies_keep_only_ours),
+		cmocka_unit_test(cookies_reject_repeats_and_oversize),
+		cmocka_unit_test(response_refuses_header_injection),
+	};
+
+	return RUN(tests);
+}

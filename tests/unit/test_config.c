@@ -1,0 +1,171 @@
+/* Unit tests: configuration parsing, each error case. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "config.h"
+
+#define BASE \
+	"issuer = https://idp.example.com/realms/x\n" \
+	"client_id = jitsi\n" \
+	"client_secret = s3cret#with-hash\n" \
+	"public_url = https://meet.example.org/oidc/\n" \
+	"jitsi_url = https://meet.example.org\n" \
+	"jitsi_app_id = app\n" \
+	"jitsi_app_secret = jitsisecret\n" \
+	"cookie_secret = 0123456789abcdef0123456789abcdef\n"
+
+static int
+parse(const char *text, struct jo_config *c, char *why, size_t wl)
+{
+	return jo_config_parse("test.conf", text, strlen(text), c, why, wl);
+}
+
+static void
+defaults_are_filled_in(void **st)
+{
+	struct jo_config c;
+	char		 why[512];
+
+	(void)st;
+	assert_int_equal(parse(BASE, &c, why, sizeof(why)), 0);
+	assert_string_equal(c.scope, "openid profile email");
+	assert_string_equal(c.jitsi_audience, "jitsi");
+	assert_string_equal(c.jitsi_subject, "meet.example.org");
+	assert_int_equal(c.token_lifetime, 3600);
+	assert_int_equal(c.http_timeout, 10);
+	assert_string_equal(c.cache_dir, "/var/cache/jitsi-oidc");
+	assert_string_equal(c.redirect_uri,
+	    "https://meet.example.org/oidc/redirect");
+	assert_string_equal(c.cookie_path, "/oidc");
+	assert_true(c.cookie_secure);
+	jo_config_free(&c);
+}
+
+static void
+hash_inside_a_value_is_kept_and_comments_and_blanks_skipped(void **st)
+{
+	struct jo_config c;
+	char		 why[512];
+
+	(void)st;
+	assert_int_equal(parse("# a comment\n\n   # indented comment\n"
+	    "\t\n" BASE "  scope  =  openid   email  \r\n", &c, why,
+	    sizeof(why)), 0);
+	assert_string_equal(c.client_secret, "s3cret#with-hash");
+	assert_string_equal(c.scope, "openid   email");
+	jo_config_free(&c);
+}
+
+static void
+expect_error(const char *text, const char *msg)
+{
+	struct jo_config c;
+	char		 why[512] = "";
+
+	assert_int_equal(parse(text, &c, why, sizeof(why)), -1);
+	if (strstr(why, msg) == NULL)
+		fail_msg("expected \"%s\" in \"%s\"", msg, why);
+}
+
+static void
+errors_name_file_line_and_key(void **st)
+{
+	(void)st;
+	expect_error(BASE "colour = blue\n", "test.conf:9: colour: unknown key");
+	expect_error(BASE "client_id = x\n", "test.conf:9: client_id: duplicate key");
+	expect_error("\n" BASE "nonsense\n", "test.conf:10: line without '='");
+	expect_error(BASE "token_lifetime = 299\n",
+	    "test.conf:9: token_lifetime: expected whole seconds from 300");
+	expect_error(BASE "token_lifetime = 3600s\n", "token_lifetime: expected");
+	expect_error(BASE "token_lifetime = -1\n", "token_lifetime: expected");
+	expect_error(BASE "http_timeout = 0\n", "http_timeout: expected");
+	expect_error(BASE "scope =\n", "test.conf:9: scope: empty value");
+	expect_error(BASE "scope = email\n", "scope: must contain \"openid\"");
+	expect_error(BASE "client_secret_file = /x\n",
+	    "client_secret_file: conflicts with client_secret");
+	expect_error(BASE "jitsi_app_secret_file = /nonexistent/x\n",
+	    "conflicts");
+	expect_error("issuer = http://idp.example.com\n", "test.conf:1: issuer: "
+	    "URL must use https://");
+	expect_error("issuer = https://idp.example.com/?a=b\n",
+	    "issuer: URL must not have a query");
+	expect_error("issuer = https://idp\\x.com\n", "issuer: URL contains");
+	expect_error("", "issuer: required key missing");
+	expect_error("= value\n", "test.conf:1: : unknown key");
+}
+
+static void
+short_cookie_secret_refused(void **st)
+{
+	struct jo_config c;
+	char		 why[512], *t;
+
+	(void)st;
+	t = strdup(BASE);
+	*strstr(t, "0123456789abcdef0123456789abcdef") = '\0';
+	strcat(t, "0123456789abcdef0123456789abcde\n");
+	assert_int_equal(parse(t, &c, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "cookie_secret: must be at least 32 bytes, got 31"));
+	free(t);
+}
+
+static void
+secret_files_are_read_and_newline_stripped(void **st)
+{
+	struct jo_config c;
+	char		 why[512], path[] = "/tmp/jo-secret-XXXXXX", *text;
+	FILE		*f;
+	int		 fd;
+
+	(void)st;
+	assert_true((fd = mkstemp(path)) != -1);
+	f = fdopen(fd, "w");
+	fputs("from-a-file-0123456789abcdef0123456789\n", f);
+	fclose(f);
+	text = NULL;
+	assert_true(asprintf(&text,
+	    "issuer = https://idp.example.com\nclient_id = j\n"
+	    "client_secret_file = %s\npublic_url = https://m/oidc\n"
+	    "jitsi_url = https://m\njitsi_app_id = a\n"
+	    "jitsi_app_secret_file = %s\ncookie_secret_file = %s\n",
+	    path, path, path) > 0);
+	assert_int_equal(parse(text, &c, why, sizeof(why)), 0);
+	assert_string_equal(c.client_secret,
+	    "from-a-file-0123456789abcdef0123456789");
+	assert_string_equal(c.cookie_secret, c.jitsi_app_secret);
+	jo_config_free(&c);
+	free(text);
+	unlink(path);
+	expect_error("issuer = https://i\nclient_secret_file = /nonexistent\n",
+	    "test.conf:2: client_secret_file: cannot open \"/nonexistent\"");
+}
+
+static void
+load_reports_a_missing_file(void **st)
+{
+	struct jo_config c;
+	char		 why[512];
+
+	(void)st;
+	assert_int_equal(jo_config_load("/nonexistent.conf", &c, why,
+	    sizeof(why)), -1);
+	assert_non_null(strstr(why, "/nonexistent.conf: cannot open"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults_are_filled_in),
+		cmocka_unit_test(hash_inside_a_value_is_kept_and_comments_and_blanks_skipped),
+		cmocka_unit_test(errors_name_file_line_and_key),
+		cmocka_unit_test(short_cookie_secret_refused),
+		cmocka_unit_test(secret_files_are_read_and_newline_stripped),
+		cmocka_unit_test(load_reports_a_missing_file),
+	};
+
+	return RUN(tests);
+}

@@ -1,0 +1,383 @@
+/* Unit tests: ID token verification -- signature, pinned algorithms,
+ * key selection, every claim check (checklist items 1-9, 11). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "idtoken.h"
+#include "keys.h"
+
+#define NOW	1800000000L
+#define ISS	"https://idp.example.com"
+
+static struct tkey rsa, ec, rsa2;
+static struct jo_keys keys;
+
+static int
+setup(void **st)
+{
+	char	*doc, why[256];
+
+	(void)st;
+	rsa = tkey_new("RSA", 2048, "r1", "RS256");
+	ec = tkey_new("EC", 0, "e1", "ES256");
+	rsa2 = tkey_new("RSA", 2048, "r2", NULL);
+	doc = jo_xasprintf("{\"keys\":[%s,%s]}", rsa.jwk, ec.jwk);
+	if (jo_jwks_parse(doc, strlen(doc), &keys, why, sizeof(why)) != 0)
+		return -1;
+	free(doc);
+	return 0;
+}
+
+static int
+teardown(void **st)
+{
+	(void)st;
+	jo_keys_free(&keys);
+	tkey_free(&rsa);
+	tkey_free(&ec);
+	tkey_free(&rsa2);
+	return 0;
+}
+
+static const struct jo_idt_expect X = { ISS, "jitsi", "n0nce", NOW };
+
+static char *
+claims(const char *extra)
+{
+	return jo_xasprintf("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\","
+	    "\"sub\":\"alice\",\"nonce\":\"n0nce\",\"iat\":%ld,\"exp\":%ld,"
+	    "\"name\":\"Alice\",\"email\":\"alice@example.org\"%s%s}",
+	    NOW, NOW + 300, extra ? "," : "", extra ? extra : "");
+}
+
+static enum jo_idt
+verify(const char *tok, char *why, size_t wl)
+{
+	struct jo_user	 u;
+	enum jo_idt	 r;
+
+	r = jo_idtoken_verify(tok, &keys, &X, &u, why, wl);
+	jo_user_free(&u);
+	return r;
+}
+
+static void
+good_rs256_and_es256_tokens_verify(void **st)
+{
+	struct jo_user	 u;
+	char		*c = claims(NULL), *t, why[512] = "";
+
+	(void)st;
+	t = tsign(c, JWT_ALG_RS256, rsa.priv_pem, "r1");
+	assert_int_equal(jo_idtoken_verify(t, &keys, &X, &u, why, sizeof(why)),
+	    JO_IDT_OK);
+	assert_string_equal(u.sub, "alice");
+	assert_string_equal(u.name, "Alice");
+	assert_string_equal(u.email, "alice@example.org");
+	jo_user_free(&u);
+	free(t);
+	t = tsign(c, JWT_ALG_ES256, ec.priv_pem, "e1");
+	assert_int_equal(verify(t, why, sizeof(why)), JO_IDT_OK);
+	free(t);
+	/* checklist 11: no kid, several keys -> those that fit are tried */
+	t = tsign(c, JWT_ALG_ES256, ec.priv_pem, NULL);
+	assert_int_equal(verify(t, why, sizeof(why)), JO_IDT_OK);
+	free(t);
+	t = tsign(c, JWT_ALG_RS256, rsa.priv_pem, NULL);
+	assert_int_equal(verify(t, why, sizeof(why)), JO_IDT_OK);
+	free(t);
+	free(c);
+}
+
+static void
+item1_bad_signature_is_rejected(void **st)
+{
+	char	*c = claims(NULL), *t, why[512];
+
+	(void)st;
+	/* signed by another RSA key under the known kid */
+	t = tsign(c, JWT_ALG_RS256, rsa2.priv_pem, "r1");
+	assert_int_equal(verify(t, why, sizeof(why)), JO_IDT_BAD);
+	assert_non_null(strstr(why, "signature does not verify"));
+	free(t);
+	/* one signature byte changed */
+	t = tsign(c, JWT_ALG_RS256, rsa.priv_pem, "r1");
+	t[strlen(t) - 5] = t[strlen(t) - 5] == 'A' ? 'B' : 'A';
+	assert_int_equal(verify(t, why, sizeof(why)), JO_IDT_BAD);
+	free(t);
+	free(c);
+}
+
+static void
+item2_alg_none_or_missing_is_rejected(void **st)
+{
+	char	*c = claims(NULL), *p, *t, why[512];
+
+	(void)st;
+	p = jo_b64url_encode((unsigned char *)c, strlen(c));
+	t = jo_xasprintf("eyJhbGciOiJub25lIn0.%s.", p);	/* {"alg":"none"} */
+	assert_int_equal(verify(t, why, sizeof(why)), JO_IDT_BAD);
+	free(t);
+	t = jo_xasprintf("eyJhbGciOiJub25lIn0.%s.AAAA", p);
+	assert_int_equal(verify(t, why, sizeof(why)), JO_IDT_BAD);
+	assert_non_null(strstr(why, "alg \"none\" not accepted"));
+	free(t);
+	t = jo_xasprintf("e30.%s.AAAA", p);	/* {} */
+	assert_int_equal(verify(t, why, sizeof(why)), JO_IDT_BAD);
+	assert_non_null(strstr(why, "alg missing"));
+	free(t);
+	free(p);
+	free(c);
+}
+
+static void
+item3_hs256_with_the_public_key_is_rejected(void **st)
+{
+	char	*c = claims(NULL), *t, why[512];
+
+	(void)st;
+	/* Algorithm confusion: libjwt 1.10 alone would accept this. */
+	t = tsign(c, JWT_ALG_HS256, rsa.pub_pem, "r1");
+	assert_int_equal(verify(t, why, sizeof(why)), JO_IDT_BAD);
+	assert_non_null(strstr(why, "alg \"HS256\" not accepted"));
+	free(t);
+	/* an RS256 header on an EC key: the key type must match */
+	t = tsign(c, JWT_ALG_ES256, ec.priv_pem, "r1");
+	assert_int_equal(verify(t, why, sizeof(why)), JO_IDT_BAD);
+	assert_non_null(strstr(why, "does not fit alg ES256"));
+	free(t);
+	free(c);
+}
+
+static void
+expect_claims_fail(const char *json, const char *msg)
+{
+	struct jo_user	 u;
+	char		 why[512] = "";
+
+	if (jo_idtoken_claims(json, strlen(json), &X, &u, why,
+	    sizeof(why)) != -1)
+		fail_msg("accepted: %s", json);
+	if (strstr(why, msg) == NULL)
+		fail_msg("expected \"%s\" in \"%s\"", msg, why);
+}
+
+static char *
+with(const char *drop, const char *extra)
+{
+	char	*c = claims(extra), *p, *e;
+
+	if (drop != NULL) {
+		/* remove "drop":value, */
+		p = strstr(c, drop);
+		e = strchr(p, ',');
+		memmove(p, e + 1, strlen(e + 1) + 1);
+	}
+	return c;
+}
+
+static void
+claim_case(const char *drop, const char *extra, const char *msg)
+{
+	char	*c = with(drop, extra);
+
+	expect_claims_fail(c, msg);
+	free(c);
+}
+
+static void
+item4_iss(void **st)
+{
+	(void)st;
+	claim_case("\"iss\"", NULL, "iss (missing) does not match");
+	expect_claims_fail("{\"iss\":\"https://evil.example\",\"aud\":\"jitsi\"}",
+	    "iss (https://evil.example) does not match");
+}
+
+static void
+item5_aud_and_azp(void **st)
+{
+	char	*c;
+	struct jo_user u;
+	char	 why[256];
+
+	(void)st;
+	claim_case("\"aud\"", NULL, "aud missing");
+	expect_claims_fail("{\"iss\":\"" ISS "\",\"aud\":\"other\"}",
+	    "aud (other) does not match");
+	expect_claims_fail("{\"iss\":\"" ISS "\",\"aud\":[\"a\",\"b\"]}",
+	    "does not contain our client_id");
+	expect_claims_fail("{\"iss\":\"" ISS "\",\"aud\":[\"jitsi\",\"b\"]}",
+	    "2 audiences and no azp");
+	expect_claims_fail("{\"iss\":\"" ISS "\",\"aud\":[\"jitsi\",1]}",
+	    "non-string");
+	expect_claims_fail("{\"iss\":\"" ISS "\",\"aud\":7}", "neither");
+	expect_claims_fail("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\","
+	    "\"azp\":\"evil\"}", "azp (evil) is not our client_id");
+	/* several audiences with our azp are fine */
+	c = jo_xasprintf("{\"iss\":\"" ISS "\",\"aud\":[\"jitsi\",\"b\"],"
+	    "\"azp\":\"jitsi\",\"sub\":\"s\",\"nonce\":\"n0nce\",\"iat\":%ld,"
+	    "\"exp\":%ld}", NOW, NOW + 60);
+	assert_int_equal(jo_idtoken_claims(c, strlen(c), &X, &u, why,
+	    sizeof(why)), 0);
+	jo_user_free(&u);
+	free(c);
+}
+
+static void
+item6_sub(void **st)
+{
+	(void)st;
+	claim_case("\"sub\"", NULL, "sub missing");
+}
+
+static void
+item7_iat(void **st)
+{
+	char	 e[64];
+
+	(void)st;
+	claim_case("\"iat\"", NULL, "iat missing");
+	snprintf(e, sizeof(e), "\"iat\":%ld", NOW + JO_IAT_SKEW + 1);
+	{
+		char *c = jo_xasprintf("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\","
+		    "\"exp\":%ld,%s}", NOW + 3000, e);
+		expect_claims_fail(c, "iat is 601 s off our clock");
+		free(c);
+	}
+	{
+		char *c = jo_xasprintf("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\","
+		    "\"exp\":%ld,\"iat\":%ld}", NOW + 3000, NOW - 601);
+		expect_claims_fail(c, "iat is -601 s off");
+		free(c);
+	}
+	{
+		char *c = jo_xasprintf("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\","
+		    "\"exp\":%ld,\"iat\":\"%ld\"}", NOW + 3000, NOW);
+		expect_claims_fail(c, "iat is not a valid number");
+		free(c);
+	}
+}
+
+static void
+item8_exp(void **st)
+{
+	char	*c;
+
+	(void)st;
+	claim_case("\"exp\"", NULL, "exp missing");
+	c = jo_xasprintf("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\",\"exp\":%ld}",
+	    NOW);
+	expect_claims_fail(c, "expired 0 s ago");	/* no leeway */
+	free(c);
+	expect_claims_fail("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\","
+	    "\"exp\":\"1900000000\"}", "exp is not a valid number");
+	expect_claims_fail("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\","
+	    "\"exp\":1e300}", "exp is not a valid number");
+	expect_claims_fail("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\","
+	    "\"exp\":99999999999999999999}", "exp");
+	expect_claims_fail("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\","
+	    "\"exp\":9000000000}", "absurdly far");
+	expect_claims_fail("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\","
+	    "\"exp\":null}", "exp is not a valid number");
+}
+
+static void
+item9_nonce(void **st)
+{
+	(void)st;
+	claim_case("\"nonce\"", NULL, "nonce missing");
+	claim_case("\"nonce\"", "\"nonce\":\"other\"", "nonce does not match");
+}
+
+static void
+item11_unknown_kid_asks_for_a_refetch(void **st)
+{
+	char	*c = claims(NULL), *t, why[512];
+
+	(void)st;
+	t = tsign(c, JWT_ALG_RS256, rsa2.priv_pem, "r2");
+	assert_int_equal(verify(t, why, sizeof(why)), JO_IDT_UNKNOWN_KID);
+	assert_non_null(strstr(why, "kid \"r2\""));
+	free(t);
+	free(c);
+}
+
+static void
+item18_size_and_shape_caps(void **st)
+{
+	char	*big, why[512];
+
+	(void)st;
+	big = malloc(JO_IDTOKEN_MAX + 2);
+	memset(big, 'A', JO_IDTOKEN_MAX + 1);
+	big[10] = '.';
+	big[20] = '.';
+	big[JO_IDTOKEN_MAX + 1] = '\0';
+	assert_int_equal(verify(big, why, sizeof(why)), JO_IDT_BAD);
+	assert_non_null(strstr(why, "bytes (at most"));
+	free(big);
+	assert_int_equal(verify("a.b", why, sizeof(why)), JO_IDT_BAD);
+	assert_int_equal(verify("a.b.c.d", why, sizeof(why)), JO_IDT_BAD);
+	assert_int_equal(verify("a..c", why, sizeof(why)), JO_IDT_BAD);
+	assert_int_equal(verify("a b.c.d", why, sizeof(why)), JO_IDT_BAD);
+	assert_int_equal(verify("eyJ+.b.c", why, sizeof(why)), JO_IDT_BAD);
+}
+
+static void
+name_falls_back_to_preferred_username_then_email(void **st)
+{
+	struct jo_user	 u;
+	char		*c, why[256];
+
+	(void)st;
+	c = jo_xasprintf("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\",\"sub\":\"s\","
+	    "\"nonce\":\"n0nce\",\"iat\":%ld,\"exp\":%ld,"
+	    "\"preferred_username\":\"bob\",\"email\":\"b@x.org\"}", NOW, NOW + 9);
+	assert_int_equal(jo_idtoken_claims(c, strlen(c), &X, &u, why,
+	    sizeof(why)), 0);
+	assert_string_equal(u.name, "bob");
+	jo_user_free(&u);
+	free(c);
+	c = jo_xasprintf("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\",\"sub\":\"s\","
+	    "\"nonce\":\"n0nce\",\"iat\":%ld,\"exp\":%ld,\"name\":null,"
+	    "\"email\":\"carol@x.org\"}", NOW, NOW + 9);
+	assert_int_equal(jo_idtoken_claims(c, strlen(c), &X, &u, why,
+	    sizeof(why)), 0);
+	assert_string_equal(u.name, "carol");
+	jo_user_free(&u);
+	free(c);
+	c = jo_xasprintf("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\",\"sub\":\"s\","
+	    "\"nonce\":\"n0nce\",\"iat\":%ld,\"exp\":%ld,\"email\":\"no-at\"}",
+	    NOW, NOW + 9);
+	assert_int_equal(jo_idtoken_claims(c, strlen(c), &X, &u, why,
+	    sizeof(why)), 0);
+	assert_null(u.name);
+	assert_null(u.email);
+	jo_user_free(&u);
+	free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(good_rs256_and_es256_tokens_verify),
+		cmocka_unit_test(item1_bad_signature_is_rejected),
+		cmocka_unit_test(item2_alg_none_or_missing_is_rejected),
+		cmocka_unit_test(item3_hs256_with_the_public_key_is_rejected),
+		cmocka_unit_test(item4_iss),
+		cmocka_unit_test(item5_aud_and_azp),
+		cmocka_unit_test(item6_sub),
+		cmocka_unit_test(item7_iat),
+		cmocka_unit_test(item8_exp),
+		cmocka_unit_test(item9_nonce),
+		cmocka_unit_test(item11_unknown_kid_asks_for_a_refetch),
+		cmocka_unit_test(item18_size_and_shape_caps),
+		cmocka_unit_test(name_falls_back_to_preferred_username_then_email),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -69,7 +69,15 @@ install: all
 	    install -m 0640 conf/jitsi-oidc.conf.example \
 	    $(DESTDIR)$(SYSCONFDIR)/jitsi-oidc/jitsi-oidc.conf
 
-clean:
-	rm -rf build build-san cgi-bin/jitsi-oidc
+# The adapter end to end on loopback: real provider, nginx + fcgiwrap,
+# a stand-in Jitsi page (tests/demo/demo.sh).
+demo:
+	tests/demo/demo.sh
 
-.PHONY: all check sanitize install clean unit tools
+demo-stop:
+	tests/demo/demo.sh --stop
+
+clean:
+	rm -rf build build-san cgi-bin/jitsi-oidc tests/out
+
+.PHONY: all check sanitize install clean unit tools demo demo-stop

@@ -326,3 +326,32 @@ test('tokenize with a valid session redirects into the room, the tenant and the 
   assert.match(r.location, /^https:\/\/meet\.example\.test\/acme\/Room%20One\?jwt=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+#config\.prejoinConfig\.enabled=false$/);
   assert.equal(r.stderr, '');
 });
+
+test('the shipped example configuration is valid as it stands', () => {
+  const r = runCgi({ config: join(process.cwd(), 'conf', 'jitsi-oidc.conf.example'), path: '/tokenize' });
+  // Loaded (not a 500): the request is simply not logged in.
+  expectFailure(r, 401, /no jitsi_oidc_session cookie/);
+});
+
+test('command line: --version, --help, and --check-config against the real provider', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { cgiPath } = await import('./lib/harness.mjs');
+  const env = { PATH: process.env.PATH, JITSI_OIDC_CONFIG: config, ASAN_OPTIONS: process.env.ASAN_OPTIONS || '' };
+  let r = spawnSync(cgiPath, ['--version'], { env, encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /^jitsi-oidc \d+\.\d+\.\d+\n$/);
+  r = spawnSync(cgiPath, ['--help'], { env, encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /usage: jitsi-oidc/);
+  r = spawnSync(cgiPath, ['--bogus'], { env, encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  r = spawnSync(cgiPath, ['--check-config'], { env, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`issuer +${idp.issuer}`));
+  assert.match(r.stdout, /key +kid=rs-\S+ RSA 2048 bits/);
+  assert.match(r.stdout, /key +kid=es-\S+ EC P-256 256 bits/);
+  assert.match(r.stdout, /cookies +Path=\/oidc; Secure; HttpOnly; SameSite=Lax/);
+  r = spawnSync(cgiPath, ['--check-config'], { env: { ...env, JITSI_OIDC_CONFIG: '/nonexistent' }, encoding: 'utf8' });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /\/nonexistent: cannot open/);
+});

@@ -465,7 +465,7 @@ route_tokenize(struct req *r)
 		jo_resp_page(&r->resp, 401, "Not logged in", "You are not "
 		    "logged in, or your login has expired. Open the meeting "
 		    "link again to log in.", r->cfg.jitsi_url,
-		    "Back to the meeting server");
+		    "Log in again");
 		return;
 	}
 	u.sub = jget(o, "sub");

@@ -101,3 +101,41 @@ test('a replayed callback (same code and state cookie) is refused', async () => 
   assert.match(again.stderr, /token endpoint answered HTTP 400: error=invalid_grant/);
   assert.doesNotMatch(again.raw, /jwt=/);
 });
+
+test('key rotation at the provider: the unknown kid causes exactly one JWKS re-fetch, then the login succeeds', async () => {
+  const { readdirSync, readFileSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const first = await startProvider({ alg: 'RS256', redirectUri: `${PUBLIC}/redirect` });
+  const dir = tempDir();
+  const config = writeConfig(dir, first.issuer);
+  const one = await fullLogin({ config, query: 'room=before' });
+  assert.equal(one.tokenize.status, 302);
+  await first.stop();
+  // The same issuer comes back with new signing keys.
+  const second = await startProvider({ alg: 'RS256', redirectUri: `${PUBLIC}/redirect`, port: first.port });
+  try {
+    // Age the cached JWKS past the re-fetch throttle (60 s).
+    const f = readdirSync(join(dir, 'cache')).find((n) => n.endsWith('.jwks.json'));
+    const cached = JSON.parse(readFileSync(join(dir, 'cache', f), 'utf8'));
+    cached.fetched -= 120;
+    writeFileSync(join(dir, 'cache', f), JSON.stringify(cached));
+    const two = await fullLogin({ config, query: 'room=after' });
+    assert.equal(two.tokenize.status, 302, two.redirect.stderr);
+    await verifyJitsiRedirect(two.tokenize.location, rules);
+    await second.sync();
+    const fetches = second.requests().filter((l) => /well-known|jwks/.test(l));
+    assert.deepEqual(fetches, ['request GET /jwks']);
+    // Within the throttle window the re-fetch is not repeated: a token from
+    // a third key set fails without another JWKS request.
+    await second.stop();
+    const third = await startProvider({ alg: 'RS256', redirectUri: `${PUBLIC}/redirect`, port: first.port });
+    try {
+      const three = await fullLogin({ config, query: 'room=third' });
+      assert.equal(three.redirect.status, 502);
+      assert.match(three.redirect.stderr, /kid "rs-\S+" \(RS256\) not in the provider's JWKS \(JWKS fetched less than 60 s ago, not fetched again\)/);
+      assert.equal(three.redirect.cookies.jitsi_oidc_session, undefined);
+      await third.sync();
+      assert.deepEqual(third.requests().filter((l) => /jwks/.test(l)), []);
+    } finally { await third.stop(); }
+  } finally { if (second) await second.stop().catch(() => {}); }
+});

@@ -31,8 +31,8 @@ export function tempDir(tag = 'jo') {
 }
 
 // Start tests/idp/provider.mjs; resolves once it listens.
-export async function startProvider({ alg = 'RS256', redirectUri, env = {} } = {}) {
-  const port = await freePort();
+export async function startProvider({ alg = 'RS256', redirectUri, env = {}, port: fixedPort } = {}) {
+  const port = fixedPort || await freePort();
   const child = spawn(process.execPath, [join(root, 'tests', 'idp', 'provider.mjs')], {
     env: { ...process.env, PORT: String(port), ID_TOKEN_ALG: alg,
       REDIRECT_URI: redirectUri || 'https://meet.example.test/oidc/redirect',
@@ -58,7 +58,10 @@ export async function startProvider({ alg = 'RS256', redirectUri, env = {} } = {
       await fetch(`http://127.0.0.1:${port}${mark}`).then((r) => r.arrayBuffer());
       for (let i = 0; i < 200 && !log.some((l) => l.endsWith(mark)); i++) await new Promise((r) => setTimeout(r, 10));
     },
-    stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }),
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', resolve); child.kill('SIGTERM');
+    }),
   };
 }
 

@@ -191,3 +191,29 @@ export function sealTool(args) {
   if (r.status !== 0) throw new Error(`sealtool: ${r.stderr}`);
   return r.stdout.trim();
 }
+
+// Follow a whole login over HTTP as a browser would (one cookie jar for
+// 127.0.0.1, as browsers do not separate ports), through the web server
+// and the provider, until the redirect into Jitsi.  Returns
+// { location } on success, or { response, url, body } where the chain
+// stopped without a redirect.
+export async function walkLogin(startUrl, { jitsiUrl, login = 'alice', jar = new Jar() } = {}) {
+  let url = startUrl;
+  for (let i = 0; i < 30; i++) {
+    if (url.startsWith(jitsiUrl + '/') && !url.startsWith(jitsiUrl + '/oidc/') && /[?&]jwt=/.test(url)) return { location: url, jar };
+    let res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header() } });
+    jar.take(res);
+    if (/\/interaction\//.test(url) && res.status === 200) {
+      const html = await res.text();
+      const prompt = /name="prompt" value="login"/.test(html) ? 'login' : 'consent';
+      const form = new URLSearchParams(prompt === 'login' ? { prompt, login, password: 'x' } : { prompt });
+      res = await fetch(url, { method: 'POST', redirect: 'manual', body: form,
+        headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' } });
+      jar.take(res);
+    }
+    const loc = res.headers.get('location');
+    if (!loc || res.status < 300 || res.status > 399) return { response: res, url, body: await res.text(), jar };
+    url = new URL(loc, url).href;
+  }
+  throw new Error('too many redirects');
+}

@@ -1,0 +1,149 @@
+// Start the real web servers on loopback from the repository's conf/
+// files: the shipped snippet is copied with the install paths replaced by
+// the test's (CGI binary, config file, fcgiwrap socket), and wrapped in a
+// minimal server config with its own pid file, logs and temp dirs.
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync, chmodSync, existsSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { root, freePort, tempDir, cgiPath } from './harness.mjs';
+
+const INSTALLED_CGI = '/usr/local/lib/cgi-bin/jitsi-oidc';
+const INSTALLED_CONF = '/etc/jitsi-oidc/jitsi-oidc.conf';
+
+function snippet(name, dir, config, extra = []) {
+  let s = readFileSync(join(root, 'conf', name), 'utf8');
+  // the directory of the binary, for Apache's <Directory>
+  const cgiDir = cgiPath.slice(0, cgiPath.lastIndexOf('/'));
+  for (const [a, b] of [[INSTALLED_CGI, cgiPath], [INSTALLED_CONF, config], ['/usr/local/lib/cgi-bin', cgiDir], ...extra]) {
+    s = s.split(a).join(b);
+  }
+  const out = join(dir, name);
+  writeFileSync(out, s);
+  return out;
+}
+
+async function waitPort(port, ms = 10000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try { await fetch(`http://127.0.0.1:${port}/`); return; } catch { await new Promise((r) => setTimeout(r, 50)); }
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+// A directory the servers' unprivileged workers can read (tests run as root).
+export function serverDir(tag) {
+  const d = tempDir(tag);
+  chmodSync(d, 0o755);
+  for (const sub of ['logs', 'run', 'tmp', 'www']) { mkdirSync(join(d, sub)); chmodSync(join(d, sub), 0o777); }
+  writeFileSync(join(d, 'www', 'index.html'), 'stand-in Jitsi\n');
+  chmodSync(join(d, 'www', 'index.html'), 0o644);
+  return d;
+}
+
+const isRoot = process.getuid && process.getuid() === 0;
+
+export const servers = {
+  async nginx(config) {
+    const d = serverDir('jo-nginx'); const port = await freePort();
+    const sock = join(d, 'run', 'fcgiwrap.sock');
+    const loc = snippet('nginx-fcgiwrap.conf', d, config, [['unix:/run/fcgiwrap.socket', `unix:${sock}`]]);
+    copyFileSync('/etc/nginx/fastcgi_params', join(d, 'fastcgi_params'));
+    writeFileSync(join(d, 'nginx.conf'), `worker_processes 2;
+pid ${d}/run/nginx.pid;
+error_log ${d}/logs/error.log info;
+daemon off;
+events { worker_connections 256; }
+http {
+  access_log ${d}/logs/access.log;
+  client_body_temp_path ${d}/tmp/body; fastcgi_temp_path ${d}/tmp/fcgi;
+  proxy_temp_path ${d}/tmp/proxy; uwsgi_temp_path ${d}/tmp/uwsgi; scgi_temp_path ${d}/tmp/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    include ${loc};
+    location / { root ${d}/www; try_files /index.html =404; }
+  }
+}
+`);
+    const fcgi = spawn('/usr/sbin/fcgiwrap', ['-c', '2', '-s', `unix:${sock}`], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const errs = []; fcgi.stderr.on('data', (x) => errs.push(String(x)));
+    for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
+    chmodSync(sock, 0o666);
+    const ngx = spawn('/usr/sbin/nginx', ['-e', `${d}/logs/error.log`, '-p', d, '-c', join(d, 'nginx.conf')], { stdio: 'ignore', detached: true });
+    await waitPort(port);
+    return { name: 'nginx+fcgiwrap', base: `http://127.0.0.1:${port}`, dir: d,
+      errorLog: () => readFileSync(join(d, 'logs', 'error.log'), 'utf8') + errs.join(''),
+      stop: async () => { for (const p of [ngx, fcgi]) { try { process.kill(-p.pid, 'SIGTERM'); } catch {} } await new Promise((r) => setTimeout(r, 100)); } };
+  },
+
+  async apache(config) {
+    const d = serverDir('jo-apache'); const port = await freePort();
+    const snip = snippet('apache.conf', d, config);
+    const mods = ['mpm_event', 'authz_core', 'alias', 'env', 'cgid'];
+    writeFileSync(join(d, 'httpd.conf'), `ServerRoot ${d}
+${mods.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`).join('\n')}
+Listen 127.0.0.1:${port}
+ServerName 127.0.0.1
+PidFile ${d}/run/httpd.pid
+ErrorLog ${d}/logs/error.log
+LogLevel warn
+CustomLog ${d}/logs/access.log common
+ScriptSock ${d}/run/cgid.sock
+Mutex file:${d}/run
+DefaultRuntimeDir ${d}/run
+${isRoot ? 'User nobody\nGroup nogroup' : ''}
+DocumentRoot ${d}/www
+<Directory ${d}/www>
+  Require all granted
+</Directory>
+<VirtualHost 127.0.0.1:${port}>
+  Include ${snip}
+</VirtualHost>
+`);
+    const p = spawn('/usr/sbin/apache2', ['-f', join(d, 'httpd.conf'), '-DFOREGROUND'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const errs = []; p.stderr.on('data', (x) => errs.push(String(x)));
+    await waitPort(port).catch((e) => { throw new Error(`${e.message}: ${errs.join('')} ${existsSync(join(d, 'logs', 'error.log')) ? readFileSync(join(d, 'logs', 'error.log'), 'utf8') : ''}`); });
+    return { name: 'apache (mod_cgid)', base: `http://127.0.0.1:${port}`, dir: d,
+      errorLog: () => readFileSync(join(d, 'logs', 'error.log'), 'utf8'),
+      stop: async () => { try { process.kill(-p.pid, 'SIGTERM'); } catch {} await new Promise((r) => setTimeout(r, 300)); } };
+  },
+
+  async lighttpd(config) {
+    const d = serverDir('jo-lighttpd'); const port = await freePort();
+    const snip = snippet('lighttpd.conf', d, config);
+    writeFileSync(join(d, 'server.conf'), `server.document-root = "${d}/www"
+server.bind = "127.0.0.1"
+server.port = ${port}
+server.pid-file = "${d}/run/lighttpd.pid"
+server.errorlog = "${d}/logs/error.log"
+server.breakagelog = "${d}/logs/cgi-stderr.log"
+${isRoot ? 'server.username = "nobody"\nserver.groupname = "nogroup"' : ''}
+index-file.names = ( "index.html" )
+include "${snip}"
+`);
+    const p = spawn('/usr/sbin/lighttpd', ['-D', '-f', join(d, 'server.conf')], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const errs = []; p.stderr.on('data', (x) => errs.push(String(x)));
+    await waitPort(port).catch((e) => { throw new Error(`${e.message}: ${errs.join('')}`); });
+    return { name: 'lighttpd (mod_cgi)', base: `http://127.0.0.1:${port}`, dir: d,
+      // server.breakagelog: where lighttpd puts the CGI's stderr
+      errorLog: () => ['error.log', 'cgi-stderr.log'].map((f) => join(d, 'logs', f))
+        .filter(existsSync).map((f) => readFileSync(f, 'utf8')).join(''),
+      stop: async () => { try { process.kill(-p.pid, 'SIGTERM'); } catch {} await new Promise((r) => setTimeout(r, 200)); } };
+  },
+};
+
+export const available = {
+  nginx: ['/usr/sbin/nginx', '/usr/sbin/fcgiwrap'].every(existsSync),
+  apache: existsSync('/usr/sbin/apache2') && existsSync('/usr/lib/apache2/modules/mod_cgid.so'),
+  lighttpd: existsSync('/usr/sbin/lighttpd'),
+};
+
+// Files the servers' unprivileged CGI user must read: the config (and the
+// cache dir it must write).
+export function shareWithServers(dir) {
+  chmodSync(dir, 0o755);
+  for (const [f, mode] of [['jitsi-oidc.conf', 0o644], ['cache', 0o777]]) {
+    if (existsSync(join(dir, f))) chmodSync(join(dir, f), mode);
+  }
+}
+
+export { spawnSync };

@@ -63,8 +63,11 @@ sanitize:
 	    LDFLAGS='-fsanitize=address,undefined' build-san/jitsi-oidc unit tools
 
 install: all
-	install -d $(DESTDIR)$(CGIDIR) $(DESTDIR)$(SYSCONFDIR)/jitsi-oidc
+	install -d $(DESTDIR)$(CGIDIR) $(DESTDIR)$(SYSCONFDIR)/jitsi-oidc \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(BIN) $(DESTDIR)$(CGIDIR)/jitsi-oidc
+	install -m 0644 man/jitsi-oidc.8 $(DESTDIR)$(MANDIR)/man8/jitsi-oidc.8
+	install -m 0644 man/jitsi-oidc.conf.5 $(DESTDIR)$(MANDIR)/man5/jitsi-oidc.conf.5
 	[ -e $(DESTDIR)$(SYSCONFDIR)/jitsi-oidc/jitsi-oidc.conf ] || \
 	    install -m 0640 conf/jitsi-oidc.conf.example \
 	    $(DESTDIR)$(SYSCONFDIR)/jitsi-oidc/jitsi-oidc.conf
@@ -77,7 +80,11 @@ demo:
 demo-stop:
 	tests/demo/demo.sh --stop
 
+uninstall:
+	rm -f $(DESTDIR)$(CGIDIR)/jitsi-oidc $(DESTDIR)$(MANDIR)/man8/jitsi-oidc.8 \
+	    $(DESTDIR)$(MANDIR)/man5/jitsi-oidc.conf.5
+
 clean:
 	rm -rf build build-san cgi-bin/jitsi-oidc tests/out
 
-.PHONY: all check sanitize install clean unit tools demo demo-stop
+.PHONY: all check sanitize install uninstall clean unit tools demo demo-stop

@@ -1,0 +1,47 @@
+// Jitsi Meet side of jitsi-oidc.
+//
+// 1. Web client: in /etc/jitsi/meet/<your-domain>-config.js (Debian packages),
+//    inside `var config = { ... }`, send users without a token to the adapter.
+//    {state} carries the room, the tenant and the URL's config.* options;
+//    the adapter hands them back as hash parameters after the login.
+config.tokenAuthUrl = 'https://meet.example.org/oidc/authorize?state={state}';
+//    (`?room={room}` also works, without the tenant and the options.)
+//    Optional: after logging out of Jitsi, go to the start page.
+// config.tokenLogoutUrl = 'https://meet.example.org/';
+
+// 2. Prosody: in /etc/prosody/conf.avail/<your-domain>.cfg.lua, in the
+//    VirtualHost "<your-domain>" block, the same values as the adapter's
+//    jitsi_app_id and jitsi_app_secret:
+//
+//      authentication = "token"
+//      app_id = "example_app_id"          -- = jitsi_app_id   (the token's iss)
+//      app_secret = "long-alphanumeric"   -- = jitsi_app_secret (HS256 key)
+//      asap_accepted_issuers = { "example_app_id" }
+//      asap_accepted_audiences = { "jitsi" }   -- = jitsi_audience
+//      allow_empty_token = false
+//
+//    With enable_domain_verification (on by default in Debian's package) the
+//    token's sub must be your domain: leave jitsi_subject at its default (the
+//    host of jitsi_url) or set it to the XMPP domain.  To let the token make
+//    someone moderator, turn off auto-owner (see the README).
+//
+// 3. Guests: to let people without an account join once a moderator is in,
+//    add an anonymous VirtualHost "guest.<your-domain>" and, here,
+//    config.hosts.anonymousdomain = 'guest.meet.example.org';
+//
+// 4. docker-jitsi-meet: the same settings are environment variables in .env:
+//
+//      ENABLE_AUTH=1
+//      AUTH_TYPE=jwt
+//      JWT_APP_ID=example_app_id                  # = jitsi_app_id
+//      JWT_APP_SECRET=long-alphanumeric           # = jitsi_app_secret; no quotes or backslashes
+//      JWT_ACCEPTED_ISSUERS=example_app_id
+//      JWT_ACCEPTED_AUDIENCES=jitsi               # = jitsi_audience
+//      JWT_ENABLE_DOMAIN_VERIFICATION=false       # if true: jitsi_subject = XMPP_DOMAIN (meet.jitsi)
+//      TOKEN_AUTH_URL=https://meet.example.org/oidc/authorize?state={state}
+//      ENABLE_GUESTS=1                            # optional, see 3.
+//
+//    and the adapter's nginx snippet (conf/nginx-fcgiwrap.conf) goes into
+//    ${CONFIG}/web/nginx-custom/jitsi-oidc.conf, with the adapter binary,
+//    its configuration and fcgiwrap made available to the web container
+//    (or served by another web server on the same host name under /oidc/).

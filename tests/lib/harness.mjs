@@ -4,12 +4,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const cgiPath = process.env.JO_CGI || join(root, 'cgi-bin', 'jitsi-oidc');
+export const cgiPath = resolve(process.env.JO_CGI || join(root, 'cgi-bin', 'jitsi-oidc'));
 export const sanitized = !!process.env.JO_SANITIZED;
 
 export const SECRETS = {
@@ -186,7 +186,7 @@ export function assertClean(assert, res) {
 }
 
 export function sealTool(args) {
-  const tool = process.env.JO_SEALTOOL || join(root, 'build', 'sealtool');
+  const tool = resolve(process.env.JO_SEALTOOL || join(root, 'build', 'sealtool'));
   const r = spawnSync(tool, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`sealtool: ${r.stderr}`);
   return r.stdout.trim();

@@ -308,7 +308,9 @@ token_shape_ok(const char *t, size_t n, const char **d1, const char **d2)
 		    (t[i] >= '0' && t[i] <= '9') || t[i] == '-' || t[i] == '_'))
 			return 0;
 	}
-	return dots == 2 && *d1 > t && *d2 > *d1 + 1 && *d2 + 1 < t + n;
+	/* header and payload must be there; an empty signature is refused
+	 * after the header, so that the log names the algorithm */
+	return dots == 2 && *d1 > t && *d2 > *d1 + 1;
 }
 
 enum jo_idt
@@ -356,6 +358,10 @@ jo_idtoken_verify(const char *token, const struct jo_keys *ks,
 	}
 	if (json_object_object_get_ex(hdr, "crit", NULL)) {
 		jo_why(why, wl, "ID token has a crit header we do not know");
+		goto end;
+	}
+	if (d2 + 1 == token + n) {
+		jo_why(why, wl, "ID token has no signature");
 		goto end;
 	}
 	kid = jstr(hdr, "kid");

@@ -1,0 +1,170 @@
+// A scripted hostile OpenID provider for the attack and fault tests.
+//
+//   PORT=9100 [TLS_PORT=9443 TLS_CERT=… TLS_KEY=…] node tests/idp/hostile.mjs
+//
+// Each scenario is its own issuer: http://127.0.0.1:PORT/s/<scenario>.  It
+// serves discovery, a JWKS, an authorization endpoint that redirects
+// straight back with a code, and a token endpoint that answers per
+// scenario.  GET /_count/<scenario> returns how often each endpoint was
+// called, for the tests that count re-fetches.
+import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { generateKeyPairSync, createSign, createHmac, randomBytes } from 'node:crypto';
+
+const port = Number(process.env.PORT || 9100);
+const b64u = (b) => Buffer.from(b).toString('base64url');
+
+function rsa(bits) { return generateKeyPairSync('rsa', { modulusLength: bits }); }
+const keys = {
+  k1: { ...rsa(2048), alg: 'RS256' },
+  k2: { ...rsa(2048), alg: 'RS256' },     // appears after a rotation
+  k3: { ...rsa(2048), alg: 'RS256' },     // never published
+  k4: { ...rsa(2048), alg: 'RS256' },
+  e1: { ...generateKeyPairSync('ec', { namedCurve: 'P-256' }), alg: 'ES256' },
+  weak: { ...rsa(1024), alg: 'RS256' },
+  other: { ...rsa(2048), alg: 'RS256' },  // signs "bad signature" tokens
+};
+function jwk(kid, { withKid = true } = {}) {
+  const k = keys[kid];
+  const j = { ...k.publicKey.export({ format: 'jwk' }), alg: k.alg, use: 'sig' };
+  if (withKid) j.kid = kid;
+  return j;
+}
+
+function jws(header, claims, signer) {
+  const input = `${b64u(JSON.stringify(header))}.${b64u(typeof claims === 'string' ? claims : JSON.stringify(claims))}`;
+  return `${input}.${signer(input)}`;
+}
+const rs256 = (key) => (input) => b64u(createSign('RSA-SHA256').update(input).sign(key.privateKey));
+const es256 = (key) => (input) => b64u(createSign('SHA256').update(input).sign({ key: key.privateKey, dsaEncoding: 'ieee-p1363' }));
+
+// Per scenario: the JWKS served (may change after the first fetch), and the
+// token endpoint's answer, given the issuer, client id and nonce.
+const now = () => Math.floor(Date.now() / 1000);
+const base = (iss, aud, nonce) => ({ iss, aud, sub: 'mallory', nonce, iat: now(), exp: now() + 300, name: 'Mallory', email: 'mallory@example.test' });
+const good = (c) => jws({ alg: 'RS256', typ: 'JWT', kid: 'k1' }, c, rs256(keys.k1));
+const idt = (t) => ({ json: { access_token: 'at', token_type: 'Bearer', id_token: t } });
+
+const scenarios = {
+  ok: { token: (b) => idt(good(b)) },
+  es256: { jwks: () => [jwk('e1')], token: (b) => idt(jws({ alg: 'ES256', kid: 'e1' }, b, es256(keys.e1))) },
+  'bad-signature': { token: (b) => idt(jws({ alg: 'RS256', kid: 'k1' }, b, rs256(keys.other))) },
+  'alg-none': { token: (b) => idt(jws({ alg: 'none' }, b, () => '')) },
+  'alg-missing': { token: (b) => idt(jws({ kid: 'k1' }, b, rs256(keys.k1))) },
+  'alg-confusion': { token: (b) => idt(jws({ alg: 'HS256', typ: 'JWT', kid: 'k1' }, b,
+    (input) => b64u(createHmac('sha256', keys.k1.publicKey.export({ type: 'spki', format: 'pem' })).update(input).digest()))) },
+  'iss-wrong': { token: (b) => idt(good({ ...b, iss: 'https://evil.example' })) },
+  'iss-missing': { token: (b) => idt(good({ ...b, iss: undefined })) },
+  'aud-wrong': { token: (b) => idt(good({ ...b, aud: 'someone-else' })) },
+  'aud-missing': { token: (b) => idt(good({ ...b, aud: undefined })) },
+  'aud-array-without-us': { token: (b) => idt(good({ ...b, aud: ['a', 'b'] })) },
+  'aud-array-no-azp': { token: (b) => idt(good({ ...b, aud: [b.aud, 'b'] })) },
+  'azp-untrusted': { token: (b) => idt(good({ ...b, azp: 'someone-else' })) },
+  'sub-missing': { token: (b) => idt(good({ ...b, sub: undefined })) },
+  'iat-missing': { token: (b) => idt(good({ ...b, iat: undefined })) },
+  'iat-future': { token: (b) => idt(good({ ...b, iat: now() + 3600 })) },
+  'iat-past': { token: (b) => idt(good({ ...b, iat: now() - 3600 })) },
+  'exp-missing': { token: (b) => idt(good({ ...b, exp: undefined })) },
+  'exp-past': { token: (b) => idt(good({ ...b, exp: now() - 1 })) },
+  'exp-string': { token: (b) => idt(good({ ...b, exp: String(now() + 300) })) },
+  'exp-1e300': { token: (b) => idt(good(JSON.stringify({ ...b, exp: 0 }).replace('"exp":0', '"exp":1e300'))) },
+  'nonce-wrong': { token: (b) => idt(good({ ...b, nonce: 'not-the-nonce' })) },
+  'nonce-missing': { token: (b) => idt(good({ ...b, nonce: undefined })) },
+  // unknown kid, then the JWKS gains it (a rotation)
+  rotate: { jwks: (n) => (n === 0 ? [jwk('k1')] : [jwk('k1'), jwk('k2')]),
+    token: (b, n) => idt(n === 0 ? good(b) : jws({ alg: 'RS256', kid: 'k2' }, b, rs256(keys.k2))) },
+  'kid-unknown': { token: (b) => idt(jws({ alg: 'RS256', kid: 'k3' }, b, rs256(keys.k3))) },
+  'no-kid-one-key': { jwks: () => [jwk('k1', { withKid: false })], token: (b) => idt(jws({ alg: 'RS256' }, b, rs256(keys.k1))) },
+  'no-kid-several-keys': { jwks: () => [jwk('k4'), jwk('e1'), jwk('k1')], token: (b) => idt(jws({ alg: 'RS256' }, b, rs256(keys.k1))) },
+  'no-kid-several-none-fits': { jwks: () => [jwk('k4'), jwk('k2'), jwk('e1')], token: (b) => idt(jws({ alg: 'RS256' }, b, rs256(keys.k1))) },
+  'discovery-other-issuer': { discovery: (d) => ({ ...d, issuer: 'https://evil.example' }) },
+  'rsa-weak': { jwks: () => [jwk('weak')], token: (b) => idt(jws({ alg: 'RS256', kid: 'weak' }, b, rs256(keys.weak))) },
+  'idtoken-100k': { token: (b) => idt(good({ ...b, pad: 'x'.repeat(100 * 1024) })) },
+  'idtoken-1mib': { token: (b) => idt(good({ ...b, pad: 'x'.repeat(1 << 20) })) },
+  'token-100mib': { token: () => ({ stream: 100 << 20 }) },
+  'token-hang': { token: () => ({ hang: true }) },
+  'token-500': { token: () => ({ status: 500, text: 'Internal Server Error' }) },
+  'token-html': { token: () => ({ status: 200, type: 'text/html', text: '<html><body>Welcome</body></html>' }) },
+  'token-no-idtoken': { token: () => ({ json: { access_token: 'at', token_type: 'Bearer' } }) },
+  'jwks-500': { jwksStatus: 500 },
+};
+
+const codes = new Map();
+const counts = {};
+const count = (s, what) => { counts[s] = counts[s] || {}; counts[s][what] = (counts[s][what] || 0) + 1; return counts[s][what] - 1; };
+
+function handler(scheme, listenPort) {
+  return (req, res) => {
+    const url = new URL(req.url, `${scheme}://127.0.0.1:${listenPort}`);
+    const m = url.pathname.match(/^\/s\/([a-z0-9-]+)(\/.*)$/);
+    if (url.pathname.startsWith('/_count/')) {
+      res.setHeader('content-type', 'application/json');
+      return res.end(JSON.stringify(counts[url.pathname.slice(8)] || {}));
+    }
+    if (!m || !scenarios[m[1]]) { res.statusCode = 404; return res.end('no such scenario'); }
+    const [, name, path] = m;
+    const sc = scenarios[name];
+    const iss = `${scheme}://127.0.0.1:${listenPort}/s/${name}`;
+    const json = (o, status = 200) => { res.statusCode = status; res.setHeader('content-type', 'application/json'); res.end(JSON.stringify(o)); };
+    if (path === '/.well-known/openid-configuration') {
+      count(name, 'discovery');
+      const d = { issuer: iss, authorization_endpoint: `${iss}/auth`, token_endpoint: `${iss}/token`,
+        jwks_uri: `${iss}/jwks`, response_types_supported: ['code'], subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['RS256', 'ES256'] };
+      return json(sc.discovery ? sc.discovery(d) : d);
+    }
+    if (path === '/jwks') {
+      const n = count(name, 'jwks');
+      if (sc.jwksStatus) return json({ error: 'boom' }, sc.jwksStatus);
+      return json({ keys: sc.jwks ? sc.jwks(n) : [jwk('k1'), jwk('e1')] });
+    }
+    if (path === '/auth') {
+      count(name, 'auth');
+      const code = b64u(randomBytes(16));
+      codes.set(code, { nonce: url.searchParams.get('nonce'), aud: url.searchParams.get('client_id') });
+      const back = new URL(url.searchParams.get('redirect_uri'));
+      back.searchParams.set('code', code);
+      back.searchParams.set('state', url.searchParams.get('state'));
+      res.statusCode = 302; res.setHeader('location', back.href); return res.end();
+    }
+    if (path === '/token' && req.method === 'POST') {
+      const n = count(name, 'token');
+      let body = '';
+      req.on('data', (d) => { body += d; });
+      req.on('end', () => {
+        const form = new URLSearchParams(body);
+        const c = codes.get(form.get('code'));
+        codes.delete(form.get('code'));
+        if (!c) return json({ error: 'invalid_grant' }, 400);
+        if (!/^Basic /.test(req.headers.authorization || '') || !form.get('code_verifier')) return json({ error: 'invalid_client' }, 401);
+        const a = sc.token(base(iss, c.aud, c.nonce), n);
+        if (a.hang) return;                       // never answer
+        if (a.stream) {                           // a huge body, sent as long as it is read
+          res.setHeader('content-type', 'application/json');
+          const chunk = Buffer.alloc(64 * 1024, 0x20);
+          let sent = 0;
+          const pump = () => {
+            while (sent < a.stream) { sent += chunk.length; if (!res.write(chunk)) return res.once('drain', pump); }
+            res.end();
+          };
+          res.on('error', () => {}); req.socket.on('error', () => {});
+          return pump();
+        }
+        if (a.json) return json(a.json);
+        res.statusCode = a.status; res.setHeader('content-type', a.type || 'text/plain'); res.end(a.text);
+      });
+      return;
+    }
+    res.statusCode = 404; res.end();
+  };
+}
+
+const servers = [http.createServer(handler('http', port)).listen(port, '127.0.0.1')];
+if (process.env.TLS_PORT) {
+  const tlsPort = Number(process.env.TLS_PORT);
+  servers.push(https.createServer({ cert: readFileSync(process.env.TLS_CERT), key: readFileSync(process.env.TLS_KEY) },
+    handler('https', tlsPort)).listen(tlsPort, '127.0.0.1'));
+}
+Promise.all(servers.map((s) => new Promise((r) => s.on('listening', r)))).then(() => console.log('hostile provider ready'));
+for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.exit(0));

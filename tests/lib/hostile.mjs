@@ -1,0 +1,62 @@
+// Start tests/idp/hostile.mjs (a separate process: the CGI runs under
+// spawnSync, which blocks this process's event loop) and drive logins
+// against one of its scenarios.
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { root, freePort, tempDir, writeConfig, runCgi, assertClean, cookieHeader, SECRETS } from './harness.mjs';
+
+export async function startHostile() {
+  const port = await freePort(); const tlsPort = await freePort();
+  const d = tempDir('jo-tls');
+  // a self-signed certificate, which the adapter must refuse
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(d, 'key.pem'), '-out', join(d, 'cert.pem')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`openssl: ${r.stderr}`);
+  const child = spawn(process.execPath, [join(root, 'tests', 'idp', 'hostile.mjs')], {
+    env: { ...process.env, PORT: String(port), TLS_PORT: String(tlsPort), TLS_CERT: join(d, 'cert.pem'), TLS_KEY: join(d, 'key.pem') },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('hostile provider did not start')), 20000);
+    child.stdout.on('data', (x) => { if (String(x).includes('ready')) { clearTimeout(t); resolve(); } });
+  });
+  return {
+    base: `http://127.0.0.1:${port}`, tlsBase: `https://127.0.0.1:${tlsPort}`,
+    issuer: (s) => `http://127.0.0.1:${port}/s/${s}`,
+    counts: async (s) => (await fetch(`http://127.0.0.1:${port}/_count/${s}`)).json(),
+    stop: () => new Promise((res) => { child.once('exit', res); child.kill('SIGTERM'); }),
+  };
+}
+
+// One login against a scenario: /authorize, the provider's authorization
+// endpoint (which redirects straight back), /redirect.
+export async function scenarioLogin(h, scenario, { over = {}, dir = tempDir(), issuer } = {}) {
+  const config = writeConfig(dir, issuer || h.issuer(scenario), over);
+  const a = runCgi({ config, path: '/authorize', query: 'room=r' });
+  assertClean(assert, a);
+  if (a.status !== 302) return { authorize: a, config, dir };
+  const res = await fetch(a.location, { redirect: 'manual' });
+  const cb = res.headers.get('location');
+  const started = Date.now();
+  const query = new URL(cb).search.slice(1);
+  const cookie = cookieHeader(['jitsi_oidc_state', a.cookies.jitsi_oidc_state.value]);
+  const r = runCgi({ config, path: '/redirect', query, cookie });
+  assertClean(assert, r);
+  return { authorize: a, redirect: r, config, dir, query, cookie, elapsed: (Date.now() - started) / 1000 };
+}
+
+// "Reject": the status, an error page, no Location, no Jitsi token
+// anywhere, the state cookie deleted, one log line naming the reason.
+export function assertRejected(res, status, reason, { stateDeleted = true } = {}) {
+  assert.equal(res.status, status, `${res.status}: ${res.stderr}`);
+  assert.equal(res.location, undefined);
+  assert.doesNotMatch(res.raw, /jwt=|eyJ[A-Za-z0-9_-]+\.eyJ/);
+  assert.equal(res.cookies.jitsi_oidc_session, undefined);
+  const st = res.cookies.jitsi_oidc_state;
+  if (stateDeleted) assert.ok(st && st.value === '' && st.attrs.includes('Max-Age=0'), 'state cookie deleted');
+  const lines = res.stderr.split('\n').filter(Boolean);
+  assert.equal(lines.length, 1, res.stderr);
+  assert.match(lines[0], reason);
+  for (const s of Object.values(SECRETS)) assert.ok(!res.raw.includes(s) && !res.stderr.includes(s));
+}

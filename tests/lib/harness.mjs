@@ -2,7 +2,7 @@
 // server does (environment variables, stdout parsed as a CGI response),
 // and walk the provider's login pages like a browser with a cookie jar.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,7 +133,46 @@ export function runCgi({ config, method = 'GET', path = '/', query = '', cookie,
   const res = { status, headers, header, cookies, location: header('location'), body,
     stderr: r.stderr || '', exit: r.status, signal: r.signal, raw: out };
   transcript.push({ env, res });
+  checkInvariants(env, res);
   return res;
+}
+
+function configValues(path) {
+  try {
+    return Object.fromEntries(readFileSync(path, 'utf8').split('\n').map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#') && l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')).trim(), l.slice(l.indexOf('=') + 1).trim()]));
+  } catch { return {}; }
+}
+
+// Checked on every run of the CGI in the whole suite:
+// - no secret of the test configuration in any response or log line;
+// - no code, cookie value or token in a log line;
+// - a Location only into jitsi_url, to the adapter's own /tokenize, or to
+//   the provider (its authorization endpoint lives under the issuer here);
+// - a Jitsi token only in a Location into jitsi_url.
+export function checkInvariants(env, res) {
+  const cfg = env.JITSI_OIDC_CONFIG ? configValues(env.JITSI_OIDC_CONFIG) : {};
+  const secrets = [...Object.values(SECRETS), cfg.client_secret, cfg.cookie_secret, cfg.jitsi_app_secret].filter(Boolean);
+  for (const sec of secrets) {
+    if (res.raw.includes(sec) || res.stderr.includes(sec)) throw new Error(`secret leaked by ${env.PATH_INFO}`);
+  }
+  const q = new URLSearchParams(env.QUERY_STRING || '');
+  const code = q.get('code');
+  if (code && code.length >= 8 && res.stderr.includes(code)) throw new Error('code logged');
+  for (const part of (env.HTTP_COOKIE || '').split(';')) {
+    const v = part.slice(part.indexOf('=') + 1).trim();
+    if (v.length >= 16 && res.stderr.includes(v)) throw new Error('cookie value logged');
+  }
+  if (/eyJ[A-Za-z0-9_-]{8,}/.test(res.stderr)) throw new Error('token-like string logged');
+  const loc = res.location;
+  const allowed = [cfg.jitsi_url && `${cfg.jitsi_url.replace(/\/$/, '')}/`,
+    cfg.public_url && `${cfg.public_url.replace(/\/$/, '')}/tokenize`,
+    cfg.issuer && `${cfg.issuer.replace(/\/$/, '')}/`].filter(Boolean);
+  if (loc !== undefined && !allowed.some((a) => loc.startsWith(a))) throw new Error(`Location outside the allowed targets: ${loc}`);
+  const bodyAndHeaders = res.raw.replace(/^Location: .*$/m, '');
+  if (/jwt=/.test(bodyAndHeaders)) throw new Error('a token outside the Location');
+  if (loc && /[?&]jwt=/.test(loc) && !loc.startsWith(`${(cfg.jitsi_url || '').replace(/\/$/, '')}/`)) throw new Error('token sent outside jitsi_url');
 }
 
 // A minimal cookie jar for the provider's cookies.

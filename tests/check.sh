@@ -44,6 +44,17 @@ if [ "${JO_SKIP_SANITIZE:-0}" != 1 ]; then
 	export JO_SANITIZED=1
 	pass sanitize build-san build-san/jitsi-oidc
 fi
+# The black-box, attack and end-to-end tests once more, every run of the
+# CGI under valgrind (memory errors and definite or possible leaks fail).
+if [ "${JO_SKIP_VALGRIND:-0}" != 1 ]; then
+	unset ASAN_OPTIONS UBSAN_OPTIONS JO_SANITIZED
+	echo "== valgrind"
+	JO_CGI=cgi-bin/jitsi-oidc JO_SEALTOOL=build/sealtool \
+	    JO_CGI_WRAPPER="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,possible --quiet" \
+	    node --test --test-reporter=tap --test-concurrency=1 \
+	    tests/blackbox.test.mjs tests/checklist.test.mjs tests/e2e.test.mjs > tests/out/valgrind-node.tap 2>&1
+	count tests/out/valgrind-node.tap "blackbox+checklist+e2e under valgrind" $?
+fi
 echo
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ] && [ "$total_pass" -gt 0 ]

@@ -160,11 +160,14 @@ function handler(scheme, listenPort) {
   };
 }
 
-const servers = [http.createServer(handler('http', port)).listen(port, '127.0.0.1')];
+// Long keep-alive: node's fetch reuses idle sockets, and a server that closes
+// them after the default 5 s races with a slow client (valgrind runs).
+const keep = (srv) => { srv.keepAliveTimeout = 120000; srv.headersTimeout = 121000; return srv; };
+const servers = [keep(http.createServer(handler('http', port))).listen(port, '127.0.0.1')];
 if (process.env.TLS_PORT) {
   const tlsPort = Number(process.env.TLS_PORT);
-  servers.push(https.createServer({ cert: readFileSync(process.env.TLS_CERT), key: readFileSync(process.env.TLS_KEY) },
-    handler('https', tlsPort)).listen(tlsPort, '127.0.0.1'));
+  servers.push(keep(https.createServer({ cert: readFileSync(process.env.TLS_CERT), key: readFileSync(process.env.TLS_KEY) },
+    handler('https', tlsPort))).listen(tlsPort, '127.0.0.1'));
 }
 Promise.all(servers.map((s) => new Promise((r) => s.on('listening', r)))).then(() => console.log('hostile provider ready'));
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.exit(0));

@@ -61,4 +61,8 @@ provider.use(async (ctx, next) => {
 });
 provider.on('server_error', (ctx, err) => console.error('server_error', err));
 const server = provider.listen(port, '127.0.0.1', () => console.log(`oidc-provider ${issuer} ready (${alg})`));
+// Long keep-alive: node's fetch reuses idle sockets, and a server that closes
+// them after the default 5 s races with a slow client (valgrind runs).
+server.keepAliveTimeout = 120000;
+server.headersTimeout = 121000;
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => { server.close(); process.exit(0); });

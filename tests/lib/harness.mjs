@@ -11,6 +11,8 @@ import net from 'node:net';
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const cgiPath = resolve(process.env.JO_CGI || join(root, 'cgi-bin', 'jitsi-oidc'));
 export const sanitized = !!process.env.JO_SANITIZED;
+// Under valgrind every run is much slower: time limits are widened.
+export const slow = !!process.env.JO_CGI_WRAPPER || sanitized;
 
 export const SECRETS = {
   client: 'jitsi-secret-0123456789',
@@ -112,7 +114,11 @@ export function runCgi({ config, method = 'GET', path = '/', query = '', cookie,
     ...(process.env.UBSAN_OPTIONS ? { UBSAN_OPTIONS: process.env.UBSAN_OPTIONS } : {}),
     ...extraEnv,
   };
-  const r = spawnSync(cgiPath, [], { env, encoding: 'latin1', maxBuffer: 64 << 20, timeout: 60000 });
+  // JO_CGI_WRAPPER: e.g. "valgrind --error-exitcode=99 --leak-check=full"
+  const wrap = (process.env.JO_CGI_WRAPPER || '').split(' ').filter(Boolean);
+  const r = wrap.length
+    ? spawnSync(wrap[0], [...wrap.slice(1), cgiPath], { env, encoding: 'latin1', maxBuffer: 64 << 20, timeout: 120000 })
+    : spawnSync(cgiPath, [], { env, encoding: 'latin1', maxBuffer: 64 << 20, timeout: 60000 });
   const out = r.stdout || '';
   const sep = out.indexOf('\r\n\r\n');
   const head = sep >= 0 ? out.slice(0, sep) : out;

@@ -54,7 +54,7 @@ tools: $(BUILD)/sealtool
 # The whole suite: unit tests, black-box tests of the CGI, and an
 # end-to-end login against a real OpenID provider -- first with the
 # normal build, then everything again under ASan+UBSan.
-check: all unit tools sanitize
+check: all unit tools sanitize fuzz
 	tests/check.sh
 
 sanitize:
@@ -72,6 +72,26 @@ install: all
 	    install -m 0640 conf/jitsi-oidc.conf.example \
 	    $(DESTDIR)$(SYSCONFDIR)/jitsi-oidc/jitsi-oidc.conf
 
+# libFuzzer targets (clang), with the committed seed corpora in
+# tests/fuzz/corpus/<target>/.  `make fuzz` builds them; tests/fuzz/run.sh
+# replays each corpus and fuzzes each target for JO_FUZZ_SECONDS (60).
+FUZZ_TARGETS	 = query cookie unseal config jwks claims idtoken state
+FUZZ_CC		?= clang
+FUZZ_CFLAGS	 = -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer $(WARN) \
+		   $(PKG_CFLAGS) -DJO_VERSION='"$(VERSION)"' -Isrc
+FUZZ_OBJS	 = $(MODS:%=build-fuzz/%.o)
+.SECONDARY: $(FUZZ_OBJS)
+
+build-fuzz/%.o: src/%.c src/*.h
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	    $(FUZZ_OBJS) $(PKG_LIBS)
+
+fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
+
 # The adapter end to end on loopback: real provider, nginx + fcgiwrap,
 # a stand-in Jitsi page (tests/demo/demo.sh).
 demo:
@@ -85,6 +105,6 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man5/jitsi-oidc.conf.5
 
 clean:
-	rm -rf build build-san cgi-bin/jitsi-oidc tests/out
+	rm -rf build build-san build-fuzz cgi-bin/jitsi-oidc tests/out
 
-.PHONY: all check sanitize install uninstall clean unit tools demo demo-stop
+.PHONY: all check sanitize fuzz install uninstall clean unit tools demo demo-stop

@@ -92,6 +92,9 @@ jo_buf_adds(struct jo_buf *b, const char *s)
 	jo_buf_add(b, s, strlen(s));
 }
 
+static void	buf_vaddf(struct jo_buf *, const char *, va_list)
+		    __attribute__((format(printf, 2, 0)));
+
 static void
 buf_vaddf(struct jo_buf *b, const char *fmt, va_list ap)
 {

@@ -44,6 +44,14 @@ if [ "${JO_SKIP_SANITIZE:-0}" != 1 ]; then
 	export JO_SANITIZED=1
 	pass sanitize build-san build-san/jitsi-oidc
 fi
+# libFuzzer: replay the committed corpora, then fuzz each target for
+# JO_FUZZ_SECONDS (60).  JO_FUZZ_SECONDS=0 replays the corpora only.
+if [ "${JO_SKIP_FUZZ:-0}" != 1 ]; then
+	echo "== fuzz (${JO_FUZZ_SECONDS:-60} s a target)"
+	tests/fuzz/run.sh > tests/out/fuzz.tap 2>&1
+	count tests/out/fuzz.tap "libFuzzer targets" $?
+fi
+
 # The black-box, attack and end-to-end tests once more, every run of the
 # CGI under valgrind (memory errors and definite or possible leaks fail).
 if [ "${JO_SKIP_VALGRIND:-0}" != 1 ]; then

@@ -10,7 +10,9 @@ DESTDIR		?=
 CC		?= cc
 PKGS		 = libcurl json-c libjwt openssl
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS	:= $(shell pkg-config --libs $(PKGS))
+# libcurl is loaded at run time with dlopen() by the HTTP module (only a
+# request that calls the provider pays for it): it is not linked.
+PKG_LIBS	:= $(shell pkg-config --libs json-c libjwt openssl) -ldl
 
 WARN		 = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
 		   -Wstrict-prototypes -Wpointer-arith -Wcast-qual -Wvla

@@ -1,4 +1,11 @@
-/* http.c -- see http.h */
+/* http.c -- see http.h
+ *
+ * libcurl is not linked: it is loaded with dlopen() the first time a
+ * request is made.  Loading it and its ~30 dependent libraries costs more
+ * than everything else a request does, and only the routes that really
+ * talk to the provider (a cold cache, the code exchange) need it; the
+ * header is used for its types and constants only. */
+#include <dlfcn.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +15,62 @@
 
 #include "http.h"
 #include "util.h"
+
+#ifndef JO_LIBCURL
+#define JO_LIBCURL "libcurl.so.4"
+#endif
+
+static struct {
+	void			*lib;
+	CURLcode		(*global_init)(long);
+	CURL			*(*easy_init)(void);
+	CURLcode		(*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode		(*easy_perform)(CURL *);
+	CURLcode		(*easy_getinfo)(CURL *, CURLINFO, ...);
+	void			(*easy_cleanup)(CURL *);
+	const char		*(*easy_strerror)(CURLcode);
+	struct curl_slist	*(*slist_append)(struct curl_slist *,
+				    const char *);
+	void			(*slist_free_all)(struct curl_slist *);
+} cu;
+
+#define SYM(f, name)	(*(void **)(&cu.f) = dlsym(cu.lib, name)) == NULL
+
+static int
+load_curl(char *why, size_t wl)
+{
+	const char	*e;
+
+	if (cu.lib != NULL)
+		return 0;
+	if ((cu.lib = dlopen(JO_LIBCURL, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		e = dlerror();
+		jo_why(why, wl, "cannot load %s: %s", JO_LIBCURL,
+		    e ? e : "unknown error");
+		return -1;
+	}
+	if (SYM(global_init, "curl_global_init") ||
+	    SYM(easy_init, "curl_easy_init") ||
+	    SYM(easy_setopt, "curl_easy_setopt") ||
+	    SYM(easy_perform, "curl_easy_perform") ||
+	    SYM(easy_getinfo, "curl_easy_getinfo") ||
+	    SYM(easy_cleanup, "curl_easy_cleanup") ||
+	    SYM(easy_strerror, "curl_easy_strerror") ||
+	    SYM(slist_append, "curl_slist_append") ||
+	    SYM(slist_free_all, "curl_slist_free_all")) {
+		jo_why(why, wl, "%s lacks a libcurl function", JO_LIBCURL);
+		dlclose(cu.lib);
+		cu.lib = NULL;
+		return -1;
+	}
+	if (cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		jo_why(why, wl, "curl_global_init failed");
+		dlclose(cu.lib);
+		cu.lib = NULL;
+		return -1;
+	}
+	return 0;
+}
 
 struct sink {
 	struct jo_buf		 b;
@@ -58,8 +121,6 @@ on_header(char *p, size_t sz, size_t n, void *arg)
 	return len;
 }
 
-static int inited;
-
 static int
 perform(const char *url, const char *user, const char *pass,
     const char *body, long timeout, struct jo_http_resp *r, char *why,
@@ -78,42 +139,37 @@ perform(const char *url, const char *user, const char *pass,
 		jo_why(why, wl, "refusing to call %s: %s", url, sub);
 		return -1;
 	}
-	if (!inited) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			jo_why(why, wl, "curl_global_init failed");
-			return -1;
-		}
-		inited = 1;
-	}
-	if ((c = curl_easy_init()) == NULL) {
+	if (load_curl(why, wl) == -1)
+		return -1;
+	if ((c = cu.easy_init()) == NULL) {
 		jo_why(why, wl, "curl_easy_init failed");
 		return -1;
 	}
-	h = curl_slist_append(h, "Accept: application/json");
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, timeout);
-	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+	h = cu.slist_append(h, "Accept: application/json");
+	cu.easy_setopt(c, CURLOPT_URL, url);
+	cu.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	cu.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	cu.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	cu.easy_setopt(c, CURLOPT_TIMEOUT, timeout);
+	cu.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, timeout);
+	cu.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)JO_HTTP_MAX);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "jitsi-oidc/" JO_VERSION);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, &s);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	cu.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	cu.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	cu.easy_setopt(c, CURLOPT_USERAGENT, "jitsi-oidc/" JO_VERSION);
+	cu.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	cu.easy_setopt(c, CURLOPT_WRITEDATA, &s);
+	cu.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	cu.easy_setopt(c, CURLOPT_HEADERDATA, &s);
+	cu.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	cu.easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	if (body != NULL) {
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		curl_easy_setopt(c, CURLOPT_USERNAME, user);
-		curl_easy_setopt(c, CURLOPT_PASSWORD, pass);
+		cu.easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		cu.easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		cu.easy_setopt(c, CURLOPT_USERNAME, user);
+		cu.easy_setopt(c, CURLOPT_PASSWORD, pass);
 	}
-	cc = curl_easy_perform(c);
+	cc = cu.easy_perform(c);
 	if (s.over || cc == CURLE_FILESIZE_EXCEEDED) {
 		jo_why(why, wl, "response from %s larger than %d bytes", url,
 		    JO_HTTP_MAX);
@@ -121,20 +177,20 @@ perform(const char *url, const char *user, const char *pass,
 	}
 	if (cc != CURLE_OK) {
 		jo_why(why, wl, "cannot reach %s: %s", url,
-		    errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		    errbuf[0] ? errbuf : cu.easy_strerror(cc));
 		goto end;
 	}
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	cu.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
 	r->len = s.b.len;
 	r->body = jo_buf_take(&s.b);
 	rc = 0;
 end:
 	if (body != NULL) {
 		/* The form body holds the code and the PKCE verifier. */
-		curl_easy_setopt(c, CURLOPT_PASSWORD, "");
+		cu.easy_setopt(c, CURLOPT_PASSWORD, "");
 	}
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
+	cu.slist_free_all(h);
+	cu.easy_cleanup(c);
 	jo_buf_free(&s.b);
 	return rc;
 }

@@ -355,3 +355,20 @@ test('command line: --version, --help, and --check-config against the real provi
   assert.equal(r.status, 1);
   assert.match(r.stderr, /\/nonexistent: cannot open/);
 });
+
+test('libcurl is loaded only by a request that calls the provider', { skip: !!process.env.JO_CGI_WRAPPER && 'wrapped' }, () => {
+  const loaded = (r) => /libcurl\.so/.test(r.stderr);
+  const d = tempDir();
+  const cfg = writeConfig(d, idp.issuer);
+  // cold cache: discovery is fetched -> libcurl
+  const cold = runCgi({ config: cfg, path: '/authorize', query: 'room=a', extraEnv: { LD_DEBUG: 'libs' } });
+  assert.equal(cold.status, 302);
+  assert.ok(loaded(cold), 'a cold /authorize loads libcurl');
+  // warm cache: no request, no libcurl
+  const warm = runCgi({ config: cfg, path: '/authorize', query: 'room=a', extraEnv: { LD_DEBUG: 'libs' } });
+  assert.equal(warm.status, 302);
+  assert.ok(!loaded(warm), 'a warm /authorize does not load libcurl');
+  const tok = runCgi({ config: cfg, path: '/tokenize', extraEnv: { LD_DEBUG: 'libs' } });
+  assert.equal(tok.status, 401);
+  assert.ok(!loaded(tok), '/tokenize does not load libcurl');
+});

@@ -94,6 +94,10 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 
 fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 
+# What each route costs next to a trivial CGI: bench/results.md.
+bench: all
+	bench/bench.sh
+
 # The adapter end to end on loopback: real provider, nginx + fcgiwrap,
 # a stand-in Jitsi page (tests/demo/demo.sh).
 demo:
@@ -109,4 +113,4 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz cgi-bin/jitsi-oidc tests/out
 
-.PHONY: all check sanitize fuzz install uninstall clean unit tools demo demo-stop
+.PHONY: all bench check sanitize fuzz install uninstall clean unit tools demo demo-stop

@@ -43,7 +43,7 @@ export function serverDir(tag) {
 const isRoot = process.getuid && process.getuid() === 0;
 
 export const servers = {
-  async nginx(config) {
+  async nginx(config, { extra } = {}) {
     const d = serverDir('jo-nginx'); const port = await freePort();
     const sock = join(d, 'run', 'fcgiwrap.sock');
     const loc = snippet('nginx-fcgiwrap.conf', d, config, [['unix:/run/fcgiwrap.socket', `unix:${sock}`]]);
@@ -60,6 +60,7 @@ http {
   server {
     listen 127.0.0.1:${port};
     include ${loc};
+    ${extra ? extra(sock) : ''}
     location / { root ${d}/www; try_files /index.html =404; }
   }
 }

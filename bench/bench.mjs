@@ -1,0 +1,144 @@
+// make bench: what a request costs, for each route, side by side with the
+// least a CGI can do (bench/trivial.c), measured in one run on this machine.
+//
+// - CPU per request and peak RSS: the program run directly with the CGI
+//   environment, N times, from wait4(2) (bench/runner.c);
+// - instructions per request: valgrind --tool=callgrind (stable across runs);
+// - requests/s and p50/p99 through nginx + fcgiwrap: wrk;
+// - provider requests per login with a warm cache: the provider's log.
+// Writes the table to bench/results.md.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import os from 'node:os';
+import { root, startProvider, tempDir, writeConfig, runCgi, providerLogin, cookieHeader, cgiPath } from '../tests/lib/harness.mjs';
+import { servers, shareWithServers } from '../tests/lib/webservers.mjs';
+
+const N = Number(process.env.BENCH_RUNS || 300);
+const WRK_SECS = Number(process.env.BENCH_WRK_SECONDS || 10);
+const runner = join(root, 'build', 'runner');
+const trivial = join(root, 'build', 'trivial-cgi');
+
+function cgiEnv(config, path, query = '', cookie) {
+  return { PATH: process.env.PATH, GATEWAY_INTERFACE: 'CGI/1.1', REQUEST_METHOD: 'GET', PATH_INFO: path,
+    SCRIPT_NAME: '/oidc', QUERY_STRING: query, JITSI_OIDC_CONFIG: config, ...(cookie ? { HTTP_COOKIE: cookie } : {}) };
+}
+
+function direct(prog, env, n = N) {
+  const r = spawnSync(runner, [String(n), prog], { env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`runner ${prog}: ${r.stdout} ${r.stderr}`);
+  const [cpu, rss, wall] = r.stdout.trim().split(' ').map(Number);
+  return { cpu: cpu / 1000, rss: rss / 1024, wall: wall / 1000 };
+}
+
+function instructions(prog, env) {
+  const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', prog], { env, encoding: 'utf8' });
+  const m = r.stderr.match(/Collected : (\d+)/);
+  return m ? Number(m[1]) : NaN;
+}
+
+function wrk(url, headers = []) {
+  const args = ['-t2', '-c8', `-d${WRK_SECS}s`, '--latency', ...headers.flatMap((h) => ['-H', h]), url];
+  const r = spawnSync('wrk', args, { encoding: 'utf8' });
+  const rps = Number((r.stdout.match(/Requests\/sec:\s+([\d.]+)/) || [])[1]);
+  const ms = (p) => { const m = r.stdout.match(new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`)); if (!m) return NaN; return Number(m[1]) * ({ us: 1e-3, ms: 1, s: 1e3 })[m[2]]; };
+  const non2xx = Number((r.stdout.match(/Non-2xx or 3xx responses: (\d+)/) || [0, 0])[1]);
+  const errors = (r.stdout.match(/Socket errors: .*/) || [''])[0];
+  return { rps, p50: ms(50), p99: ms(99), non2xx, errors };
+}
+
+const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+
+async function main() {
+  const dir = tempDir('jo-bench');
+  const config = join(dir, 'jitsi-oidc.conf');
+  // the baseline served the same way, next to the adapter
+  const srv = await servers.nginx(config, { extra: (sock) => `location = /trivial { include fastcgi_params;
+    fastcgi_param SCRIPT_FILENAME ${trivial}; fastcgi_pass unix:${sock}; }` });
+  const idp = await startProvider({ redirectUri: `${srv.base}/oidc/redirect` });
+  try {
+    writeConfig(dir, idp.issuer, { public_url: `${srv.base}/oidc`, jitsi_url: srv.base });
+    shareWithServers(dir);
+    const cfgEnv = (p, q, c) => cgiEnv(config, p, q, c);
+
+    // Warm the cache and make a session, with one real login.
+    const a = runCgi({ config, path: '/authorize', query: 'room=BenchRoom' });
+    const cb = await providerLogin(a.location, `${srv.base}/oidc/redirect`);
+    const r = runCgi({ config, path: '/redirect', query: new URL(cb).search.slice(1), cookie: cookieHeader(['jitsi_oidc_state', a.cookies.jitsi_oidc_state.value]) });
+    if (r.status !== 302) throw new Error(`login failed: ${r.stderr}`);
+    const session = cookieHeader(['jitsi_oidc_session', r.cookies.jitsi_oidc_session.value]);
+
+    // /redirect: each run needs a fresh code; time the CGI process only
+    // (its CPU excludes the wait for the provider).
+    const redirectRuns = [];
+    const logins = Number(process.env.BENCH_LOGINS || 20);
+    await idp.sync();
+    const before = idp.requests().length;
+    for (let i = 0; i < logins; i++) {
+      const s = runCgi({ config, path: '/authorize', query: 'room=BenchRoom' });
+      const c = await providerLogin(s.location, `${srv.base}/oidc/redirect`);
+      const env = cfgEnv('/redirect', new URL(c).search.slice(1), cookieHeader(['jitsi_oidc_state', s.cookies.jitsi_oidc_state.value]));
+      redirectRuns.push(direct(cgiPath, env, 1));
+    }
+    await idp.sync();
+    const adapterCalls = idp.requests().slice(before).filter((l) => /well-known|jwks|\/token|userinfo/.test(l));
+    const perLogin = adapterCalls.length / logins;
+    const avg = (k) => redirectRuns.reduce((s, x) => s + x[k], 0) / redirectRuns.length;
+    const redirect = { cpu: avg('cpu'), rss: Math.max(...redirectRuns.map((x) => x.rss)) };
+
+    // Direct runs, side by side.
+    const base = direct(trivial, cgiEnv(config, '/'));
+    const auth = direct(cgiPath, cfgEnv('/authorize', 'room=BenchRoom'));
+    const tok = direct(cgiPath, cfgEnv('/tokenize', '', session));
+    const base2 = direct(trivial, cgiEnv(config, '/'));   // again: drift check
+    const baseCpu = (base.cpu + base2.cpu) / 2;
+
+    const ins = {
+      trivial: instructions(trivial, cgiEnv(config, '/')),
+      authorize: instructions(cgiPath, cfgEnv('/authorize', 'room=BenchRoom')),
+      tokenize: instructions(cgiPath, cfgEnv('/tokenize', '', session)),
+    };
+    { // /redirect under callgrind: one more login
+      const s = runCgi({ config, path: '/authorize', query: 'room=BenchRoom' });
+      const c = await providerLogin(s.location, `${srv.base}/oidc/redirect`);
+      ins.redirect = instructions(cgiPath, cfgEnv('/redirect', new URL(c).search.slice(1), cookieHeader(['jitsi_oidc_state', s.cookies.jitsi_oidc_state.value])));
+    }
+
+    const w = {
+      trivial: wrk(`${srv.base}/trivial`),
+      authorize: wrk(`${srv.base}/oidc/authorize?room=BenchRoom`),
+      tokenize: wrk(`${srv.base}/oidc/tokenize`, [`Cookie: ${session}`]),
+    };
+
+    const rows = [
+      ['trivial CGI (baseline)', base, ins.trivial, w.trivial, null],
+      ['/authorize, discovery cached', auth, ins.authorize, w.authorize, { cpu: 2, rps: 0.5 }],
+      ['/tokenize', tok, ins.tokenize, w.tokenize, { cpu: 2, rps: 0.5 }],
+      ['/redirect, caches warm, provider time excluded', redirect, ins.redirect, null, { cpu: 5 }],
+    ];
+    const lines = [];
+    lines.push(`# Benchmark results`, '', `Measured by \`make bench\` on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${os.type()} ${os.release()}.`,
+      `Direct runs: ${N} per route (${logins} logins for /redirect); wrk: 2 threads, 8 connections, ${WRK_SECS} s, through nginx (2 workers) + fcgiwrap (2 workers).`, '',
+      '| route | CPU/request | × baseline | target | instructions | × baseline | peak RSS | nginx+fcgiwrap req/s | × baseline | target | p50 / p99 |',
+      '|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const [name, d, i, ww, tgt] of rows) {
+      const cpuX = d.cpu / baseCpu; const insX = i / ins.trivial;
+      const rpsX = ww ? ww.rps / w.trivial.rps : NaN;
+      const cpuOk = tgt ? (cpuX <= tgt.cpu ? ` ≤ ${tgt.cpu}× ✓` : ` ≤ ${tgt.cpu}× ✗`) : '';
+      const rpsOk = tgt && tgt.rps ? (rpsX >= tgt.rps ? ` ≥ ${tgt.rps * 100}% ✓` : ` ≥ ${tgt.rps * 100}% ✗`) : '';
+      lines.push(`| ${name} | ${fmt(d.cpu)} ms | ${fmt(cpuX)} | ${cpuOk || '–'} | ${Number.isFinite(i) ? (i / 1e6).toFixed(2) + ' M' : 'n/a'} | ${fmt(insX)} | ${fmt(d.rss, 1)} MiB${d.rss <= 8 ? ' ✓' : ' ✗'} | ${ww ? fmt(ww.rps, 0) : '–'} | ${ww ? fmt(rpsX) : '–'} | ${rpsOk || '–'} | ${ww ? `${fmt(ww.p50)} / ${fmt(ww.p99)} ms` : '–'} |`);
+    }
+    lines.push('', `Provider requests made by the adapter per login with a warm cache: **${fmt(perLogin, 1)}** (${[...new Set(adapterCalls)].join(', ') || 'none'}); target 1 (the token exchange) ${perLogin === 1 ? '✓' : '✗'}.`);
+    lines.push(`Baseline drift between its two measurements in this run: ${fmt(base.cpu)} → ${fmt(base2.cpu)} ms.`);
+    const wrkErr = Object.entries(w).filter(([, x]) => x.non2xx || x.errors).map(([k, x]) => `${k}: ${x.non2xx} non-2xx/3xx ${x.errors}`);
+    if (wrkErr.length) lines.push(`wrk reported: ${wrkErr.join('; ')}`);
+    const out = lines.join('\n') + '\n';
+    mkdirSync(join(root, 'bench'), { recursive: true });
+    writeFileSync(join(root, 'bench', 'results.md'), out);
+    console.log(out);
+  } finally {
+    await srv.stop();
+    await idp.stop();
+  }
+}
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -10,9 +10,11 @@ DESTDIR		?=
 CC		?= cc
 PKGS		 = libcurl json-c libjwt openssl
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS))
-# libcurl is loaded at run time with dlopen() by the HTTP module (only a
-# request that calls the provider pays for it): it is not linked.
-PKG_LIBS	:= $(shell pkg-config --libs json-c libjwt openssl) -ldl
+# libcurl and libjwt are loaded at run time with dlopen(), by the modules
+# that use them (src/http.c, src/idtoken.c): only a request that calls the
+# provider or verifies an ID token pays for them.  They are not linked.
+PKG_LIBS	:= $(shell pkg-config --libs json-c libcrypto) -ldl
+TEST_LIBS	:= $(shell pkg-config --libs libjwt)
 
 WARN		 = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
 		   -Wstrict-prototypes -Wpointer-arith -Wcast-qual -Wvla
@@ -25,12 +27,12 @@ LDHARDEN	 = -pie -Wl,-z,relro -Wl,-z,now -Wl,--as-needed
 ALL_LDFLAGS	 = $(LDHARDEN) $(LDFLAGS)
 
 # The modules, in the order a request meets them.
-MODS		 = util config cgi seal http oidc idtoken jitsi
+MODS		 = util crypto config cgi seal http oidc idtoken jitsi
 BUILD		?= build
 OBJS		 = $(MODS:%=$(BUILD)/%.o)
 BIN		 = cgi-bin/jitsi-oidc
 UNIT		 = $(MODS:%=$(BUILD)/test_%)
-UNIT_TESTS	 = util config cgi seal oidc idtoken jitsi
+UNIT_TESTS	 = util crypto config cgi seal oidc idtoken jitsi
 
 all: $(BIN)
 
@@ -45,7 +47,7 @@ $(BIN): $(OBJS) $(BUILD)/main.o
 
 $(BUILD)/test_%: tests/unit/test_%.c $(OBJS) tests/unit/*.h
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(OBJS) $(ALL_LDFLAGS) \
-	    $(PKG_LIBS) -lcmocka
+	    $(PKG_LIBS) $(TEST_LIBS) -lcmocka
 
 $(BUILD)/sealtool: tests/tools/sealtool.c $(OBJS)
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(OBJS) $(ALL_LDFLAGS) $(PKG_LIBS)
@@ -90,7 +92,7 @@ build-fuzz/%.o: src/%.c src/*.h
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
-	    $(FUZZ_OBJS) $(PKG_LIBS)
+	    $(FUZZ_OBJS) $(PKG_LIBS) $(TEST_LIBS)
 
 fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 

@@ -1,4 +1,9 @@
-/* idtoken.c -- see idtoken.h */
+/* idtoken.c -- see idtoken.h
+ *
+ * libjwt is loaded with dlopen() when the first ID token is verified:
+ * only /redirect needs it, and with it jansson, libb64 and OpenSSL's
+ * provider machinery; /authorize and /tokenize stay without them. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -10,6 +15,42 @@
 
 #include "idtoken.h"
 #include "util.h"
+
+#ifndef JO_LIBJWT
+#define JO_LIBJWT "libjwt.so.0"
+#endif
+
+static struct {
+	void		*lib;
+	int		(*decode)(jwt_t **, const char *, const unsigned char *,
+			    int);
+	jwt_alg_t	(*get_alg)(jwt_t *);
+	void		(*free)(jwt_t *);
+} lj;
+
+static int
+load_libjwt(char *why, size_t wl)
+{
+	const char	*e;
+
+	if (lj.lib != NULL)
+		return 0;
+	if ((lj.lib = dlopen(JO_LIBJWT, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		e = dlerror();
+		jo_why(why, wl, "cannot load %s: %s", JO_LIBJWT,
+		    e ? e : "unknown error");
+		return -1;
+	}
+	if ((*(void **)&lj.decode = dlsym(lj.lib, "jwt_decode")) == NULL ||
+	    (*(void **)&lj.get_alg = dlsym(lj.lib, "jwt_get_alg")) == NULL ||
+	    (*(void **)&lj.free = dlsym(lj.lib, "jwt_free")) == NULL) {
+		jo_why(why, wl, "%s lacks a libjwt function", JO_LIBJWT);
+		dlclose(lj.lib);
+		lj.lib = NULL;
+		return -1;
+	}
+	return 0;
+}
 
 void
 jo_user_free(struct jo_user *u)
@@ -365,6 +406,8 @@ jo_idtoken_verify(const char *token, const struct jo_keys *ks,
 		goto end;
 	}
 	kid = jstr(hdr, "kid");
+	if (load_libjwt(why, wl) == -1)
+		goto end;
 	for (i = 0; i < ks->n && !verified; i++) {
 		if (kid != NULL && (ks->v[i].kid == NULL ||
 		    strcmp(kid, ks->v[i].kid) != 0))
@@ -377,11 +420,14 @@ jo_idtoken_verify(const char *token, const struct jo_keys *ks,
 			continue;
 		}
 		tried++;
-		if (jwt_decode(&jwt, token, (const unsigned char *)ks->v[i].pem,
+		/* never an empty key: libjwt would skip the check */
+		if (ks->v[i].pem[0] != '\0' &&
+		    lj.decode(&jwt, token, (const unsigned char *)ks->v[i].pem,
 		    (int)strlen(ks->v[i].pem)) == 0 && jwt != NULL &&
-		    jwt_get_alg(jwt) == a)
+		    lj.get_alg(jwt) == a)
 			verified = 1;
-		jwt_free(jwt);
+		if (jwt != NULL)
+			lj.free(jwt);
 		jwt = NULL;
 	}
 	if (!verified) {

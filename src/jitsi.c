@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include <json-c/json.h>
-#include <jwt.h>
 
+#include "crypto.h"
 #include "jitsi.h"
 #include "util.h"
 
@@ -224,56 +224,70 @@ jo_gravatar(const char *email)
 	return url;
 }
 
+/* HS256 as Jitsi verifies it: header {"alg":"HS256","typ":"JWT"}, unpadded
+ * base64url, HMAC-SHA256 keyed with the app secret's bytes as written. */
+static char *
+sign_hs256(const char *secret, json_object *claims)
+{
+	static const char hdr[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+	struct jo_buf	 t = { 0 };
+	unsigned char	 mac[32];
+	const char	*payload;
+	char		*h, *p, *sig;
+
+	payload = json_object_to_json_string_ext(claims, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	h = jo_b64url_encode((const unsigned char *)hdr, sizeof(hdr) - 1);
+	p = jo_b64url_encode((const unsigned char *)payload, strlen(payload));
+	jo_buf_addf(&t, "%s.%s", h, p);
+	jo_hmac_sha256(secret, strlen(secret), t.p, t.len, mac);
+	sig = jo_b64url_encode(mac, sizeof(mac));
+	jo_buf_addf(&t, ".%s", sig);
+	explicit_bzero(mac, sizeof(mac));
+	free(h);
+	free(p);
+	free(sig);
+	return jo_buf_take(&t);
+}
+
+static void
+add_str(json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
 char *
 jo_jitsi_token(const struct jo_config *c, const struct jo_user *u,
     const struct jo_target *t, time_t now)
 {
-	jwt_t		*jwt = NULL;
-	json_object	*ctx, *user;
-	char		*room, *avatar = NULL, *out = NULL;
+	json_object	*claims, *ctx, *user;
+	char		*room, *avatar = NULL, *out;
 
 	room = jo_room_claim(t->room);
-	if (jwt_new(&jwt) != 0)
-		goto end;
 	user = json_object_new_object();
-	json_object_object_add(user, "id", json_object_new_string(u->sub));
+	add_str(user, "id", u->sub);
 	if (u->name != NULL)
-		json_object_object_add(user, "name",
-		    json_object_new_string(u->name));
+		add_str(user, "name", u->name);
 	if (u->email != NULL) {
-		json_object_object_add(user, "email",
-		    json_object_new_string(u->email));
+		add_str(user, "email", u->email);
 		avatar = jo_gravatar(u->email);
-		json_object_object_add(user, "avatar",
-		    json_object_new_string(avatar));
+		add_str(user, "avatar", avatar);
 	}
 	ctx = json_object_new_object();
 	json_object_object_add(ctx, "user", user);
-	{
-		json_object *wrap = json_object_new_object();
-		json_object_object_add(wrap, "context", ctx);
-		if (jwt_add_grants_json(jwt, json_object_to_json_string_ext(
-		    wrap, JSON_C_TO_STRING_PLAIN)) != 0) {
-			json_object_put(wrap);
-			goto end;
-		}
-		json_object_put(wrap);
-	}
-	if (jwt_add_grant(jwt, "iss", c->jitsi_app_id) != 0 ||
-	    jwt_add_grant(jwt, "aud", c->jitsi_audience) != 0 ||
-	    jwt_add_grant(jwt, "sub", t->tenant != NULL ?
-	    t->tenant : c->jitsi_subject) != 0 ||
-	    jwt_add_grant(jwt, "room", room) != 0 ||
-	    jwt_add_grant_int(jwt, "iat", (long)now) != 0 ||
-	    jwt_add_grant_int(jwt, "nbf", (long)now - JO_NBF_BACKDATE) != 0 ||
-	    jwt_add_grant_int(jwt, "exp", (long)now + c->token_lifetime) != 0 ||
-	    jwt_set_alg(jwt, JWT_ALG_HS256,
-	    (const unsigned char *)c->jitsi_app_secret,
-	    (int)strlen(c->jitsi_app_secret)) != 0)
-		goto end;
-	out = jwt_encode_str(jwt);
-end:
-	jwt_free(jwt);
+	claims = json_object_new_object();
+	add_str(claims, "iss", c->jitsi_app_id);
+	add_str(claims, "aud", c->jitsi_audience);
+	add_str(claims, "sub", t->tenant != NULL ? t->tenant : c->jitsi_subject);
+	add_str(claims, "room", room);
+	json_object_object_add(claims, "iat", json_object_new_int64(now));
+	json_object_object_add(claims, "nbf",
+	    json_object_new_int64(now - JO_NBF_BACKDATE));
+	json_object_object_add(claims, "exp",
+	    json_object_new_int64(now + c->token_lifetime));
+	json_object_object_add(claims, "context", ctx);
+	out = sign_hs256(c->jitsi_app_secret, claims);
+	json_object_put(claims);
 	free(room);
 	free(avatar);
 	return out;

@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
-#include <openssl/evp.h>
 
 #include "cgi.h"
 #include "config.h"
+#include "crypto.h"
 #include "http.h"
 #include "idtoken.h"
 #include "jitsi.h"
@@ -72,15 +72,13 @@ rand_b64(size_t n)
 	return s;
 }
 
+/* RFC 7636 S256: base64url(SHA-256(verifier)). */
 static char *
 pkce_challenge(const char *verifier)
 {
 	unsigned char	 md[32];
-	unsigned int	 len = 0;
 
-	if (EVP_Digest(verifier, strlen(verifier), md, &len, EVP_sha256(),
-	    NULL) != 1 || len != 32)
-		return NULL;
+	jo_sha256(verifier, strlen(verifier), md);
 	return jo_b64url_encode(md, 32);
 }
 

@@ -4,11 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/kdf.h>
-#include <openssl/params.h>
-
+#include "crypto.h"
 #include "seal.h"
 #include "util.h"
 
@@ -33,39 +29,20 @@ jo_seal_strerror(enum jo_seal_err e)
 	return errs[e];
 }
 
+/* One key per purpose: HKDF-SHA256(secret, salt, "jitsi-oidc v1 <purpose>"). */
 static int
 derive(const char *secret, size_t secretlen, const char *purpose,
     unsigned char key[32])
 {
-	EVP_KDF		*kdf;
-	EVP_KDF_CTX	*ctx;
-	OSSL_PARAM	 p[5], *q = p;
+	static const char salt[] = "jitsi-oidc cookie seal";
 	char		 info[64];
-	static char	 salt[] = "jitsi-oidc cookie seal";
-	int		 rc = -1;
 
 	snprintf(info, sizeof(info), "jitsi-oidc v1 %s", purpose);
-	if ((kdf = EVP_KDF_fetch(NULL, "HKDF", NULL)) == NULL)
-		return -1;
-	ctx = EVP_KDF_CTX_new(kdf);
-	EVP_KDF_free(kdf);
-	if (ctx == NULL)
-		return -1;
-	*q++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
-	    (char *)"SHA256", 0);
-	*q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
-	    (void *)(uintptr_t)secret, secretlen);
-	*q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
-	    salt, sizeof(salt) - 1);
-	*q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
-	    info, strlen(info));
-	*q = OSSL_PARAM_construct_end();
-	if (EVP_KDF_derive(ctx, key, 32, p) == 1)
-		rc = 0;
-	EVP_KDF_CTX_free(ctx);
-	return rc;
+	return jo_hkdf_sha256(salt, sizeof(salt) - 1, secret, secretlen, info,
+	    strlen(info), key, 32);
 }
 
+/* The authenticated data: version, expiry, purpose. */
 static void
 aad_for(struct jo_buf *aad, const unsigned char hdr[HDR],
     const char *purpose)
@@ -80,11 +57,10 @@ jo_seal(const char *secret, size_t secretlen, const char *purpose,
 {
 	unsigned char	 key[32], *raw = NULL;
 	struct jo_buf	 aad = { 0 };
-	EVP_CIPHER_CTX	*ctx = NULL;
 	char		*b64 = NULL, *out = NULL;
 	size_t		 rawlen;
 	uint64_t	 e = (uint64_t)expires;
-	int		 n, i;
+	int		 i;
 
 	if (plainlen > JO_SEAL_MAX_PLAIN)
 		return NULL;
@@ -98,22 +74,13 @@ jo_seal(const char *secret, size_t secretlen, const char *purpose,
 	if (jo_random(raw + HDR, IVLEN) == -1)
 		goto end;
 	aad_for(&aad, raw, purpose);
-	if ((ctx = EVP_CIPHER_CTX_new()) == NULL ||
-	    EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key,
-	    raw + HDR) != 1 ||
-	    EVP_EncryptUpdate(ctx, NULL, &n, (unsigned char *)aad.p,
-	    (int)aad.len) != 1 ||
-	    EVP_EncryptUpdate(ctx, raw + HDR + IVLEN, &n,
-	    (const unsigned char *)plain, (int)plainlen) != 1 ||
-	    EVP_EncryptFinal_ex(ctx, raw + HDR + IVLEN + n, &n) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, TAGLEN,
-	    raw + HDR + IVLEN + plainlen) != 1)
+	if (jo_aes256gcm_seal(key, raw + HDR, aad.p, aad.len, plain, plainlen,
+	    raw + HDR + IVLEN, raw + HDR + IVLEN + plainlen) == -1)
 		goto end;
 	b64 = jo_b64url_encode(raw, rawlen);
 	out = jo_xasprintf("%s%s", PREFIX, b64);
 end:
 	explicit_bzero(key, sizeof(key));
-	EVP_CIPHER_CTX_free(ctx);
 	jo_buf_free(&aad);
 	free(raw);
 	free(b64);
@@ -126,11 +93,10 @@ jo_unseal(const char *secret, size_t secretlen, const char *purpose,
 {
 	unsigned char	 key[32], *raw = NULL, *pt = NULL;
 	struct jo_buf	 aad = { 0 };
-	EVP_CIPHER_CTX	*ctx = NULL;
 	size_t		 rawlen, ctlen, slen;
 	uint64_t	 e = 0;
 	enum jo_seal_err rc;
-	int		 n, i;
+	int		 i;
 
 	*plain = NULL;
 	*plainlen = 0;
@@ -150,16 +116,8 @@ jo_unseal(const char *secret, size_t secretlen, const char *purpose,
 	pt = jo_xmalloc(ctlen + 1);
 	aad_for(&aad, raw, purpose);
 	rc = JO_SEAL_FORGED;
-	if ((ctx = EVP_CIPHER_CTX_new()) == NULL ||
-	    EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key,
-	    raw + HDR) != 1 ||
-	    EVP_DecryptUpdate(ctx, NULL, &n, (unsigned char *)aad.p,
-	    (int)aad.len) != 1 ||
-	    EVP_DecryptUpdate(ctx, pt, &n, raw + HDR + IVLEN,
-	    (int)ctlen) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, TAGLEN,
-	    raw + HDR + IVLEN + ctlen) != 1 ||
-	    EVP_DecryptFinal_ex(ctx, pt + n, &n) != 1)
+	if (jo_aes256gcm_open(key, raw + HDR, aad.p, aad.len, raw + HDR + IVLEN,
+	    ctlen, raw + HDR + IVLEN + ctlen, pt) == -1)
 		goto end;
 	for (i = 0; i < 8; i++)
 		e = e << 8 | raw[1 + i];
@@ -174,7 +132,6 @@ jo_unseal(const char *secret, size_t secretlen, const char *purpose,
 	rc = JO_SEAL_OK;
 end:
 	explicit_bzero(key, sizeof(key));
-	EVP_CIPHER_CTX_free(ctx);
 	jo_buf_free(&aad);
 	free(raw);
 	free(pt);

@@ -8,8 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
+#include "crypto.h"
 #include "util.h"
 
 static const char *log_route = "-";
@@ -505,15 +504,11 @@ char *
 jo_sha256_hex(const void *p, size_t n)
 {
 	unsigned char	 md[32];
-	unsigned int	 mdlen = 0;
 	char		*hex;
 	size_t		 i;
 
 	hex = jo_xmalloc(65);
-	hex[0] = '\0';
-	if (EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != 32)
-		return hex;
+	jo_sha256(p, n, md);
 	for (i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	return hex;

@@ -13,8 +13,23 @@ PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS))
 # libcurl and libjwt are loaded at run time with dlopen(), by the modules
 # that use them (src/http.c, src/idtoken.c): only a request that calls the
 # provider or verifies an ID token pays for them.  They are not linked.
-PKG_LIBS	:= $(shell pkg-config --libs json-c libcrypto) -ldl
-TEST_LIBS	:= $(shell pkg-config --libs libjwt)
+#
+# Of OpenSSL the program itself uses only SHA-256, AES and GCM
+# (src/crypto.c).  Merely loading libcrypto.so costs a process ~2.5 ms of
+# CPU, as much as the whole of a trivial CGI, so by default those few
+# objects are linked from libcrypto.a (about 100 KiB).  STATIC_CRYPTO=0
+# links libcrypto.so instead (a rebuild is then not needed for OpenSSL
+# updates of these primitives, at that cost per request).
+STATIC_CRYPTO	?= 1
+ifeq ($(STATIC_CRYPTO),1)
+CRYPTO_LIBS	 = -Wl,-Bstatic -lcrypto -Wl,-Bdynamic -lpthread
+else
+CRYPTO_LIBS	 = -lcrypto
+endif
+JSONC_LIBS	:= $(shell pkg-config --libs json-c)
+PKG_LIBS	:= $(JSONC_LIBS) $(CRYPTO_LIBS) -ldl
+# The tests use EVP and libjwt directly, as references: dynamic.
+TEST_LIBS	:= $(JSONC_LIBS) $(shell pkg-config --libs libjwt libcrypto) -ldl
 
 WARN		 = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
 		   -Wstrict-prototypes -Wpointer-arith -Wcast-qual -Wvla
@@ -47,10 +62,10 @@ $(BIN): $(OBJS) $(BUILD)/main.o
 
 $(BUILD)/test_%: tests/unit/test_%.c $(OBJS) tests/unit/*.h
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(OBJS) $(ALL_LDFLAGS) \
-	    $(PKG_LIBS) $(TEST_LIBS) -lcmocka
+	    $(TEST_LIBS) -lcmocka
 
 $(BUILD)/sealtool: tests/tools/sealtool.c $(OBJS)
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(OBJS) $(ALL_LDFLAGS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(OBJS) $(ALL_LDFLAGS) $(TEST_LIBS)
 
 unit: $(UNIT_TESTS:%=$(BUILD)/test_%)
 tools: $(BUILD)/sealtool
@@ -92,7 +107,7 @@ build-fuzz/%.o: src/%.c src/*.h
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
-	    $(FUZZ_OBJS) $(PKG_LIBS) $(TEST_LIBS)
+	    $(FUZZ_OBJS) $(TEST_LIBS)
 
 fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 

@@ -20,12 +20,6 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
-#include <openssl/bio.h>
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/param_build.h>
-#include <openssl/pem.h>
 
 #include "http.h"
 #include "oidc.h"
@@ -367,144 +361,212 @@ jo_keys_free(struct jo_keys *k)
 	memset(k, 0, sizeof(*k));
 }
 
-static BIGNUM *
-b64_bn(json_object *o, const char *key, size_t *nbytes)
-{
-	const char	*s;
-	unsigned char	*raw;
-	size_t		 len;
-	BIGNUM		*bn;
+/* JWK -> SubjectPublicKeyInfo (RFC 5280, RFC 3279, RFC 5480), DER-encoded
+ * here and wrapped in PEM, for libjwt.  No OpenSSL call: building keys
+ * through EVP would load OpenSSL's provider machinery into every process
+ * that reads the cache.  A malformed key is refused by OpenSSL when a
+ * signature is verified with it. */
 
-	if ((s = jstr(o, key)) == NULL || strlen(s) > 2048 ||
-	    jo_b64url_decode(s, strlen(s), &raw, &len) == -1)
-		return NULL;
-	if (len == 0) {
-		free(raw);
-		return NULL;
+static void
+der_len(struct jo_buf *b, size_t n)
+{
+	unsigned char	 l[5];
+
+	if (n < 0x80) {
+		l[0] = (unsigned char)n;
+		jo_buf_add(b, l, 1);
+	} else if (n < 0x100) {
+		l[0] = 0x81;
+		l[1] = (unsigned char)n;
+		jo_buf_add(b, l, 2);
+	} else {
+		l[0] = 0x82;
+		l[1] = (unsigned char)(n >> 8);
+		l[2] = (unsigned char)n;
+		jo_buf_add(b, l, 3);
 	}
-	bn = BN_bin2bn(raw, (int)len, NULL);
-	if (nbytes)
-		*nbytes = len;
-	free(raw);
-	return bn;
+}
+
+/* tag, length, contents */
+static void
+der_tlv(struct jo_buf *b, unsigned char tag, const void *p, size_t n)
+{
+	jo_buf_add(b, &tag, 1);
+	der_len(b, n);
+	jo_buf_add(b, p, n);
+}
+
+/* A positive INTEGER from big-endian bytes: no leading zeros, and a 0x00
+ * in front when the top bit is set. */
+static void
+der_uint(struct jo_buf *b, const unsigned char *p, size_t n)
+{
+	struct jo_buf	 v = { 0 };
+	unsigned char	 z = 0;
+
+	while (n > 1 && *p == 0) {
+		p++;
+		n--;
+	}
+	if (n == 0 || (*p & 0x80))
+		jo_buf_add(&v, &z, 1);
+	jo_buf_add(&v, p, n);
+	der_tlv(b, 0x02, v.p, v.len);
+	jo_buf_free(&v);
 }
 
 static char *
-pkey_pem(EVP_PKEY *pk)
+pem_of(const struct jo_buf *der)
 {
-	BIO	*bio;
-	BUF_MEM	*bm;
-	char	*pem = NULL;
+	struct jo_buf	 b = { 0 };
+	char		*b64, *c;
+	size_t		 i, n;
 
-	if ((bio = BIO_new(BIO_s_mem())) == NULL)
-		return NULL;
-	if (PEM_write_bio_PUBKEY(bio, pk) == 1) {
-		BIO_get_mem_ptr(bio, &bm);
-		pem = jo_xstrndup(bm->data, bm->length);
+	/* standard base64 with padding, 64 columns */
+	b64 = jo_b64url_encode((const unsigned char *)der->p, der->len);
+	for (c = b64; *c != '\0'; c++)
+		*c = *c == '-' ? '+' : *c == '_' ? '/' : *c;
+	n = strlen(b64);
+	jo_buf_adds(&b, "-----BEGIN PUBLIC KEY-----\n");
+	for (i = 0; i < n; i += 64) {
+		jo_buf_add(&b, b64 + i, n - i < 64 ? n - i : 64);
+		if (n - i <= 64)
+			while ((n % 4) != 0) {
+				jo_buf_add(&b, "=", 1);
+				n++;
+			}
+		jo_buf_add(&b, "\n", 1);
 	}
-	BIO_free(bio);
-	return pem;
+	jo_buf_adds(&b, "-----END PUBLIC KEY-----\n");
+	free(b64);
+	return jo_buf_take(&b);
 }
 
-static int
-fromdata(const char *type, OSSL_PARAM_BLD *bld, EVP_PKEY **pk)
+static unsigned char *
+b64_field(json_object *o, const char *key, size_t max, size_t *len)
 {
-	EVP_PKEY_CTX	*ctx;
-	OSSL_PARAM	*params;
-	int		 rc = -1;
+	const char	*s;
+	unsigned char	*raw;
 
-	*pk = NULL;
-	if ((params = OSSL_PARAM_BLD_to_param(bld)) == NULL)
-		return -1;
-	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL)) != NULL &&
-	    EVP_PKEY_fromdata_init(ctx) == 1 &&
-	    EVP_PKEY_fromdata(ctx, pk, EVP_PKEY_PUBLIC_KEY, params) == 1)
-		rc = 0;
-	EVP_PKEY_CTX_free(ctx);
-	OSSL_PARAM_free(params);
-	return rc;
+	if ((s = jstr(o, key)) == NULL || strlen(s) > max ||
+	    jo_b64url_decode(s, strlen(s), &raw, len) == -1)
+		return NULL;
+	if (*len == 0) {
+		free(raw);
+		return NULL;
+	}
+	return raw;
 }
 
 /* One JWK (RSA or EC) to a PEM public key. */
 static int
 jwk_convert(json_object *jwk, struct jo_key *k, char *why, size_t wl)
 {
-	OSSL_PARAM_BLD	*bld = NULL;
-	EVP_PKEY	*pk = NULL;
-	BIGNUM		*n = NULL, *e = NULL, *x = NULL, *y = NULL;
-	unsigned char	 pub[1 + 2 * 66];
-	const char	*group;
-	size_t		 nlen, flen;
+	/* AlgorithmIdentifier for rsaEncryption (with NULL parameters), and
+	 * id-ecPublicKey, each followed by the curve's OID for EC */
+	static const unsigned char rsa_alg[] = { 0x30, 0x0d, 0x06, 0x09, 0x2a,
+	    0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00 };
+	static const unsigned char ec_oid[] = { 0x06, 0x07, 0x2a, 0x86, 0x48,
+	    0xce, 0x3d, 0x02, 0x01 };
+	static const unsigned char p256[] = { 0x06, 0x08, 0x2a, 0x86, 0x48,
+	    0xce, 0x3d, 0x03, 0x01, 0x07 };
+	static const unsigned char p384[] = { 0x06, 0x05, 0x2b, 0x81, 0x04,
+	    0x00, 0x22 };
+	static const unsigned char p521[] = { 0x06, 0x05, 0x2b, 0x81, 0x04,
+	    0x00, 0x23 };
+	struct jo_buf	 key = { 0 }, bits = { 0 }, spki = { 0 }, alg = { 0 };
+	struct jo_buf	 der = { 0 };
+	unsigned char	*n = NULL, *e = NULL, *x = NULL, *y = NULL, zero = 0;
+	const unsigned char *curve;
+	size_t		 nlen, elen, xlen, ylen, flen, curvelen, i;
 	int		 rc = -1;
 
-	if ((bld = OSSL_PARAM_BLD_new()) == NULL)
-		goto end;
 	if (strcmp(k->kty, "RSA") == 0) {
-		if ((n = b64_bn(jwk, "n", &nlen)) == NULL ||
-		    (e = b64_bn(jwk, "e", NULL)) == NULL) {
+		if ((n = b64_field(jwk, "n", 2048, &nlen)) == NULL ||
+		    (e = b64_field(jwk, "e", 64, &elen)) == NULL) {
 			jo_why(why, wl, "RSA key without valid n and e");
 			goto end;
 		}
-		k->bits = BN_num_bits(n);
+		for (i = 0; i < nlen && n[i] == 0; i++)
+			;
+		k->bits = i == nlen ? 0 : (int)((nlen - i) * 8);
+		if (i < nlen)
+			for (unsigned char top = n[i]; !(top & 0x80); top <<= 1)
+				k->bits--;
 		if (k->bits < RSA_MIN_BITS) {
 			rc = 0;		/* kept, but never used */
 			goto end;
 		}
-		if (OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) != 1 ||
-		    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) != 1 ||
-		    fromdata("RSA", bld, &pk) == -1) {
-			jo_why(why, wl, "RSA key rejected by OpenSSL");
-			goto end;
-		}
+		der_uint(&key, n, nlen);
+		der_uint(&key, e, elen);
+		der_tlv(&bits, 0x30, key.p, key.len);
+		jo_buf_add(&alg, rsa_alg, sizeof(rsa_alg));
 	} else {
 		if (k->crv == NULL) {
 			jo_why(why, wl, "EC key without crv");
 			goto end;
 		}
 		if (strcmp(k->crv, "P-256") == 0) {
-			group = "prime256v1";
+			curve = p256;
+			curvelen = sizeof(p256);
 			flen = 32;
 		} else if (strcmp(k->crv, "P-384") == 0) {
-			group = "secp384r1";
+			curve = p384;
+			curvelen = sizeof(p384);
 			flen = 48;
 		} else if (strcmp(k->crv, "P-521") == 0) {
-			group = "secp521r1";
+			curve = p521;
+			curvelen = sizeof(p521);
 			flen = 66;
 		} else {
 			jo_why(why, wl, "EC curve %.20s not supported", k->crv);
 			goto end;
 		}
-		if ((x = b64_bn(jwk, "x", &nlen)) == NULL || nlen != flen ||
-		    (y = b64_bn(jwk, "y", &nlen)) == NULL || nlen != flen) {
+		if ((x = b64_field(jwk, "x", 100, &xlen)) == NULL ||
+		    xlen != flen ||
+		    (y = b64_field(jwk, "y", 100, &ylen)) == NULL ||
+		    ylen != flen) {
 			jo_why(why, wl, "EC key without valid x and y");
 			goto end;
 		}
 		k->bits = (int)flen * 8;
-		pub[0] = 0x04;
-		if (BN_bn2binpad(x, pub + 1, (int)flen) < 0 ||
-		    BN_bn2binpad(y, pub + 1 + flen, (int)flen) < 0 ||
-		    OSSL_PARAM_BLD_push_utf8_string(bld,
-		    OSSL_PKEY_PARAM_GROUP_NAME, group, 0) != 1 ||
-		    OSSL_PARAM_BLD_push_octet_string(bld,
-		    OSSL_PKEY_PARAM_PUB_KEY, pub, 1 + 2 * flen) != 1 ||
-		    fromdata("EC", bld, &pk) == -1) {
-			jo_why(why, wl, "EC key rejected by OpenSSL (not on "
-			    "the curve?)");
-			goto end;
+		/* uncompressed point 04 | x | y */
+		jo_buf_add(&key, "\x04", 1);
+		jo_buf_add(&key, x, xlen);
+		jo_buf_add(&key, y, ylen);
+		jo_buf_add(&alg, ec_oid, sizeof(ec_oid));
+		jo_buf_add(&alg, curve, curvelen);
+		{
+			struct jo_buf seq = { 0 };
+			der_tlv(&seq, 0x30, alg.p, alg.len);
+			jo_buf_free(&alg);
+			alg = seq;
 		}
+		jo_buf_free(&bits);
+		jo_buf_add(&bits, key.p, key.len);
 	}
-	if ((k->pem = pkey_pem(pk)) == NULL) {
-		jo_why(why, wl, "PEM_write_bio_PUBKEY failed");
-		goto end;
+	/* SEQUENCE { AlgorithmIdentifier, BIT STRING (no unused bits) } */
+	jo_buf_add(&spki, alg.p, alg.len);
+	{
+		struct jo_buf bs = { 0 };
+		jo_buf_add(&bs, &zero, 1);
+		jo_buf_add(&bs, bits.p, bits.len);
+		der_tlv(&spki, 0x03, bs.p, bs.len);
+		jo_buf_free(&bs);
 	}
+	der_tlv(&der, 0x30, spki.p, spki.len);
+	k->pem = pem_of(&der);
 	rc = 0;
 end:
-	BN_free(n);
-	BN_free(e);
-	BN_free(x);
-	BN_free(y);
-	EVP_PKEY_free(pk);
-	OSSL_PARAM_BLD_free(bld);
+	free(n);
+	free(e);
+	free(x);
+	free(y);
+	jo_buf_free(&key);
+	jo_buf_free(&bits);
+	jo_buf_free(&spki);
+	jo_buf_free(&alg);
+	jo_buf_free(&der);
 	return rc;
 }
 

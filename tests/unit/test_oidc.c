@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "idtoken.h"
 #include "oidc.h"
 #include "keys.h"
 
@@ -77,17 +78,29 @@ unusable_keys_are_skipped(void **st)
 }
 
 static void
-ec_point_not_on_the_curve_is_skipped(void **st)
+ec_point_not_on_the_curve_never_verifies(void **st)
 {
-	struct tkey	 e = tkey_new("EC", 0, "e1", NULL);
+	struct tkey	 e = tkey_new("EC", 0, "e1", "ES256");
 	struct jo_keys	 ks;
-	char		*doc, *p, why[256];
+	struct jo_user	 u;
+	struct jo_idt_expect x = { "https://i", "jitsi", "n", 1800000000 };
+	char		*doc, *p, *tok, why[256];
 
 	(void)st;
 	doc = jo_xasprintf("{\"keys\":[%s]}", e.jwk);
 	p = strstr(doc, "\"y\":\"") + 5;
 	*p = *p == 'A' ? 'B' : 'A';
-	assert_int_equal(parse(doc, &ks, why, sizeof(why)), -1);
+	/* kept (the conversion is plain DER encoding) ... */
+	assert_int_equal(parse(doc, &ks, why, sizeof(why)), 0);
+	/* ... but OpenSSL refuses the point when a signature is checked */
+	tok = tsign("{\"iss\":\"https://i\",\"aud\":\"jitsi\",\"sub\":\"s\","
+	    "\"nonce\":\"n\",\"iat\":1800000000,\"exp\":1800000100}",
+	    JWT_ALG_ES256, e.priv_pem, "e1");
+	assert_int_equal(jo_idtoken_verify(tok, &ks, &x, &u, why, sizeof(why)),
+	    JO_IDT_BAD);
+	assert_non_null(strstr(why, "signature does not verify"));
+	free(tok);
+	jo_keys_free(&ks);
 	free(doc);
 	tkey_free(&e);
 }
@@ -143,7 +156,7 @@ main(void)
 		cmocka_unit_test(rsa_and_ec_keys_become_their_own_pem),
 		cmocka_unit_test(weak_rsa_keys_are_kept_without_pem),
 		cmocka_unit_test(unusable_keys_are_skipped),
-		cmocka_unit_test(ec_point_not_on_the_curve_is_skipped),
+		cmocka_unit_test(ec_point_not_on_the_curve_never_verifies),
 		cmocka_unit_test(discovery_issuer_must_match_exactly),
 		cmocka_unit_test(discovery_endpoints_must_be_safe_urls),
 	};

@@ -22,4 +22,5 @@ fi
 mkdir -p build
 cc -O2 -Wall -Wextra -o build/runner bench/runner.c
 cc -O2 -Wall -Wextra -o build/trivial-cgi bench/trivial.c
+cc -O2 -Wall -Wextra -o build/curl-floor bench/curl-floor.c -ldl
 node bench/bench.mjs

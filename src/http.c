@@ -43,7 +43,13 @@ load_curl(char *why, size_t wl)
 
 	if (cu.lib != NULL)
 		return 0;
-	if ((cu.lib = dlopen(JO_LIBCURL, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+	/* OpenSSL reads its configuration file only when asked: an
+	 * OPENSSL_CONF set by the web server is honoured; otherwise none is
+	 * read, and the TLS floor Debian's file sets (TLS 1.2, security
+	 * level 2) is set on each call below instead. */
+	if (getenv("OPENSSL_CONF") == NULL)
+		setenv("OPENSSL_CONF", "/dev/null", 0);
+	if ((cu.lib = dlopen(JO_LIBCURL, RTLD_LAZY | RTLD_LOCAL)) == NULL) {
 		e = dlerror();
 		jo_why(why, wl, "cannot load %s: %s", JO_LIBCURL,
 		    e ? e : "unknown error");
@@ -156,6 +162,8 @@ perform(const char *url, const char *user, const char *pass,
 	    (curl_off_t)JO_HTTP_MAX);
 	cu.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	cu.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	cu.easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	cu.easy_setopt(c, CURLOPT_SSL_CIPHER_LIST, "DEFAULT:@SECLEVEL=2");
 	cu.easy_setopt(c, CURLOPT_USERAGENT, "jitsi-oidc/" JO_VERSION);
 	cu.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	cu.easy_setopt(c, CURLOPT_WRITEDATA, &s);

@@ -35,7 +35,7 @@ load_libjwt(char *why, size_t wl)
 
 	if (lj.lib != NULL)
 		return 0;
-	if ((lj.lib = dlopen(JO_LIBJWT, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+	if ((lj.lib = dlopen(JO_LIBJWT, RTLD_LAZY | RTLD_LOCAL)) == NULL) {
 		e = dlerror();
 		jo_why(why, wl, "cannot load %s: %s", JO_LIBJWT,
 		    e ? e : "unknown error");

@@ -130,7 +130,7 @@ async function main() {
       const rpsX = ww ? ww.rps / w.trivial.rps : NaN;
       const cpuOk = tgt ? (cpuX <= tgt.cpu ? ` ≤ ${tgt.cpu}× ✓` : ` ≤ ${tgt.cpu}× ✗`) : '';
       const rpsOk = tgt && tgt.rps ? (rpsX >= tgt.rps ? ` ≥ ${tgt.rps * 100}% ✓` : ` ≥ ${tgt.rps * 100}% ✗`) : '';
-      lines.push(`| ${name} | ${fmt(d.cpu)} ms | ${fmt(cpuX)} | ${cpuOk || '–'} | ${Number.isFinite(i) ? (i / 1e6).toFixed(2) + ' M' : 'n/a'} | ${fmt(insX)} | ${fmt(d.rss, 1)} MiB${d.rss <= 8 ? ' ✓' : ' ✗'} | ${ww ? fmt(ww.rps, 0) : '–'} | ${ww ? fmt(rpsX) : '–'} | ${rpsOk || '–'} | ${ww ? `${fmt(ww.p50)} / ${fmt(ww.p99)} ms` : '–'} |`);
+      lines.push(`| ${name} | ${fmt(d.cpu)} ms | ${fmt(cpuX)} | ${cpuOk || '–'} | ${Number.isFinite(i) ? (i / 1e6).toFixed(2) + ' M' : 'n/a'} | ${fmt(insX)} | ${fmt(d.rss, 1)} MiB${tgt ? (d.rss <= 8 ? ' ✓' : ' ✗') : ''} | ${ww ? fmt(ww.rps, 0) : '–'} | ${ww ? fmt(rpsX) : '–'} | ${rpsOk || '–'} | ${ww ? `${fmt(ww.p50)} / ${fmt(ww.p99)} ms` : '–'} |`);
     }
     lines.push('', `Provider requests made by the adapter per login with a warm cache: **${fmt(perLogin, 1)}** (${[...new Set(adapterCalls)].join(', ') || 'none'}); target 1 (the token exchange) ${perLogin === 1 ? '✓' : '✗'}.`);
     lines.push(`Baseline drift between its two measurements in this run: ${fmt(base.cpu)} → ${fmt(base2.cpu)} ms.`);

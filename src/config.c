@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,51 +209,81 @@ strip_slash(char *s)
 		s[n - 1] = '\0';
 }
 
-static int
-finish(const char *name, struct jo_config *c, const int *seen,
-    char *why, size_t whylen)
+/* Problems are collected, one per line, so that --check-config can list
+ * them all; the program refuses to run with any. */
+struct problems {
+	struct jo_buf	 b;
+	size_t		 n;
+};
+
+static void	problem(struct problems *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+static void
+problem(struct problems *p, const char *fmt, ...)
 {
-	size_t	 i;
+	char	 msg[700];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->n++ > 0)
+		jo_buf_add(&p->b, "\n", 1);
+	jo_buf_adds(&p->b, msg);
+}
+
+static size_t
+key_index(const char *name)
+{
+	size_t	 j;
+
+	for (j = 0; j < NKEYS; j++)
+		if (strcmp(keys[j].name, name) == 0)
+			break;
+	return j;
+}
+
+static void
+finish(const char *name, struct jo_config *c, const int *seen,
+    struct problems *pr)
+{
+	size_t	 i, j;
 	char	*host;
 
 	for (i = 0; i < NKEYS; i++) {
 		if (!keys[i].required || seen[i])
 			continue;
 		if (keys[i].other != NULL) {
-			size_t j;
-			for (j = 0; j < NKEYS; j++)
-				if (strcmp(keys[j].name, keys[i].other) == 0)
-					break;
-			if (j < NKEYS && seen[j])
+			if ((j = key_index(keys[i].other)) < NKEYS && seen[j])
 				continue;
-			jo_why(why, whylen, "%s: %s: required key missing "
-			    "(or %s)", name, keys[i].name, keys[i].other);
+			problem(pr, "%s: %s: required key missing (or %s)",
+			    name, keys[i].name, keys[i].other);
 		} else
-			jo_why(why, whylen, "%s: %s: required key missing",
-			    name, keys[i].name);
-		return -1;
+			problem(pr, "%s: %s: required key missing", name,
+			    keys[i].name);
 	}
-	c->cookie_secret_len = strlen(c->cookie_secret);
-	if (c->cookie_secret_len < 32) {
-		jo_why(why, whylen, "%s: cookie_secret: must be at least 32 "
-		    "bytes, got %zu", name, c->cookie_secret_len);
-		return -1;
+	if (c->cookie_secret != NULL) {
+		c->cookie_secret_len = strlen(c->cookie_secret);
+		if (c->cookie_secret_len < 32)
+			problem(pr, "%s: cookie_secret: must be at least 32 "
+			    "bytes, got %zu", name, c->cookie_secret_len);
 	}
-	strip_slash(c->public_url);
-	strip_slash(c->jitsi_url);
 	if (c->scope == NULL)
 		c->scope = jo_xstrdup("openid profile email");
 	else if (strncmp(c->scope, "openid", 6) != 0 &&
-	    strstr(c->scope, " openid") == NULL) {
-		jo_why(why, whylen, "%s: scope: must contain \"openid\"", name);
-		return -1;
-	}
+	    strstr(c->scope, " openid") == NULL)
+		problem(pr, "%s: scope: must contain \"openid\"", name);
+	if (pr->n > 0)
+		return;
+	strip_slash(c->public_url);
+	strip_slash(c->jitsi_url);
 	if (c->jitsi_audience == NULL)
 		c->jitsi_audience = jo_xstrdup("jitsi");
 	if (c->jitsi_subject == NULL) {
 		if ((host = jo_url_host(c->jitsi_url)) == NULL) {
-			jo_why(why, whylen, "%s: jitsi_url: no host", name);
-			return -1;
+			problem(pr, "%s: jitsi_url: no host", name);
+			return;
 		}
 		c->jitsi_subject = host;
 	}
@@ -265,27 +296,25 @@ finish(const char *name, struct jo_config *c, const int *seen,
 	c->redirect_uri = jo_xasprintf("%s/redirect", c->public_url);
 	c->cookie_path = jo_url_path(c->public_url);
 	c->cookie_secure = strncmp(c->public_url, "https://", 8) == 0;
-	if (c->cookie_path == NULL) {
-		jo_why(why, whylen, "%s: public_url: no path", name);
-		return -1;
-	}
-	return 0;
+	if (c->cookie_path == NULL)
+		problem(pr, "%s: public_url: no path", name);
 }
 
 int
 jo_config_parse(const char *name, const char *text, size_t len,
     struct jo_config *c, char *why, size_t whylen)
 {
+	struct problems	 pr = { { 0 }, 0 };
 	int		 seen[NKEYS] = { 0 };
 	const char	*p = text, *end = text + len, *nl;
 	char		*line = NULL, *s, *e, *eq, *k, *v;
 	char		 sub[512];
-	size_t		 i, lineno = 0;
+	size_t		 i, j, lineno = 0;
 
 	memset(c, 0, sizeof(*c));
 	if (memchr(text, '\0', len) != NULL) {
-		jo_why(why, whylen, "%s: contains a NUL byte", name);
-		goto err;
+		problem(&pr, "%s: contains a NUL byte", name);
+		goto out;
 	}
 	while (p < end) {
 		lineno++;
@@ -302,9 +331,9 @@ jo_config_parse(const char *name, const char *text, size_t len,
 			continue;
 		if ((eq = memchr(s, '=', (size_t)(e - s))) == NULL) {
 			*e = '\0';
-			jo_why(why, whylen, "%s:%zu: line without '=': \"%.40s\"",
+			problem(&pr, "%s:%zu: line without '=': \"%.40s\"",
 			    name, lineno, s);
-			goto err;
+			continue;
 		}
 		k = s;
 		v = eq + 1;
@@ -315,45 +344,35 @@ jo_config_parse(const char *name, const char *text, size_t len,
 			*ke = '\0';
 			*ve = '\0';
 		}
-		for (i = 0; i < NKEYS; i++)
-			if (strcmp(keys[i].name, k) == 0)
-				break;
-		if (i == NKEYS) {
-			jo_why(why, whylen, "%s:%zu: %.64s: unknown key", name,
-			    lineno, k);
-			goto err;
+		if ((i = key_index(k)) == NKEYS) {
+			problem(&pr, "%s:%zu: %.64s: unknown key", name, lineno,
+			    k);
+			continue;
 		}
 		if (seen[i]) {
-			jo_why(why, whylen, "%s:%zu: %s: duplicate key", name,
-			    lineno, k);
-			goto err;
-		}
-		if (keys[i].other != NULL) {
-			size_t j;
-			for (j = 0; j < NKEYS; j++)
-				if (strcmp(keys[j].name, keys[i].other) == 0)
-					break;
-			if (j < NKEYS && seen[j]) {
-				jo_why(why, whylen, "%s:%zu: %s: conflicts "
-				    "with %s given before", name, lineno, k,
-				    keys[i].other);
-				goto err;
-			}
-		}
-		if (set_key(c, &keys[i], v, sub, sizeof(sub)) == -1) {
-			jo_why(why, whylen, "%s:%zu: %s: %s", name, lineno, k,
-			    sub);
-			goto err;
+			problem(&pr, "%s:%zu: %s: duplicate key", name, lineno,
+			    k);
+			continue;
 		}
 		seen[i] = 1;
+		if (keys[i].other != NULL &&
+		    (j = key_index(keys[i].other)) < NKEYS && seen[j]) {
+			problem(&pr, "%s:%zu: %s: conflicts with %s given "
+			    "before", name, lineno, k, keys[i].other);
+			continue;
+		}
+		if (set_key(c, &keys[i], v, sub, sizeof(sub)) == -1)
+			problem(&pr, "%s:%zu: %s: %s", name, lineno, k, sub);
 	}
 	free(line);
-	line = NULL;
-	if (finish(name, c, seen, why, whylen) == -1)
-		goto err;
-	return 0;
-err:
-	free(line);
+	finish(name, c, seen, &pr);
+out:
+	if (pr.n == 0) {
+		jo_buf_free(&pr.b);
+		return 0;
+	}
+	jo_why(why, whylen, "%s", pr.b.p);
+	jo_buf_free(&pr.b);
 	jo_config_free(c);
 	return -1;
 }

@@ -29,8 +29,9 @@ struct jo_config {
 	long	 http_timeout;
 };
 
-/* Load the file; on failure write "file:line: key: reason" into why
- * and return -1 (the config is then freed and unusable). */
+/* Load the file; on failure write every problem, one "file:line: key:
+ * reason" per line, into why and return -1 (the config is then freed and
+ * unusable). */
 int	 jo_config_load(const char *, struct jo_config *, char *, size_t);
 /* The same, from a string (for tests and fuzzing); name is the "file". */
 int	 jo_config_parse(const char *, const char *, size_t,

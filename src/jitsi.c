@@ -295,7 +295,7 @@ jo_jitsi_token(const struct jo_config *c, const struct jo_user *u,
 
 char *
 jo_jitsi_url(const struct jo_config *c, const struct jo_target *t,
-    const char *token)
+    const char *key, const char *value)
 {
 	struct jo_buf	 b = { 0 };
 
@@ -306,9 +306,9 @@ jo_jitsi_url(const struct jo_config *c, const struct jo_target *t,
 		jo_buf_adds(&b, "/");
 	}
 	jo_pct_encode(&b, t->room, strlen(t->room), 0);
-	if (token != NULL) {
-		jo_buf_adds(&b, "?jwt=");
-		jo_buf_adds(&b, token);
+	if (key != NULL) {
+		jo_buf_addf(&b, "?%s=", key);
+		jo_buf_adds(&b, value);
 	}
 	if (t->flags != NULL) {
 		jo_buf_adds(&b, "#");

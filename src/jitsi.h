@@ -39,9 +39,12 @@ void	 jo_target_free(struct jo_target *);
 /* The signed Jitsi token for this user and room; NULL on failure. */
 char	*jo_jitsi_token(const struct jo_config *, const struct jo_user *,
 	    const struct jo_target *, time_t now);
-/* jitsi_url/[tenant/]room?jwt=TOKEN[#flags]; token may be NULL. */
+/* jitsi_url/[tenant/]room[?key=value][#flags]: key "jwt" with the token,
+ * or "oidc" with the flag (failed, unauthorized) that sends a user back
+ * without a token and tells the site's login rule not to loop; NULL for
+ * neither.  The value must be URL-safe. */
 char	*jo_jitsi_url(const struct jo_config *, const struct jo_target *,
-	    const char *token);
+	    const char *key, const char *value);
 /* https://www.gravatar.com/avatar/<sha256>?d=identicon */
 char	*jo_gravatar(const char *);
 

@@ -33,6 +33,7 @@ struct req {
 	struct jo_params	 ck;	/* our cookies */
 	struct jo_resp		 resp;
 	time_t			 now;
+	char			*back;	/* the room, with ?oidc=<flag> */
 };
 
 static const char *const cookie_names[] = { COOKIE_STATE, COOKIE_SESSION,
@@ -54,9 +55,21 @@ fail(struct req *r, int status, const char *title, const char *text,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	jo_log("%d: %s", status, msg);
-	jo_resp_page(&r->resp, status, title, text,
-	    r->cfg.jitsi_url, r->cfg.jitsi_url ? "Back to the meeting "
-	    "server" : NULL);
+	if (r->back != NULL)
+		jo_resp_page(&r->resp, status, title, text, r->back,
+		    "Back to the meeting room");
+	else
+		jo_resp_page(&r->resp, status, title, text, r->cfg.jitsi_url,
+		    r->cfg.jitsi_url ? "Back to the meeting server" : NULL);
+}
+
+/* Once the room is known, a failure links back to it with the flag that
+ * tells the site's login rule not to send the user to the login again. */
+static void
+set_back(struct req *r, const struct jo_target *t, const char *flag)
+{
+	free(r->back);
+	r->back = jo_jitsi_url(&r->cfg, t, "oidc", flag);
 }
 
 static char *
@@ -180,6 +193,7 @@ route_authorize(struct req *r)
 		    "link is not a valid room name.", "%s", why);
 		goto end;
 	}
+	set_back(r, &t, "failed");
 	if (jo_discover(&r->cfg, &p, why, sizeof(why)) == -1) {
 		fail(r, 502, "Login provider unavailable", "The login "
 		    "provider could not be reached or answered wrongly. "
@@ -337,6 +351,8 @@ route_redirect(struct req *r)
 	nonce = jget(so, "no");
 	cv = jget(so, "cv");
 	target_from(so, &t);
+	if (t.room != NULL)
+		set_back(r, &t, "failed");
 	state = jo_param_get(&r->q, "state");
 	if (st == NULL || nonce == NULL || cv == NULL || t.room == NULL) {
 		fail(r, 400, "Login expired", "This login is not valid. "
@@ -361,6 +377,8 @@ route_redirect(struct req *r)
 		goto end;
 	}
 	if ((err = jo_param_get(&r->q, "error")) != NULL) {
+		if (strcmp(err, "access_denied") == 0)
+			set_back(r, &t, "unauthorized");
 		fail(r, strcmp(err, "access_denied") == 0 ? 403 : 400,
 		    "Login failed", error_text(err),
 		    "provider returned error=%.64s error_description=%.200s",
@@ -483,7 +501,7 @@ route_tokenize(struct req *r)
 		    "be made.", "libjwt could not sign the Jitsi token");
 		goto end;
 	}
-	loc = jo_jitsi_url(&r->cfg, &t, tok);
+	loc = jo_jitsi_url(&r->cfg, &t, "jwt", tok);
 	jo_resp_redirect(&r->resp, loc);
 end:
 	jo_user_free(&u);
@@ -515,7 +533,7 @@ cgi(void)
 	struct req		 r;
 	const struct route	*rt = NULL;
 	const char		*method, *path;
-	char			 why[1024];
+	char			 why[8192];
 	size_t			 i;
 
 	memset(&r, 0, sizeof(r));
@@ -546,7 +564,16 @@ cgi(void)
 		return 0;
 	}
 	if (jo_config_load(config_path(), &r.cfg, why, sizeof(why)) == -1) {
-		jo_log("500: configuration: %s", why);
+		/* one log line: the first problem, and how many follow */
+		char *nl = strchr(why, '\n');
+		size_t more = 0;
+
+		for (char *q = nl; q != NULL; q = strchr(q + 1, '\n'))
+			more++;
+		if (nl != NULL)
+			*nl = '\0';
+		jo_log("500: configuration: %s%s", why, more ? " (and more "
+		    "problems: jitsi-oidc --check-config lists them all)" : "");
 		jo_resp_page(&r.resp, 500, "Not configured", "The login "
 		    "service is not configured correctly. The server's "
 		    "error log says why.", NULL, NULL);
@@ -568,6 +595,7 @@ end:
 	jo_params_free(&r.q);
 	jo_params_free(&r.ck);
 	jo_config_free(&r.cfg);
+	free(r.back);
 	return 0;
 }
 
@@ -577,7 +605,7 @@ check_config(void)
 	struct jo_config	 c;
 	struct jo_provider	 p;
 	struct jo_keys		 ks;
-	char			 why[1024];
+	char			 why[8192];
 	size_t			 i;
 	int			 rc = 1;
 

@@ -372,3 +372,30 @@ test('libcurl is loaded only by a request that calls the provider', { skip: !!pr
   assert.equal(tok.status, 401);
   assert.ok(!loaded(tok), '/tokenize does not load libcurl');
 });
+
+test('--check-config lists every problem with file:line; the CGI logs the first and says there are more', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { cgiPath } = await import('./lib/harness.mjs');
+  const d = tempDir();
+  const p = join(d, 'many.conf');
+  writeFileSync(p, 'issuer = http://evil.example\ncolour = blue\nclient_id = a\nclient_id = b\nnonsense\ntoken_lifetime = 5\n');
+  const r = spawnSync(cgiPath, ['--check-config'], { env: { PATH: process.env.PATH, JITSI_OIDC_CONFIG: p, ASAN_OPTIONS: process.env.ASAN_OPTIONS || '' }, encoding: 'utf8' });
+  assert.equal(r.status, 1);
+  for (const re of [/many\.conf:1: issuer: URL must use https/, /many\.conf:2: colour: unknown key/, /many\.conf:4: client_id: duplicate key/,
+    /many\.conf:5: line without '='/, /many\.conf:6: token_lifetime: expected whole seconds/, /client_secret: required key missing/,
+    /public_url: required key missing/, /cookie_secret: required key missing/]) assert.match(r.stderr, re);
+  const c = expectFailure(runCgi({ config: p, path: '/authorize', query: 'room=a' }), 500, /many\.conf:1: issuer: .* \(and more problems: jitsi-oidc --check-config lists them all\)$/);
+  assert.match(c.body, /not configured correctly/);
+});
+
+test('a user turned away is linked back to the room with ?oidc=unauthorized|failed, never to a loop', () => {
+  const { cookie, state } = startLogin('room=Team%20Room&tenant=acme');
+  const c = cookieHeader(['jitsi_oidc_state', cookie]);
+  const denied = expectFailure(runCgi({ config, path: '/redirect', query: `state=${state}&error=access_denied`, cookie: c }), 403, /access_denied/);
+  assert.match(denied.body, /<a href="https:\/\/meet\.example\.test\/acme\/Team%20Room\?oidc=unauthorized">Back to the meeting room<\/a>/);
+  const failed = expectFailure(runCgi({ config, path: '/redirect', query: `state=${state}&error=server_error`, cookie: c }), 400, /server_error/);
+  assert.match(failed.body, /href="https:\/\/meet\.example\.test\/acme\/Team%20Room\?oidc=failed"/);
+  // Without a readable state cookie the room is unknown: the site's root.
+  const lost = expectFailure(runCgi({ config, path: '/redirect', query: `state=${state}&error=access_denied` }), 400, /no jitsi_oidc_state cookie/);
+  assert.match(lost.body, /href="https:\/\/meet\.example\.test"/);
+});

@@ -22,7 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	c.jitsi_url = "https://meet.example.org";
 	s = jo_xstrndup((const char *)d, n);
 	if (jo_jitsi_state(s, &t, why, sizeof(why)) == 0) {
-		u = jo_jitsi_url(&c, &t, "a.b.c");
+		u = jo_jitsi_url(&c, &t, "jwt", "a.b.c");
 		if (strncmp(u, "https://meet.example.org/", 25) != 0)
 			abort();
 		/* the path holds only unreserved characters and escapes */

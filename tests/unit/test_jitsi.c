@@ -228,7 +228,7 @@ url_is_built_from_the_configured_base_only(void **st)
 	char		*u;
 
 	(void)st;
-	u = jo_jitsi_url(&c, &t, "a.b.c");
+	u = jo_jitsi_url(&c, &t, "jwt", "a.b.c");
 	assert_string_equal(u, "https://meet.example.org/acme/Caf%C3%A9%20Room"
 	    "?jwt=a.b.c#config.x=true");
 	free(u);

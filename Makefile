@@ -112,7 +112,7 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 
 # What each route costs next to a trivial CGI: bench/results.md.
-bench: all
+bench:
 	bench/bench.sh
 
 # The adapter end to end on loopback: real provider, nginx + fcgiwrap,

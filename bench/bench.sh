@@ -4,11 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
-for c in wrk valgrind nginx fcgiwrap node npm; do
+for c in wrk valgrind nginx fcgiwrap node npm cc; do
 	command -v $c >/dev/null || [ -x /usr/sbin/$c ] || need+=("$c")
 done
 need=("${need[@]/nginx/nginx-light}")
 need=("${need[@]/node/nodejs}")
+need=("${need[@]/cc/build-essential}")
+for p in pkg-config libcurl4-openssl-dev libjson-c-dev libjwt-dev libssl-dev; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
+done
 if [ ${#need[@]} -gt 0 ]; then
 	if [ "$(id -u)" = 0 ]; then
 		apt-get update -qq
@@ -19,6 +23,7 @@ if [ ${#need[@]} -gt 0 ]; then
 	fi
 fi
 [ -d tests/node_modules/oidc-provider ] || (cd tests && npm ci --no-audit --no-fund --silent)
+make -s all
 mkdir -p build
 cc -O2 -Wall -Wextra -o build/runner bench/runner.c
 cc -O2 -Wall -Wextra -o build/trivial-cgi bench/trivial.c

@@ -14,6 +14,7 @@
 #include <jwt.h>
 
 #include "idtoken.h"
+#include "json.h"
 #include "util.h"
 
 #ifndef JO_LIBJWT
@@ -66,37 +67,13 @@ parse_b64_json(const char *s, size_t len)
 {
 	unsigned char	*raw;
 	size_t		 rawlen;
-	json_tokener	*tok;
 	json_object	*o;
 
 	if (jo_b64url_decode(s, len, &raw, &rawlen) == -1)
 		return NULL;
-	if (rawlen > INT_MAX) {
-		free(raw);
-		return NULL;
-	}
-	tok = json_tokener_new_ex(16);
-	o = json_tokener_parse_ex(tok, (char *)raw, (int)rawlen);
-	if (o != NULL && (json_tokener_get_error(tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(tok) != rawlen ||
-	    !json_object_is_type(o, json_type_object))) {
-		json_object_put(o);
-		o = NULL;
-	}
-	json_tokener_free(tok);
+	o = jo_json_object((char *)raw, rawlen, 16);
 	free(raw);
 	return o;
-}
-
-static const char *
-jstr(json_object *o, const char *key)
-{
-	json_object	*v;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
 }
 
 /* A NumericDate: an integer, or a finite double within int64 range. */
@@ -131,7 +108,7 @@ check_aud(json_object *o, const char *client_id, char *why, size_t wl)
 	size_t		 i, n;
 	int		 found = 0;
 
-	azp = jstr(o, "azp");
+	azp = jo_json_str(o, "azp");
 	if (json_object_object_get_ex(o, "azp", &e) && azp == NULL) {
 		jo_why(why, wl, "azp is not a string");
 		return -1;
@@ -183,7 +160,7 @@ check_aud(json_object *o, const char *client_id, char *why, size_t wl)
 static char *
 clean_str(json_object *o, const char *key, size_t max)
 {
-	const char	*s = jstr(o, key);
+	const char	*s = jo_json_str(o, key);
 	size_t		 n;
 
 	if (s == NULL || (n = strlen(s)) == 0 || n > max ||
@@ -197,7 +174,6 @@ int
 jo_idtoken_claims(const char *json, size_t len,
     const struct jo_idt_expect *x, struct jo_user *u, char *why, size_t wl)
 {
-	json_tokener	*tok;
 	json_object	*o;
 	const char	*s;
 	long long	 exp, iat, nbf;
@@ -205,21 +181,12 @@ jo_idtoken_claims(const char *json, size_t len,
 	char		*at;
 
 	memset(u, 0, sizeof(*u));
-	if (len > INT_MAX)
-		return -1;
-	tok = json_tokener_new_ex(16);
-	o = json_tokener_parse_ex(tok, json, (int)len);
-	if (o == NULL || json_tokener_get_error(tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(tok) != len ||
-	    !json_object_is_type(o, json_type_object)) {
-		json_tokener_free(tok);
-		json_object_put(o);
+	if ((o = jo_json_object(json, len, 16)) == NULL) {
 		jo_why(why, wl, "ID token payload is not a JSON object");
 		return -1;
 	}
-	json_tokener_free(tok);
 	/* iss: exact match (Core 3.1.3.7 step 2). */
-	if ((s = jstr(o, "iss")) == NULL || strcmp(s, x->issuer) != 0) {
+	if ((s = jo_json_str(o, "iss")) == NULL || strcmp(s, x->issuer) != 0) {
 		jo_why(why, wl, "ID token iss (%.100s) does not match the "
 		    "issuer (%s)", s ? s : "missing", x->issuer);
 		goto end;
@@ -261,7 +228,7 @@ jo_idtoken_claims(const char *json, size_t len,
 		goto end;
 	}
 	/* nonce (step 11). */
-	if ((s = jstr(o, "nonce")) == NULL || !jo_ct_equal(s, x->nonce)) {
+	if ((s = jo_json_str(o, "nonce")) == NULL || !jo_ct_equal(s, x->nonce)) {
 		jo_why(why, wl, "ID token nonce %s", s ? "does not match the "
 		    "one sent" : "missing");
 		goto end;
@@ -386,14 +353,14 @@ jo_idtoken_verify(const char *token, const struct jo_keys *ks,
 	/* Pin the algorithm: only asymmetric ones, and only with a key of
 	 * the matching type (no HS256 with a public key as secret, no
 	 * "none"). */
-	if ((alg = jstr(hdr, "alg")) == NULL ||
+	if ((alg = jo_json_str(hdr, "alg")) == NULL ||
 	    alg_needs(alg, &a, &kty, &crv) == -1) {
 		jo_why(why, wl, "ID token alg %.20s%s%s not accepted (RS256, "
 		    "RS384, RS512, ES256, ES384, ES512 are)",
 		    alg ? "\"" : "", alg ? alg : "missing", alg ? "\"" : "");
 		goto end;
 	}
-	if ((typ = jstr(hdr, "typ")) != NULL && strcmp(typ, "JWT") != 0) {
+	if ((typ = jo_json_str(hdr, "typ")) != NULL && strcmp(typ, "JWT") != 0) {
 		jo_why(why, wl, "ID token typ \"%.20s\" is not JWT", typ);
 		goto end;
 	}
@@ -405,7 +372,7 @@ jo_idtoken_verify(const char *token, const struct jo_keys *ks,
 		jo_why(why, wl, "ID token has no signature");
 		goto end;
 	}
-	kid = jstr(hdr, "kid");
+	kid = jo_json_str(hdr, "kid");
 	if (load_libjwt(why, wl) == -1)
 		goto end;
 	for (i = 0; i < ks->n && !verified; i++) {

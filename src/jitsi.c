@@ -7,6 +7,7 @@
 
 #include "crypto.h"
 #include "jitsi.h"
+#include "json.h"
 #include "util.h"
 
 int
@@ -139,7 +140,6 @@ flag_key_ok(const char *k)
 int
 jo_jitsi_state(const char *json, struct jo_target *t, char *why, size_t wl)
 {
-	json_tokener	*tok;
 	json_object	*o;
 	struct jo_buf	 flags = { 0 };
 	const char	*v;
@@ -153,17 +153,10 @@ jo_jitsi_state(const char *json, struct jo_target *t, char *why, size_t wl)
 		    JO_STATE_MAX);
 		return -1;
 	}
-	tok = json_tokener_new_ex(8);
-	o = json_tokener_parse_ex(tok, json, (int)n);
-	if (o == NULL || json_tokener_get_error(tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(tok) != n ||
-	    !json_object_is_type(o, json_type_object)) {
-		json_tokener_free(tok);
-		json_object_put(o);
+	if ((o = jo_json_object(json, n, 8)) == NULL) {
 		jo_why(why, wl, "state is not a JSON object");
 		return -1;
 	}
-	json_tokener_free(tok);
 	room = state_name(o, "room");
 	if (room == NULL)
 		room = state_name(o, "roomSafe");

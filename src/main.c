@@ -18,6 +18,7 @@
 #include "http.h"
 #include "idtoken.h"
 #include "jitsi.h"
+#include "json.h"
 #include "oidc.h"
 #include "seal.h"
 #include "util.h"
@@ -105,12 +106,9 @@ jadd(json_object *o, const char *k, const char *v)
 static char *
 jget(json_object *o, const char *k)
 {
-	json_object	*v;
+	const char	*v = jo_json_str(o, k);
 
-	if (!json_object_object_get_ex(o, k, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return jo_xstrdup(json_object_get_string(v));
+	return v != NULL ? jo_xstrdup(v) : NULL;
 }
 
 static char *
@@ -144,11 +142,10 @@ open_cookie(struct req *r, const char *name, const char *purpose,
 		jo_why(why, wl, "%s cookie: %s", name, jo_seal_strerror(e));
 		return NULL;
 	}
-	o = json_tokener_parse(plain);
+	o = jo_json_object(plain, len, 8);
 	explicit_bzero(plain, len);
 	free(plain);
-	if (o == NULL || !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
+	if (o == NULL) {
 		jo_why(why, wl, "%s cookie holds no object", name);
 		return NULL;
 	}
@@ -269,8 +266,8 @@ exchange(struct req *r, const struct jo_provider *p, const char *code,
 		    "token endpoint: %s", why);
 		goto end;
 	}
-	o = json_tokener_parse(h.body ? h.body : "");
-	if (o == NULL || !json_object_is_type(o, json_type_object)) {
+	o = jo_json_object(h.body ? h.body : "", h.len, 16);
+	if (o == NULL) {
 		fail(r, 502, "Login provider error", "The login provider "
 		    "answered in a way this service does not understand.",
 		    "token endpoint answered HTTP %ld with no JSON object "

@@ -22,6 +22,7 @@
 #include <json-c/json.h>
 
 #include "http.h"
+#include "json.h"
 #include "oidc.h"
 #include "util.h"
 
@@ -69,7 +70,6 @@ cache_read(const char *path)
 	size_t		 len = 0;
 	int		 fd;
 	json_object	*o = NULL;
-	json_tokener	*tok;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return NULL;
@@ -89,17 +89,8 @@ cache_read(const char *path)
 		len += (size_t)n;
 	}
 	close(fd);
-	if (len == (size_t)st.st_size) {
-		tok = json_tokener_new();
-		o = json_tokener_parse_ex(tok, buf, (int)len);
-		if (o != NULL && (json_tokener_get_error(tok) !=
-		    json_tokener_success || json_tokener_get_parse_end(tok) != len ||
-		    !json_object_is_type(o, json_type_object))) {
-			json_object_put(o);
-			o = NULL;
-		}
-		json_tokener_free(tok);
-	}
+	if (len == (size_t)st.st_size)
+		o = jo_json_object(buf, len, 32);
 	free(buf);
 	return o;
 }
@@ -144,17 +135,6 @@ cache_write(const struct jo_config *c, const char *path, json_object *o)
 	free(tmp);
 }
 
-static const char *
-jstr(json_object *o, const char *key)
-{
-	json_object	*v;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 static int
 jint(json_object *o, const char *key, long long *out)
 {
@@ -186,23 +166,10 @@ static json_object *
 parse_object(const char *s, size_t len, char *why, size_t wl,
     const char *what)
 {
-	json_tokener	*tok;
 	json_object	*o;
 
-	if (len > INT_MAX) {
-		jo_why(why, wl, "%s too large", what);
-		return NULL;
-	}
-	tok = json_tokener_new_ex(32);
-	o = json_tokener_parse_ex(tok, s, (int)len);
-	if (o == NULL || json_tokener_get_error(tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(tok) != len ||
-	    !json_object_is_type(o, json_type_object)) {
+	if ((o = jo_json_object(s, len, 32)) == NULL)
 		jo_why(why, wl, "%s is not a JSON object", what);
-		json_object_put(o);
-		o = NULL;
-	}
-	json_tokener_free(tok);
 	return o;
 }
 
@@ -225,7 +192,7 @@ endpoint(json_object *o, const char *key, int required, char **out,
 	char		 sub[256];
 
 	*out = NULL;
-	if ((v = jstr(o, key)) == NULL) {
+	if ((v = jo_json_str(o, key)) == NULL) {
 		if (!required)
 			return 0;
 		jo_why(why, wl, "discovery document has no %s", key);
@@ -270,7 +237,7 @@ jo_discovery_parse(const char *issuer, const char *s, size_t len,
 	if ((o = parse_object(s, len, why, wl, "discovery document")) == NULL)
 		return -1;
 	/* OpenID Connect Discovery 1.0, section 4.3. */
-	if ((iss = jstr(o, "issuer")) == NULL || strcmp(iss, issuer) != 0) {
+	if ((iss = jo_json_str(o, "issuer")) == NULL || strcmp(iss, issuer) != 0) {
 		jo_why(why, wl, "discovery issuer (%.200s) does not match "
 		    "the configured issuer (%s)", iss ? iss : "missing",
 		    issuer);
@@ -303,7 +270,7 @@ jo_discover(const struct jo_config *c, struct jo_provider *p, char *why,
 
 	path = cache_path(c, "discovery");
 	if ((o = cache_read(path)) != NULL) {
-		if ((iss = jstr(o, "issuer")) != NULL &&
+		if ((iss = jo_json_str(o, "issuer")) != NULL &&
 		    strcmp(iss, c->issuer) == 0 &&
 		    jint(o, "expires", &exp) == 0 && exp > now &&
 		    json_object_object_get_ex(o, "provider", &prov) &&
@@ -448,7 +415,7 @@ b64_field(json_object *o, const char *key, size_t max, size_t *len)
 	const char	*s;
 	unsigned char	*raw;
 
-	if ((s = jstr(o, key)) == NULL || strlen(s) > max ||
+	if ((s = jo_json_str(o, key)) == NULL || strlen(s) > max ||
 	    jo_b64url_decode(s, strlen(s), &raw, len) == -1)
 		return NULL;
 	if (*len == 0) {
@@ -600,8 +567,8 @@ jo_jwks_parse(const char *s, size_t len, struct jo_keys *ks, char *why,
 		jwk = json_object_array_get_idx(arr, i);
 		if (!json_object_is_type(jwk, json_type_object))
 			continue;
-		kty = jstr(jwk, "kty");
-		use = jstr(jwk, "use");
+		kty = jo_json_str(jwk, "kty");
+		use = jo_json_str(jwk, "use");
 		if (kty == NULL || (strcmp(kty, "RSA") != 0 &&
 		    strcmp(kty, "EC") != 0))
 			continue;
@@ -609,9 +576,9 @@ jo_jwks_parse(const char *s, size_t len, struct jo_keys *ks, char *why,
 			continue;
 		memset(&k, 0, sizeof(k));
 		k.kty = jo_xstrdup(kty);
-		k.kid = dupopt(jstr(jwk, "kid"));
-		k.alg = dupopt(jstr(jwk, "alg"));
-		k.crv = dupopt(jstr(jwk, "crv"));
+		k.kid = dupopt(jo_json_str(jwk, "kid"));
+		k.alg = dupopt(jo_json_str(jwk, "alg"));
+		k.crv = dupopt(jo_json_str(jwk, "crv"));
 		if (jwk_convert(jwk, &k, sub, sizeof(sub)) == -1) {
 			/* A broken key is left out; the others may do. */
 			free(k.kid);
@@ -682,7 +649,7 @@ keys_from_json(json_object *o, struct jo_keys *ks)
 	ks->v = jo_xmalloc(n * sizeof(*ks->v));
 	for (i = 0; i < n; i++) {
 		k = json_object_array_get_idx(arr, i);
-		if ((kty = jstr(k, "kty")) == NULL ||
+		if ((kty = jo_json_str(k, "kty")) == NULL ||
 		    jint(k, "bits", &v) == -1 || v < 0 || v > 65536) {
 			jo_keys_free(ks);
 			return -1;
@@ -690,10 +657,10 @@ keys_from_json(json_object *o, struct jo_keys *ks)
 		memset(&ks->v[i], 0, sizeof(ks->v[i]));
 		ks->n++;
 		ks->v[i].kty = jo_xstrdup(kty);
-		ks->v[i].kid = dupopt(jstr(k, "kid"));
-		ks->v[i].alg = dupopt(jstr(k, "alg"));
-		ks->v[i].crv = dupopt(jstr(k, "crv"));
-		ks->v[i].pem = dupopt(jstr(k, "pem"));
+		ks->v[i].kid = dupopt(jo_json_str(k, "kid"));
+		ks->v[i].alg = dupopt(jo_json_str(k, "alg"));
+		ks->v[i].crv = dupopt(jo_json_str(k, "crv"));
+		ks->v[i].pem = dupopt(jo_json_str(k, "pem"));
 		ks->v[i].bits = (int)v;
 	}
 	return 0;
@@ -715,9 +682,9 @@ jo_jwks_load(const struct jo_config *c, const struct jo_provider *p,
 	memset(&r, 0, sizeof(r));
 	path = cache_path(c, "jwks");
 	if ((o = cache_read(path)) != NULL) {
-		if ((s = jstr(o, "issuer")) != NULL &&
+		if ((s = jo_json_str(o, "issuer")) != NULL &&
 		    strcmp(s, c->issuer) == 0 &&
-		    (s = jstr(o, "jwks_uri")) != NULL &&
+		    (s = jo_json_str(o, "jwks_uri")) != NULL &&
 		    strcmp(s, p->jwks_uri) == 0 &&
 		    jint(o, "expires", &exp) == 0 && exp > now &&
 		    keys_from_json(o, ks) == 0)

@@ -33,26 +33,9 @@ if [ "${1:-}" = --stop ]; then
 fi
 
 # What a fresh Debian bookworm machine lacks.
-need=()
-command -v nginx >/dev/null || need+=(nginx-light)
-command -v fcgiwrap >/dev/null || [ -x /usr/sbin/fcgiwrap ] || need+=(fcgiwrap)
-command -v node >/dev/null || need+=(nodejs)
-command -v npm >/dev/null || need+=(npm)
-command -v curl >/dev/null || need+=(curl)
-command -v cc >/dev/null || need+=(build-essential)
-for p in pkg-config libcurl4-openssl-dev libjson-c-dev libjwt-dev libssl-dev; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-	if [ "$(id -u)" = 0 ]; then
-		apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
-	else
-		echo "Missing packages. Run, as root:"
-		echo "  apt-get install ${need[*]}"
-		exit 1
-	fi
-fi
+. tests/lib/require.sh
+# shellcheck disable=SC2086
+require nginx:nginx-light fcgiwrap:fcgiwrap node:nodejs npm:npm curl:curl $BUILD_DEPS
 PATH=$PATH:/usr/sbin
 make -s all
 [ -d tests/node_modules/oidc-provider ] || (cd tests && npm ci --no-audit --no-fund --silent)

@@ -25,6 +25,7 @@ stop() {
 		[ -n "$pid" ] && { kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; }
 		rm -f "$f"
 	done
+	rm -f "$demo"/run/*.sock
 }
 if [ "${1:-}" = --stop ]; then
 	stop

@@ -331,8 +331,8 @@ jo_config_parse(const char *name, const char *text, size_t len,
 			continue;
 		if ((eq = memchr(s, '=', (size_t)(e - s))) == NULL) {
 			*e = '\0';
-			problem(&pr, "%s:%zu: line without '=': \"%.40s\"",
-			    name, lineno, s);
+			/* the line is not echoed: it may hold a secret */
+			problem(&pr, "%s:%zu: line without '='", name, lineno);
 			continue;
 		}
 		k = s;

@@ -100,6 +100,15 @@ numeric_date(json_object *o, const char *key, long long *out)
 	return -2;
 }
 
+/* A JSON string equal to s, byte for byte (a "\u0000" inside never is). */
+static int
+str_is(json_object *v, const char *s)
+{
+	return json_object_is_type(v, json_type_string) &&
+	    (size_t)json_object_get_string_len(v) == strlen(s) &&
+	    strcmp(json_object_get_string(v), s) == 0;
+}
+
 static int
 check_aud(json_object *o, const char *client_id, char *why, size_t wl)
 {
@@ -118,7 +127,7 @@ check_aud(json_object *o, const char *client_id, char *why, size_t wl)
 		return -1;
 	}
 	if (json_object_is_type(aud, json_type_string)) {
-		if (strcmp(json_object_get_string(aud), client_id) != 0) {
+		if (!str_is(aud, client_id)) {
 			jo_why(why, wl, "aud (%.100s) does not match our "
 			    "client_id (%s)", json_object_get_string(aud),
 			    client_id);
@@ -133,7 +142,7 @@ check_aud(json_object *o, const char *client_id, char *why, size_t wl)
 				jo_why(why, wl, "aud array holds a non-string");
 				return -1;
 			}
-			if (strcmp(json_object_get_string(e), client_id) == 0)
+			if (str_is(e, client_id))
 				found = 1;
 		}
 		if (!found) {
@@ -201,8 +210,10 @@ jo_idtoken_claims(const char *json, size_t len,
 		goto end;
 	}
 	if (exp <= (long long)x->now) {
-		jo_why(why, wl, "ID token expired %lld s ago (exp %lld, now "
-		    "%lld)", (long long)x->now - exp, exp, (long long)x->now);
+		/* in double: exp may be as low as INT64_MIN */
+		jo_why(why, wl, "ID token expired %.0f s ago (exp %lld, now "
+		    "%lld)", (double)x->now - (double)exp, exp,
+		    (long long)x->now);
 		goto end;
 	}
 	if (exp > (long long)x->now + JO_EXP_MAX_AHEAD) {
@@ -217,8 +228,8 @@ jo_idtoken_claims(const char *json, size_t len,
 	}
 	if (iat > (long long)x->now + JO_IAT_SKEW ||
 	    iat < (long long)x->now - JO_IAT_SKEW) {
-		jo_why(why, wl, "ID token iat is %lld s off our clock "
-		    "(allowed skew %d s)", iat - (long long)x->now,
+		jo_why(why, wl, "ID token iat is %.0f s off our clock "
+		    "(allowed skew %d s)", (double)iat - (double)x->now,
 		    JO_IAT_SKEW);
 		goto end;
 	}
@@ -401,7 +412,7 @@ jo_idtoken_verify(const char *token, const struct jo_keys *ks,
 		if (weak && tried == 0)
 			jo_why(why, wl, "ID token key is RSA of %zu bits (at "
 			    "least 2048 required)", weak);
-		else if (tried == 0 && kid_seen > 0)
+		else if (tried == 0 && kid != NULL && kid_seen > 0)
 			jo_why(why, wl, "ID token key \"%.64s\" does not fit "
 			    "alg %s", kid, alg);
 		else if (tried == 0 && kid != NULL) {

@@ -1,5 +1,6 @@
 /* json.c -- see json.h */
 #include <limits.h>
+#include <string.h>
 
 #include "json.h"
 
@@ -26,9 +27,14 @@ const char *
 jo_json_str(json_object *o, const char *key)
 {
 	json_object	*v;
+	const char	*s;
 
 	if (!json_object_object_get_ex(o, key, &v) ||
 	    !json_object_is_type(v, json_type_string))
 		return NULL;
-	return json_object_get_string(v);
+	s = json_object_get_string(v);
+	/* "\u0000" inside: every C string check would stop at it */
+	if (strlen(s) != (size_t)json_object_get_string_len(v))
+		return NULL;
+	return s;
 }

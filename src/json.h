@@ -9,7 +9,7 @@
 /* Parse text that must be exactly one JSON object (no trailing bytes),
  * nested at most depth deep; NULL otherwise.  Free with json_object_put. */
 json_object	*jo_json_object(const char *, size_t, int depth);
-/* The member's value when it is a string; NULL otherwise. */
+/* The member's value when it is a string without NUL; NULL otherwise. */
 const char	*jo_json_str(json_object *, const char *);
 
 #endif

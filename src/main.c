@@ -275,10 +275,10 @@ exchange(struct req *r, const struct jo_provider *p, const char *code,
 		goto end;
 	}
 	if (h.status != 200) {
-		err = json_object_object_get_ex(o, "error", &v) ?
-		    json_object_get_string(v) : "none";
-		desc = json_object_object_get_ex(o, "error_description", &v) ?
-		    json_object_get_string(v) : "";
+		if ((err = jo_json_str(o, "error")) == NULL)
+			err = "none";
+		if ((desc = jo_json_str(o, "error_description")) == NULL)
+			desc = "";
 		fail(r, 502, "Login provider error", "The login provider "
 		    "refused to finish the login. Please try again.",
 		    "token endpoint answered HTTP %ld: error=%.64s %.200s",

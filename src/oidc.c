@@ -102,7 +102,7 @@ cache_write(const struct jo_config *c, const char *path, json_object *o)
 	char		*tmp;
 	size_t		 len, off = 0;
 	ssize_t		 n;
-	int		 fd;
+	int		 fd, bad;
 
 	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	len = strlen(s);
@@ -127,8 +127,11 @@ cache_write(const struct jo_config *c, const char *path, json_object *o)
 		}
 		off += (size_t)n;
 	}
-	if (fchmod(fd, 0644) == -1 || close(fd) == -1 ||
-	    rename(tmp, path) == -1) {
+	/* the descriptor is closed whatever fchmod says */
+	bad = fchmod(fd, 0644) == -1;
+	if (close(fd) == -1)
+		bad = 1;
+	if (bad || rename(tmp, path) == -1) {
 		jo_cache_warn("cannot store %s: %s", path, strerror(errno));
 		unlink(tmp);
 	}
@@ -281,7 +284,11 @@ jo_discover(const struct jo_config *c, struct jo_provider *p, char *why,
 		}
 		json_object_put(o);
 	}
-	url = jo_xasprintf("%s/.well-known/openid-configuration", c->issuer);
+	/* Discovery 1.0, 4: a trailing "/" of the issuer is removed before
+	 * the path is appended; the issuer itself is compared as written */
+	url = jo_xasprintf("%.*s/.well-known/openid-configuration",
+	    (int)(strlen(c->issuer) - (c->issuer[strlen(c->issuer) - 1] == '/')),
+	    c->issuer);
 	if (jo_http_get(url, c->http_timeout, &r, why, wl) == -1)
 		goto end;
 	if (r.status != 200) {

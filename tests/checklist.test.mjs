@@ -245,6 +245,17 @@ test('faults: a token endpoint that answers 500, HTML, or no ID token', async ()
   await rejects('token-no-idtoken', 502, /token response has no id_token string/);
 });
 
+test('faults: a token error without a readable error code is logged as error=none', async () => {
+  await rejects('token-error-null', 502, /token endpoint answered HTTP 400: error=none $/);
+});
+
+test('an issuer ending in "/": discovery at the issuer without it, the issuer compared as written', async () => {
+  const { redirect } = await scenarioLogin(h, 'trailing-slash', { issuer: `${h.issuer('trailing-slash')}/` });
+  assert.equal(redirect.status, 302, redirect.stderr);
+  const counts = await h.counts('trailing-slash');
+  assert.equal(counts.discovery, 1);
+});
+
 test('faults: a JWKS endpoint that answers 500', async () => {
   await rejects('jwks-500', 502, /JWKS .* answered HTTP 500, expected 200/);
 });

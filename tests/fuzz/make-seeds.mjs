@@ -34,7 +34,10 @@ const claims = { iss: 'https://idp.example.com', aud: 'jitsi', sub: 'alice', non
 put('claims', [JSON.stringify(claims), JSON.stringify({ ...claims, aud: ['jitsi', 'b'], azp: 'jitsi' }),
   JSON.stringify({ ...claims, exp: '1900000000' }), JSON.stringify(claims).replace('1800000300', '1e300'),
   JSON.stringify({ ...claims, aud: ['a', 'b'] }), JSON.stringify({ ...claims, name: null, preferred_username: 'bob' }),
-  '{"iss":"https://idp.example.com","aud":"jitsi","exp":99999999999999999999}', '{}', '[]', '{"a":']);
+  '{"iss":"https://idp.example.com","aud":"jitsi","exp":99999999999999999999}', '{}', '[]', '{"a":',
+  '{"iss":"https://idp.example.com","aud":"jitsi","exp":-9223372036854775808}',
+  '{"iss":"https://idp.example.com","aud":"jitsi","exp":1800000300,"iat":-9223372036854775808}',
+  '{"iss":"https://idp.example.com\\u0000x","aud":"jitsi\\u0000y","nonce":"n0nce\\u0000z","sub":"a\\u0000b"}']);
 const tok = (h, c, sig = 'AAAA') => `${b64u(JSON.stringify(h))}.${b64u(JSON.stringify(c))}.${sig}`;
 put('idtoken', [tok({ alg: 'RS256', kid: 'r1' }, claims, b64u(Buffer.alloc(256, 1))), tok({ alg: 'ES256', kid: 'e1' }, claims, b64u(Buffer.alloc(64, 2))),
   tok({ alg: 'none' }, claims, ''), tok({ alg: 'HS256', typ: 'JWT', kid: 'r1' }, claims), tok({ alg: 'RS256' }, claims),

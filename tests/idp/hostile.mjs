@@ -88,6 +88,9 @@ const scenarios = {
   'token-html': { token: () => ({ status: 200, type: 'text/html', text: '<html><body>Welcome</body></html>' }) },
   'token-no-idtoken': { token: () => ({ json: { access_token: 'at', token_type: 'Bearer' } }) },
   'jwks-500': { jwksStatus: 500 },
+  'token-error-null': { token: () => ({ status: 400, type: 'application/json', text: '{"error":null}' }) },
+  // an issuer ending in "/" (as Auth0's do): discovery is at issuer minus the "/"
+  'trailing-slash': { slash: true, token: (b) => idt(good(b)) },
 };
 
 const codes = new Map();
@@ -105,12 +108,13 @@ function handler(scheme, listenPort) {
     if (!m || !scenarios[m[1]]) { res.statusCode = 404; return res.end('no such scenario'); }
     const [, name, path] = m;
     const sc = scenarios[name];
-    const iss = `${scheme}://127.0.0.1:${listenPort}/s/${name}`;
+    const prefix = `${scheme}://127.0.0.1:${listenPort}/s/${name}`;
+    const iss = sc.slash ? `${prefix}/` : prefix;
     const json = (o, status = 200) => { res.statusCode = status; res.setHeader('content-type', 'application/json'); res.end(JSON.stringify(o)); };
     if (path === '/.well-known/openid-configuration') {
       count(name, 'discovery');
-      const d = { issuer: iss, authorization_endpoint: `${iss}/auth`, token_endpoint: `${iss}/token`,
-        jwks_uri: `${iss}/jwks`, response_types_supported: ['code'], subject_types_supported: ['public'],
+      const d = { issuer: iss, authorization_endpoint: `${prefix}/auth`, token_endpoint: `${prefix}/token`,
+        jwks_uri: `${prefix}/jwks`, response_types_supported: ['code'], subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: ['RS256', 'ES256'] };
       return json(sc.discovery ? sc.discovery(d) : d);
     }

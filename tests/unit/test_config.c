@@ -98,6 +98,20 @@ errors_name_file_line_and_key(void **st)
 }
 
 static void
+a_line_without_equals_is_not_echoed(void **st)
+{
+	struct jo_config c;
+	char		 why[4096] = "";
+
+	(void)st;
+	/* a forgotten "=" must not put the secret into the error log */
+	assert_int_equal(parse(BASE "client_secret   TopSecretValue-0123\n", &c,
+	    why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "test.conf:9: line without '='"));
+	assert_null(strstr(why, "TopSecret"));
+}
+
+static void
 short_cookie_secret_refused(void **st)
 {
 	struct jo_config c;
@@ -162,6 +176,7 @@ main(void)
 		cmocka_unit_test(defaults_are_filled_in),
 		cmocka_unit_test(hash_inside_a_value_is_kept_and_comments_and_blanks_skipped),
 		cmocka_unit_test(errors_name_file_line_and_key),
+		cmocka_unit_test(a_line_without_equals_is_not_echoed),
 		cmocka_unit_test(short_cookie_secret_refused),
 		cmocka_unit_test(secret_files_are_read_and_newline_stripped),
 		cmocka_unit_test(load_reports_a_missing_file),

@@ -293,6 +293,68 @@ item9_nonce(void **st)
 }
 
 static void
+nul_inside_a_claim_is_refused(void **st)
+{
+	char	*c;
+
+	(void)st;
+	/* "\u0000" would end every C string comparison early */
+	expect_claims_fail("{\"iss\":\"" ISS "\\u0000.evil\",\"aud\":\"jitsi\"}",
+	    "iss (missing) does not match");
+	expect_claims_fail("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\\u0000x\"}",
+	    "aud");
+	c = jo_xasprintf("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\",\"exp\":%ld,"
+	    "\"iat\":%ld,\"nonce\":\"n0nce\\u0000x\",\"sub\":\"s\"}", NOW + 60,
+	    NOW);
+	expect_claims_fail(c, "nonce missing");
+	free(c);
+	c = jo_xasprintf("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\",\"exp\":%ld,"
+	    "\"iat\":%ld,\"nonce\":\"n0nce\",\"sub\":\"alice\\u0000admin\"}",
+	    NOW + 60, NOW);
+	expect_claims_fail(c, "sub missing or invalid");
+	free(c);
+}
+
+static void
+extreme_numbers_are_refused_without_overflow(void **st)
+{
+	char	*c;
+
+	(void)st;
+	expect_claims_fail("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\","
+	    "\"exp\":-9223372036854775808}", "ID token expired");
+	c = jo_xasprintf("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\",\"exp\":%ld,"
+	    "\"iat\":-9223372036854775808}", NOW + 60);
+	expect_claims_fail(c, "off our clock");
+	free(c);
+	c = jo_xasprintf("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\",\"exp\":%ld,"
+	    "\"iat\":9223372036854775807}", NOW + 60);
+	expect_claims_fail(c, "off our clock");
+	free(c);
+}
+
+static void
+no_kid_and_no_key_of_the_type(void **st)
+{
+	struct jo_keys	 only_rsa;
+	struct jo_user	 u;
+	char		*doc, *c = claims(NULL), *t, why[512];
+
+	(void)st;
+	doc = jo_xasprintf("{\"keys\":[%s]}", rsa.jwk);
+	assert_int_equal(jo_jwks_parse(doc, strlen(doc), &only_rsa, why,
+	    sizeof(why)), 0);
+	t = tsign(c, JWT_ALG_ES256, ec.priv_pem, NULL);
+	assert_int_equal(jo_idtoken_verify(t, &only_rsa, &X, &u, why,
+	    sizeof(why)), JO_IDT_BAD);
+	assert_string_equal(why, "no key in the JWKS fits alg ES256");
+	free(t);
+	free(c);
+	free(doc);
+	jo_keys_free(&only_rsa);
+}
+
+static void
 item11_unknown_kid_asks_for_a_refetch(void **st)
 {
 	char	*c = claims(NULL), *t, why[512];
@@ -374,6 +436,9 @@ main(void)
 		cmocka_unit_test(item7_iat),
 		cmocka_unit_test(item8_exp),
 		cmocka_unit_test(item9_nonce),
+		cmocka_unit_test(nul_inside_a_claim_is_refused),
+		cmocka_unit_test(extreme_numbers_are_refused_without_overflow),
+		cmocka_unit_test(no_kid_and_no_key_of_the_type),
 		cmocka_unit_test(item11_unknown_kid_asks_for_a_refetch),
 		cmocka_unit_test(item18_size_and_shape_caps),
 		cmocka_unit_test(name_falls_back_to_preferred_username_then_email),

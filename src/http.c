@@ -193,10 +193,6 @@ perform(const char *url, const char *user, const char *pass,
 	r->body = jo_buf_take(&s.b);
 	rc = 0;
 end:
-	if (body != NULL) {
-		/* The form body holds the code and the PKCE verifier. */
-		cu.easy_setopt(c, CURLOPT_PASSWORD, "");
-	}
 	cu.slist_free_all(h);
 	cu.easy_cleanup(c);
 	jo_buf_free(&s.b);

@@ -36,7 +36,7 @@ int	 jo_target_set(struct jo_target *, const char *room,
 	    const char *tenant, char *, size_t);
 void	 jo_target_free(struct jo_target *);
 
-/* The signed Jitsi token for this user and room; NULL on failure. */
+/* The signed Jitsi token for this user and room (HS256). */
 char	*jo_jitsi_token(const struct jo_config *, const struct jo_user *,
 	    const struct jo_target *, time_t now);
 /* jitsi_url/[tenant/]room[?key=value][#flags]: key "jwt" with the token,

@@ -465,6 +465,15 @@ end:
 }
 
 static void
+not_logged_in(struct req *r, const char *why)
+{
+	jo_log("401: %s", why);
+	jo_resp_page(&r->resp, 401, "Not logged in", "You are not logged in, "
+	    "or your login has expired. Open the meeting link again to log "
+	    "in.", r->cfg.jitsi_url, "Log in again");
+}
+
+static void
 route_tokenize(struct req *r)
 {
 	struct jo_user		 u = { 0 };
@@ -474,11 +483,7 @@ route_tokenize(struct req *r)
 
 	if ((o = open_cookie(r, COOKIE_SESSION, "session", why,
 	    sizeof(why))) == NULL) {
-		jo_log("401: %s", why);
-		jo_resp_page(&r->resp, 401, "Not logged in", "You are not "
-		    "logged in, or your login has expired. Open the meeting "
-		    "link again to log in.", r->cfg.jitsi_url,
-		    "Log in again");
+		not_logged_in(r, why);
 		return;
 	}
 	u.sub = jget(o, "sub");
@@ -487,17 +492,10 @@ route_tokenize(struct req *r)
 	target_from(o, &t);
 	json_object_put(o);
 	if (u.sub == NULL || t.room == NULL) {
-		jo_log("401: session cookie lacks sub or room");
-		jo_resp_page(&r->resp, 401, "Not logged in", "Your login "
-		    "is not valid. Open the meeting link again to log in.",
-		    r->cfg.jitsi_url, "Back to the meeting server");
+		not_logged_in(r, "session cookie lacks sub or room");
 		goto end;
 	}
-	if ((tok = jo_jitsi_token(&r->cfg, &u, &t, r->now)) == NULL) {
-		fail(r, 500, "Internal error", "The meeting token could not "
-		    "be made.", "libjwt could not sign the Jitsi token");
-		goto end;
-	}
+	tok = jo_jitsi_token(&r->cfg, &u, &t, r->now);
 	loc = jo_jitsi_url(&r->cfg, &t, "jwt", tok);
 	jo_resp_redirect(&r->resp, loc);
 end:

@@ -392,27 +392,25 @@ der_uint(struct jo_buf *b, const unsigned char *p, size_t n)
 static char *
 pem_of(const struct jo_buf *der)
 {
-	struct jo_buf	 b = { 0 };
-	char		*b64, *c;
-	size_t		 i, n;
+	struct jo_buf	 b = { 0 }, b64 = { 0 };
+	char		*u, *c;
+	size_t		 i;
 
-	/* standard base64 with padding, 64 columns */
-	b64 = jo_b64url_encode((const unsigned char *)der->p, der->len);
-	for (c = b64; *c != '\0'; c++)
+	/* standard base64 with padding, in lines of 64 */
+	u = jo_b64url_encode((const unsigned char *)der->p, der->len);
+	for (c = u; *c != '\0'; c++)
 		*c = *c == '-' ? '+' : *c == '_' ? '/' : *c;
-	n = strlen(b64);
+	jo_buf_adds(&b64, u);
+	while (b64.len % 4 != 0)
+		jo_buf_add(&b64, "=", 1);
 	jo_buf_adds(&b, "-----BEGIN PUBLIC KEY-----\n");
-	for (i = 0; i < n; i += 64) {
-		jo_buf_add(&b, b64 + i, n - i < 64 ? n - i : 64);
-		if (n - i <= 64)
-			while ((n % 4) != 0) {
-				jo_buf_add(&b, "=", 1);
-				n++;
-			}
+	for (i = 0; i < b64.len; i += 64) {
+		jo_buf_add(&b, b64.p + i, b64.len - i < 64 ? b64.len - i : 64);
 		jo_buf_add(&b, "\n", 1);
 	}
 	jo_buf_adds(&b, "-----END PUBLIC KEY-----\n");
-	free(b64);
+	free(u);
+	jo_buf_free(&b64);
 	return jo_buf_take(&b);
 }
 
@@ -448,6 +446,7 @@ jwk_convert(json_object *jwk, struct jo_key *k, char *why, size_t wl)
 	    0x00, 0x22 };
 	static const unsigned char p521[] = { 0x06, 0x05, 0x2b, 0x81, 0x04,
 	    0x00, 0x23 };
+	/* bits: the BIT STRING's content, starting with 0 unused bits */
 	struct jo_buf	 key = { 0 }, bits = { 0 }, spki = { 0 }, alg = { 0 };
 	struct jo_buf	 der = { 0 };
 	unsigned char	*n = NULL, *e = NULL, *x = NULL, *y = NULL, zero = 0;
@@ -473,6 +472,7 @@ jwk_convert(json_object *jwk, struct jo_key *k, char *why, size_t wl)
 		}
 		der_uint(&key, n, nlen);
 		der_uint(&key, e, elen);
+		jo_buf_add(&bits, &zero, 1);
 		der_tlv(&bits, 0x30, key.p, key.len);
 		jo_buf_add(&alg, rsa_alg, sizeof(rsa_alg));
 	} else {
@@ -504,30 +504,19 @@ jwk_convert(json_object *jwk, struct jo_key *k, char *why, size_t wl)
 			goto end;
 		}
 		k->bits = (int)flen * 8;
-		/* uncompressed point 04 | x | y */
-		jo_buf_add(&key, "\x04", 1);
-		jo_buf_add(&key, x, xlen);
-		jo_buf_add(&key, y, ylen);
-		jo_buf_add(&alg, ec_oid, sizeof(ec_oid));
-		jo_buf_add(&alg, curve, curvelen);
-		{
-			struct jo_buf seq = { 0 };
-			der_tlv(&seq, 0x30, alg.p, alg.len);
-			jo_buf_free(&alg);
-			alg = seq;
-		}
-		jo_buf_free(&bits);
-		jo_buf_add(&bits, key.p, key.len);
+		/* AlgorithmIdentifier: SEQUENCE { id-ecPublicKey, curve } */
+		jo_buf_add(&key, ec_oid, sizeof(ec_oid));
+		jo_buf_add(&key, curve, curvelen);
+		der_tlv(&alg, 0x30, key.p, key.len);
+		/* the uncompressed point 04 | x | y */
+		jo_buf_add(&bits, &zero, 1);
+		jo_buf_add(&bits, "\x04", 1);
+		jo_buf_add(&bits, x, xlen);
+		jo_buf_add(&bits, y, ylen);
 	}
-	/* SEQUENCE { AlgorithmIdentifier, BIT STRING (no unused bits) } */
+	/* SEQUENCE { AlgorithmIdentifier, BIT STRING } */
 	jo_buf_add(&spki, alg.p, alg.len);
-	{
-		struct jo_buf bs = { 0 };
-		jo_buf_add(&bs, &zero, 1);
-		jo_buf_add(&bs, bits.p, bits.len);
-		der_tlv(&spki, 0x03, bs.p, bs.len);
-		jo_buf_free(&bs);
-	}
+	der_tlv(&spki, 0x03, bits.p, bits.len);
 	der_tlv(&der, 0x30, spki.p, spki.len);
 	k->pem = pem_of(&der);
 	rc = 0;

@@ -292,7 +292,14 @@ jo_resp_page(struct jo_resp *r, int status, const char *title,
 	jo_buf_adds(&out, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
 	    "<meta charset=\"utf-8\"><title>");
 	jo_html_escape(&out, title);
-	jo_buf_adds(&out, "</title><style>body{font-family:sans-serif;"
+	jo_buf_adds(&out, "</title>");
+	if (r->refresh != NULL) {
+		jo_buf_adds(&out, "<meta http-equiv=\"refresh\" content=\"");
+		jo_buf_addf(&out, "%d;url=", r->refresh_after);
+		jo_html_escape(&out, r->refresh);
+		jo_buf_adds(&out, "\">");
+	}
+	jo_buf_adds(&out, "<style>body{font-family:sans-serif;"
 	    "max-width:36em;margin:4em auto;padding:0 1em}</style></head>\n"
 	    "<body><h1>");
 	jo_html_escape(&out, title);
@@ -304,6 +311,13 @@ jo_resp_page(struct jo_resp *r, int status, const char *title,
 		jo_html_escape(&out, link);
 		jo_buf_adds(&out, "\">");
 		jo_html_escape(&out, linktext);
+		jo_buf_adds(&out, "</a></p>\n");
+	}
+	if (r->alt != NULL) {
+		jo_buf_adds(&out, "<p><a href=\"");
+		jo_html_escape(&out, r->alt);
+		jo_buf_adds(&out, "\">");
+		jo_html_escape(&out, r->alttext);
 		jo_buf_adds(&out, "</a></p>\n");
 	}
 	jo_buf_addf(&out, "<p><small>HTTP %d</small></p></body></html>\n",

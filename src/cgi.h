@@ -39,6 +39,10 @@ struct jo_resp {
 	int		 head;		/* HEAD request: no body */
 	struct jo_buf	 hdrs;		/* extra header lines */
 	int		 bad;		/* a header was refused */
+	const char	*refresh;	/* page: go on to this URL by itself */
+	int		 refresh_after;	/* ... after this many seconds */
+	const char	*alt;		/* page: a second link, and its text */
+	const char	*alttext;
 };
 
 /* Add a Set-Cookie line; value NULL deletes the cookie. */

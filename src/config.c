@@ -15,15 +15,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "util.h"
 
 #define CONFIG_MAX	(64 * 1024)
-#define SECRET_MAX	4096
+#define SECRET_MAX	16384
 
-enum kind { K_STR, K_URL, K_SECRET, K_SECRET_FILE, K_SECONDS };
+enum kind { K_STR, K_URL, K_SECRET, K_SECRET_FILE, K_SECONDS, K_ENUM,
+    K_BOOL };
 
 struct key {
 	const char	*name;
@@ -32,35 +34,72 @@ struct key {
 	size_t		 off;		/* offset of the char * or long */
 	long		 min, max;	/* K_SECONDS */
 	const char	*other;		/* the _file twin of a secret */
+	const char	*choices;	/* K_ENUM: "a|b|c" */
 };
 
 #define OFF(f)	offsetof(struct jo_config, f)
 
 static const struct key keys[] = {
-	{ "issuer", K_URL, 1, OFF(issuer), 0, 0, NULL },
-	{ "client_id", K_STR, 1, OFF(client_id), 0, 0, NULL },
+	{ "issuer", K_URL, 1, OFF(issuer), 0, 0, NULL, NULL },
+	{ "client_id", K_STR, 1, OFF(client_id), 0, 0, NULL, NULL },
 	{ "client_secret", K_SECRET, 1, OFF(client_secret), 0, 0,
-	    "client_secret_file" },
+	    "client_secret_file", NULL },
 	{ "client_secret_file", K_SECRET_FILE, 0, OFF(client_secret), 0, 0,
-	    "client_secret" },
-	{ "public_url", K_URL, 1, OFF(public_url), 0, 0, NULL },
-	{ "scope", K_STR, 0, OFF(scope), 0, 0, NULL },
-	{ "jitsi_url", K_URL, 1, OFF(jitsi_url), 0, 0, NULL },
-	{ "jitsi_app_id", K_STR, 1, OFF(jitsi_app_id), 0, 0, NULL },
-	{ "jitsi_app_secret", K_SECRET, 1, OFF(jitsi_app_secret), 0, 0,
-	    "jitsi_app_secret_file" },
+	    "client_secret", NULL },
+	{ "public_url", K_URL, 1, OFF(public_url), 0, 0, NULL, NULL },
+	{ "scope", K_STR, 0, OFF(scope), 0, 0, NULL, NULL },
+	{ "jitsi_url", K_URL, 1, OFF(jitsi_url), 0, 0, NULL, NULL },
+	{ "jitsi_app_id", K_STR, 1, OFF(jitsi_app_id), 0, 0, NULL, NULL },
+	{ "jitsi_app_secret", K_SECRET, 0, OFF(jitsi_app_secret), 0, 0,
+	    "jitsi_app_secret_file", NULL },
 	{ "jitsi_app_secret_file", K_SECRET_FILE, 0, OFF(jitsi_app_secret),
-	    0, 0, "jitsi_app_secret" },
-	{ "jitsi_audience", K_STR, 0, OFF(jitsi_audience), 0, 0, NULL },
-	{ "jitsi_subject", K_STR, 0, OFF(jitsi_subject), 0, 0, NULL },
+	    0, 0, "jitsi_app_secret", NULL },
+	{ "jitsi_audience", K_STR, 0, OFF(jitsi_audience), 0, 0, NULL, NULL },
+	{ "jitsi_subject", K_STR, 0, OFF(jitsi_subject), 0, 0, NULL, NULL },
 	{ "token_lifetime", K_SECONDS, 0, OFF(token_lifetime), 300,
-	    7 * 86400, NULL },
+	    7 * 86400, NULL, NULL },
 	{ "cookie_secret", K_SECRET, 1, OFF(cookie_secret), 0, 0,
-	    "cookie_secret_file" },
+	    "cookie_secret_file", NULL },
 	{ "cookie_secret_file", K_SECRET_FILE, 0, OFF(cookie_secret), 0, 0,
-	    "cookie_secret" },
-	{ "cache_dir", K_STR, 0, OFF(cache_dir), 0, 0, NULL },
-	{ "http_timeout", K_SECONDS, 0, OFF(http_timeout), 1, 300, NULL },
+	    "cookie_secret", NULL },
+	{ "cache_dir", K_STR, 0, OFF(cache_dir), 0, 0, NULL, NULL },
+	{ "http_timeout", K_SECONDS, 0, OFF(http_timeout), 1, 300, NULL, NULL },
+	{ "cookie_secret_old", K_SECRET, 0, OFF(cookie_secret_old), 0, 0,
+	    "cookie_secret_old_file", NULL },
+	{ "cookie_secret_old_file", K_SECRET_FILE, 0, OFF(cookie_secret_old),
+	    0, 0, "cookie_secret_old", NULL },
+	{ "moderator", K_ENUM, 0, OFF(moderator), 0, 0, NULL,
+	    "all|none|claim" },
+	{ "moderator_claim", K_STR, 0, OFF(moderator_claim), 0, 0, NULL, NULL },
+	{ "moderator_values", K_STR, 0, OFF(moderator_values), 0, 0, NULL, NULL },
+	{ "allowed_email_domains", K_STR, 0, OFF(allowed_email_domains), 0, 0,
+	    NULL, NULL },
+	{ "allowed_groups", K_STR, 0, OFF(allowed_groups), 0, 0, NULL, NULL },
+	{ "groups_claim", K_STR, 0, OFF(groups_claim), 0, 0, NULL, NULL },
+	{ "require_email_verified", K_BOOL, 0, OFF(require_email_verified),
+	    0, 0, NULL, NULL },
+	{ "guests", K_BOOL, 0, OFF(guests), 0, 0, NULL, NULL },
+	{ "name_claim", K_STR, 0, OFF(name_claim), 0, 0, NULL, NULL },
+	{ "email_claim", K_STR, 0, OFF(email_claim), 0, 0, NULL, NULL },
+	{ "avatar", K_ENUM, 0, OFF(avatar), 0, 0, NULL,
+	    "picture|gravatar|none" },
+	{ "group_claim", K_STR, 0, OFF(group_claim), 0, 0, NULL, NULL },
+	{ "userinfo", K_ENUM, 0, OFF(userinfo), 0, 0, NULL,
+	    "auto|always|never" },
+	{ "room_claim", K_ENUM, 0, OFF(room_claim), 0, 0, NULL, "room|*" },
+	{ "session_lifetime", K_SECONDS, 0, OFF(session_lifetime), 0,
+	    30 * 86400, NULL, NULL },
+	{ "prompt", K_STR, 0, OFF(prompt), 0, 0, NULL, NULL },
+	{ "post_logout_redirect_uri", K_URL, 0, OFF(post_logout_redirect_uri),
+	    0, 0, NULL, NULL },
+	{ "jitsi_signing", K_ENUM, 0, OFF(jitsi_signing), 0, 0, NULL,
+	    "HS256|RS256" },
+	{ "jitsi_private_key_file", K_SECRET_FILE, 0, OFF(jitsi_private_key),
+	    0, 0, NULL, NULL },
+	{ "jitsi_kid", K_STR, 0, OFF(jitsi_kid), 0, 0, NULL, NULL },
+	{ "app_scheme_mobile", K_STR, 0, OFF(app_scheme_mobile), 0, 0, NULL, NULL },
+	{ "app_scheme_desktop", K_STR, 0, OFF(app_scheme_desktop), 0, 0,
+	    NULL, NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -75,6 +114,54 @@ static long *
 longp(struct jo_config *c, const struct key *k)
 {
 	return (long *)(void *)((char *)c + k->off);
+}
+
+static int *
+intp(struct jo_config *c, const struct key *k)
+{
+	return (int *)(void *)((char *)c + k->off);
+}
+
+/* Is v one of the '|'-separated choices? */
+static int
+choice_ok(const char *choices, const char *v)
+{
+	const char	*p = choices, *e;
+	size_t		 n = strlen(v);
+
+	for (;;) {
+		e = strchr(p, '|');
+		if ((size_t)((e ? e : p + strlen(p)) - p) == n &&
+		    strncmp(p, v, n) == 0)
+			return 1;
+		if (e == NULL)
+			return 0;
+		p = e + 1;
+	}
+}
+
+int
+jo_list_has(const char *list, const char *value, int icase)
+{
+	const char	*p = list, *e, *s;
+	size_t		 n = strlen(value);
+
+	if (list == NULL || n == 0)
+		return 0;
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		s = p;
+		while (*p != '\0' && *p != ',')
+			p++;
+		e = p;
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if ((size_t)(e - s) == n && (icase ? strncasecmp(s, value, n) :
+		    strncmp(s, value, n)) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 static int
@@ -177,6 +264,27 @@ set_key(struct jo_config *c, const struct key *k, const char *v,
 			return -1;
 		}
 		break;
+	case K_ENUM:
+		if (!choice_ok(k->choices, v)) {
+			jo_why(why, whylen, "expected one of %s, got \"%.64s\"",
+			    k->choices, v);
+			return -1;
+		}
+		*strp(c, k) = jo_xstrdup(v);
+		break;
+	case K_BOOL:
+		if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 ||
+		    strcmp(v, "1") == 0)
+			*intp(c, k) = 1;
+		else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 ||
+		    strcmp(v, "0") == 0)
+			*intp(c, k) = 0;
+		else {
+			jo_why(why, whylen, "expected yes or no, got \"%.64s\"",
+			    v);
+			return -1;
+		}
+		break;
 	case K_SECONDS:
 		if (parse_seconds(v, k->min, k->max, longp(c, k)) == -1) {
 			jo_why(why, whylen, "expected whole seconds from %ld "
@@ -245,6 +353,109 @@ key_index(const char *name)
 }
 
 static void
+dflt(char **p, const char *v)
+{
+	if (*p == NULL)
+		*p = jo_xstrdup(v);
+}
+
+static int
+scheme_ok(const char *s)
+{
+	size_t	 i;
+
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || strchr("+-.", s[i])))
+			return 0;
+	return i <= 64;
+}
+
+/* prompt: space-separated none, login, consent, select_account; "none"
+ * alone (OpenID Connect Core 3.1.2.1). */
+static int
+prompt_ok(const char *v)
+{
+	const char	*p = v, *e;
+	size_t		 n, words = 0;
+	int		 none = 0;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		for (e = p; *e != '\0' && *e != ' '; e++)
+			;
+		n = (size_t)(e - p);
+		if (n == 4 && strncmp(p, "none", 4) == 0)
+			none = 1;
+		else if (!((n == 5 && strncmp(p, "login", 5) == 0) ||
+		    (n == 7 && strncmp(p, "consent", 7) == 0) ||
+		    (n == 14 && strncmp(p, "select_account", 14) == 0)))
+			return 0;
+		words++;
+		p = e;
+	}
+	return words > 0 && !(none && words > 1);
+}
+
+/* Defaults and the checks between keys of issue 6. */
+static void
+finish_rules(const char *name, struct jo_config *c, const int *seen,
+    struct problems *pr)
+{
+	if (c->moderator == NULL)
+		c->moderator = jo_xstrdup(c->moderator_claim != NULL ?
+		    "claim" : "all");
+	if (strcmp(c->moderator, "claim") == 0) {
+		if (c->moderator_claim == NULL || c->moderator_values == NULL)
+			problem(pr, "%s: moderator: \"claim\" needs "
+			    "moderator_claim and moderator_values", name);
+	} else if (c->moderator_claim != NULL || c->moderator_values != NULL)
+		problem(pr, "%s: moderator_claim, moderator_values: used only "
+		    "with moderator = claim (moderator is \"%s\")", name,
+		    c->moderator);
+	dflt(&c->groups_claim, "groups");
+	dflt(&c->email_claim, "email");
+	dflt(&c->avatar, "picture");
+	dflt(&c->userinfo, "auto");
+	dflt(&c->room_claim, "room");
+	dflt(&c->jitsi_signing, "HS256");
+	dflt(&c->app_scheme_mobile, "org.jitsi.meet");
+	dflt(&c->app_scheme_desktop, "jitsi-meet");
+	if (!seen[key_index("session_lifetime")])
+		c->session_lifetime = 8 * 3600;
+	if (c->prompt != NULL && !prompt_ok(c->prompt))
+		problem(pr, "%s: prompt: expected none, or login, consent, "
+		    "select_account separated by blanks", name);
+	if (!scheme_ok(c->app_scheme_mobile))
+		problem(pr, "%s: app_scheme_mobile: not a URL scheme", name);
+	if (!scheme_ok(c->app_scheme_desktop))
+		problem(pr, "%s: app_scheme_desktop: not a URL scheme", name);
+	if (strcmp(c->jitsi_signing, "RS256") == 0) {
+		if (c->jitsi_private_key == NULL || c->jitsi_kid == NULL)
+			problem(pr, "%s: jitsi_signing: RS256 needs "
+			    "jitsi_private_key_file and jitsi_kid", name);
+		else if (strstr(c->jitsi_private_key, "PRIVATE KEY-----") ==
+		    NULL)
+			problem(pr, "%s: jitsi_private_key_file: not a PEM "
+			    "private key", name);
+	} else {
+		if (c->jitsi_app_secret == NULL && !seen[key_index(
+		    "jitsi_app_secret_file")])
+			problem(pr, "%s: jitsi_app_secret: required key missing "
+			    "(or jitsi_app_secret_file)", name);
+		if (c->jitsi_private_key != NULL || c->jitsi_kid != NULL)
+			problem(pr, "%s: jitsi_private_key_file, jitsi_kid: "
+			    "used only with jitsi_signing = RS256", name);
+	}
+}
+
+static void
 finish(const char *name, struct jo_config *c, const int *seen,
     struct problems *pr)
 {
@@ -269,6 +480,13 @@ finish(const char *name, struct jo_config *c, const int *seen,
 			problem(pr, "%s: cookie_secret: must be at least 32 "
 			    "bytes, got %zu", name, c->cookie_secret_len);
 	}
+	if (c->cookie_secret_old != NULL) {
+		c->cookie_secret_old_len = strlen(c->cookie_secret_old);
+		if (c->cookie_secret_old_len < 32)
+			problem(pr, "%s: cookie_secret_old: must be at least 32 "
+			    "bytes, got %zu", name, c->cookie_secret_old_len);
+	}
+	finish_rules(name, c, seen, pr);
 	if (c->scope == NULL)
 		c->scope = jo_xstrdup("openid profile email");
 	else if (strncmp(c->scope, "openid", 6) != 0 &&
@@ -293,6 +511,7 @@ finish(const char *name, struct jo_config *c, const int *seen,
 		c->http_timeout = 10;
 	if (c->cache_dir == NULL)
 		c->cache_dir = jo_xstrdup("/var/cache/jitsi-oidc");
+	dflt(&c->post_logout_redirect_uri, c->jitsi_url);
 	c->redirect_uri = jo_xasprintf("%s/redirect", c->public_url);
 	c->cookie_path = jo_url_path(c->public_url);
 	c->cookie_secure = strncmp(c->public_url, "https://", 8) == 0;
@@ -443,5 +662,25 @@ jo_config_free(struct jo_config *c)
 	free(c->jitsi_subject);
 	wipe_free(c->cookie_secret);
 	free(c->cache_dir);
+	wipe_free(c->cookie_secret_old);
+	free(c->moderator);
+	free(c->moderator_claim);
+	free(c->moderator_values);
+	free(c->allowed_email_domains);
+	free(c->allowed_groups);
+	free(c->groups_claim);
+	free(c->name_claim);
+	free(c->email_claim);
+	free(c->avatar);
+	free(c->group_claim);
+	free(c->userinfo);
+	free(c->room_claim);
+	free(c->prompt);
+	free(c->post_logout_redirect_uri);
+	free(c->jitsi_signing);
+	wipe_free(c->jitsi_private_key);
+	free(c->jitsi_kid);
+	free(c->app_scheme_mobile);
+	free(c->app_scheme_desktop);
 	memset(c, 0, sizeof(*c));
 }

@@ -27,7 +27,36 @@ struct jo_config {
 	size_t	 cookie_secret_len;
 	char	*cache_dir;
 	long	 http_timeout;
+	/* issue 6: who logs in, who moderates, what the token says */
+	char	*cookie_secret_old;	/* still opens cookies; may be NULL */
+	size_t	 cookie_secret_old_len;
+	char	*moderator;		/* "all", "none" or "claim" */
+	char	*moderator_claim;	/* claim path, moderator = claim */
+	char	*moderator_values;	/* comma-separated */
+	char	*allowed_email_domains;	/* comma-separated, or NULL */
+	char	*allowed_groups;	/* comma-separated, or NULL */
+	char	*groups_claim;		/* default "groups" */
+	int	 require_email_verified;
+	int	 guests;		/* refused users go on as guests */
+	char	*name_claim;		/* NULL: the default chain */
+	char	*email_claim;		/* default "email" */
+	char	*avatar;		/* "gravatar", "picture", "none" */
+	char	*group_claim;		/* context.group, or NULL */
+	char	*userinfo;		/* "auto", "always", "never" */
+	char	*room_claim;		/* "room" or "*" */
+	long	 session_lifetime;	/* 0: no single sign-on */
+	char	*prompt;		/* or NULL */
+	char	*post_logout_redirect_uri;
+	char	*jitsi_signing;		/* "HS256" or "RS256" */
+	char	*jitsi_private_key;	/* PEM, RS256 */
+	char	*jitsi_kid;		/* RS256 */
+	char	*app_scheme_mobile;	/* default "org.jitsi.meet" */
+	char	*app_scheme_desktop;	/* default "jitsi-meet" */
 };
+
+/* Is value in the comma-separated list (blanks around items ignored)?
+ * icase: ASCII case-insensitive. */
+int	 jo_list_has(const char *list, const char *value, int icase);
 
 /* Load the file; on failure write every problem, one "file:line: key:
  * reason" per line, into why and return -1 (the config is then freed and

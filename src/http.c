@@ -129,9 +129,10 @@ on_header(char *p, size_t sz, size_t n, void *arg)
 
 static int
 perform(const char *url, const char *user, const char *pass,
-    const char *body, long timeout, struct jo_http_resp *r, char *why,
-    size_t wl)
+    const char *body, const char *bearer, long timeout,
+    struct jo_http_resp *r, char *why, size_t wl)
 {
+	struct jo_buf		 auth = { 0 };
 	CURL			*c;
 	CURLcode		 cc;
 	struct sink		 s = { { 0 }, r, 0 };
@@ -152,6 +153,10 @@ perform(const char *url, const char *user, const char *pass,
 		return -1;
 	}
 	h = cu.slist_append(h, "Accept: application/json");
+	if (bearer != NULL) {
+		jo_buf_addf(&auth, "Authorization: Bearer %s", bearer);
+		h = cu.slist_append(h, auth.p);
+	}
 	cu.easy_setopt(c, CURLOPT_URL, url);
 	cu.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	cu.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
@@ -196,6 +201,9 @@ end:
 	cu.slist_free_all(h);
 	cu.easy_cleanup(c);
 	jo_buf_free(&s.b);
+	if (auth.p != NULL)
+		explicit_bzero(auth.p, auth.len);
+	jo_buf_free(&auth);
 	return rc;
 }
 
@@ -203,7 +211,14 @@ int
 jo_http_get(const char *url, long timeout, struct jo_http_resp *r,
     char *why, size_t wl)
 {
-	return perform(url, NULL, NULL, NULL, timeout, r, why, wl);
+	return perform(url, NULL, NULL, NULL, NULL, timeout, r, why, wl);
+}
+
+int
+jo_http_get_bearer(const char *url, const char *token, long timeout,
+    struct jo_http_resp *r, char *why, size_t wl)
+{
+	return perform(url, NULL, NULL, NULL, token, timeout, r, why, wl);
 }
 
 int
@@ -211,7 +226,7 @@ jo_http_post_form(const char *url, const char *user, const char *pass,
     const char *body, long timeout, struct jo_http_resp *r, char *why,
     size_t wl)
 {
-	return perform(url, user, pass, body, timeout, r, why, wl);
+	return perform(url, user, pass, body, NULL, timeout, r, why, wl);
 }
 
 void

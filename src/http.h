@@ -20,6 +20,9 @@ struct jo_http_resp {
  * a reason otherwise. */
 int	 jo_http_get(const char *url, long timeout, struct jo_http_resp *,
 	    char *, size_t);
+/* GET url with "Authorization: Bearer token" (the userinfo call). */
+int	 jo_http_get_bearer(const char *url, const char *token, long timeout,
+	    struct jo_http_resp *, char *, size_t);
 /* POST an application/x-www-form-urlencoded body with HTTP Basic
  * authentication (client_secret_basic). */
 int	 jo_http_post_form(const char *url, const char *user,

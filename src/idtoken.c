@@ -15,6 +15,7 @@
 
 #include "idtoken.h"
 #include "json.h"
+#include "profile.h"
 #include "util.h"
 
 #ifndef JO_LIBJWT
@@ -27,6 +28,13 @@ static struct {
 			    int);
 	jwt_alg_t	(*get_alg)(jwt_t *);
 	void		(*free)(jwt_t *);
+	/* signing (jitsi_signing = RS256) */
+	int		(*new)(jwt_t **);
+	int		(*set_alg)(jwt_t *, jwt_alg_t, const unsigned char *,
+			    int);
+	int		(*add_header)(jwt_t *, const char *, const char *);
+	int		(*add_grants_json)(jwt_t *, const char *);
+	char		*(*encode_str)(jwt_t *);
 } lj;
 
 static int
@@ -44,7 +52,14 @@ load_libjwt(char *why, size_t wl)
 	}
 	if ((*(void **)&lj.decode = dlsym(lj.lib, "jwt_decode")) == NULL ||
 	    (*(void **)&lj.get_alg = dlsym(lj.lib, "jwt_get_alg")) == NULL ||
-	    (*(void **)&lj.free = dlsym(lj.lib, "jwt_free")) == NULL) {
+	    (*(void **)&lj.free = dlsym(lj.lib, "jwt_free")) == NULL ||
+	    (*(void **)&lj.new = dlsym(lj.lib, "jwt_new")) == NULL ||
+	    (*(void **)&lj.set_alg = dlsym(lj.lib, "jwt_set_alg")) == NULL ||
+	    (*(void **)&lj.add_header = dlsym(lj.lib, "jwt_add_header")) ==
+	    NULL || (*(void **)&lj.add_grants_json = dlsym(lj.lib,
+	    "jwt_add_grants_json")) == NULL ||
+	    (*(void **)&lj.encode_str = dlsym(lj.lib, "jwt_encode_str")) ==
+	    NULL) {
 		jo_why(why, wl, "%s lacks a libjwt function", JO_LIBJWT);
 		dlclose(lj.lib);
 		lj.lib = NULL;
@@ -59,6 +74,9 @@ jo_user_free(struct jo_user *u)
 	free(u->sub);
 	free(u->name);
 	free(u->email);
+	free(u->avatar);
+	free(u->group);
+	json_object_put(u->claims);
 	memset(u, 0, sizeof(*u));
 }
 
@@ -187,7 +205,6 @@ jo_idtoken_claims(const char *json, size_t len,
 	const char	*s;
 	long long	 exp, iat, nbf;
 	int		 rc = -1, r;
-	char		*at;
 
 	memset(u, 0, sizeof(*u));
 	if ((o = jo_json_object(json, len, 16)) == NULL) {
@@ -248,17 +265,9 @@ jo_idtoken_claims(const char *json, size_t len,
 		jo_why(why, wl, "ID token sub missing or invalid");
 		goto end;
 	}
-	u->email = clean_str(o, "email", 254);
-	if (u->email != NULL && strchr(u->email, '@') == NULL) {
-		free(u->email);
-		u->email = NULL;
-	}
-	if ((u->name = clean_str(o, "name", 256)) == NULL &&
-	    (u->name = clean_str(o, "preferred_username", 256)) == NULL &&
-	    u->email != NULL) {
-		at = strchr(u->email, '@');
-		u->name = jo_xstrndup(u->email, (size_t)(at - u->email));
-	}
+	u->claims = json_object_get(o);
+	/* the default name chain; the configured one is applied later */
+	jo_profile_build(NULL, u, why, wl);
 	rc = 0;
 end:
 	if (rc == -1)
@@ -438,4 +447,36 @@ end:
 	free(payload);
 	json_object_put(hdr);
 	return rc;
+}
+
+char *
+jo_rs256_sign(const char *pem, const char *kid, const char *claims,
+    char *why, size_t wl)
+{
+	jwt_t	*jwt = NULL;
+	char	*out = NULL, *t;
+
+	if (load_libjwt(why, wl) == -1)
+		return NULL;
+	if (lj.new(&jwt) != 0 || jwt == NULL) {
+		jo_why(why, wl, "libjwt: out of memory");
+		return NULL;
+	}
+	if (lj.set_alg(jwt, JWT_ALG_RS256, (const unsigned char *)pem,
+	    (int)strlen(pem)) != 0 || lj.add_header(jwt, "kid", kid) != 0 ||
+	    lj.add_grants_json(jwt, claims) != 0) {
+		jo_why(why, wl, "libjwt refused the RS256 key or the claims");
+		goto end;
+	}
+	/* libjwt writes typ "JWT" itself; it checks the key when signing */
+	if ((t = lj.encode_str(jwt)) == NULL) {
+		jo_why(why, wl, "RS256 signing failed (is "
+		    "jitsi_private_key_file an RSA private key?)");
+		goto end;
+	}
+	out = jo_xstrdup(t);
+	free(t);
+end:
+	lj.free(jwt);
+	return out;
 }

@@ -69,6 +69,7 @@ jo_target_free(struct jo_target *t)
 	free(t->room);
 	free(t->tenant);
 	free(t->flags);
+	free(t->app);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -137,6 +138,18 @@ flag_key_ok(const char *k)
 	return i <= 100;
 }
 
+static int
+state_true(json_object *o, const char *key)
+{
+	json_object	*v;
+
+	return json_object_object_get_ex(o, key, &v) &&
+	    ((json_object_is_type(v, json_type_boolean) &&
+	    json_object_get_boolean(v)) ||
+	    (json_object_is_type(v, json_type_string) &&
+	    strcmp(json_object_get_string(v), "true") == 0));
+}
+
 int
 jo_jitsi_state(const char *json, struct jo_target *t, char *why, size_t wl)
 {
@@ -179,6 +192,12 @@ jo_jitsi_state(const char *json, struct jo_target *t, char *why, size_t wl)
 			jo_pct_encode(&flags, v, strlen(v), 0);
 		}
 	}
+	/* the mobile and desktop apps open the login in a browser and
+	 * expect to be called back through their own URL scheme */
+	if (state_true(o, "ios") || state_true(o, "android"))
+		t->app = jo_xstrdup("mobile");
+	else if (state_true(o, "electron"))
+		t->app = jo_xstrdup("desktop");
 	if (flags.len > JO_FLAGS_MAX) {
 		jo_why(why, wl, "state flags of %zu bytes (at most %d)",
 		    flags.len, JO_FLAGS_MAX);
@@ -251,23 +270,31 @@ add_str(json_object *o, const char *k, const char *v)
 
 char *
 jo_jitsi_token(const struct jo_config *c, const struct jo_user *u,
-    const struct jo_target *t, time_t now)
+    const struct jo_target *t, time_t now, char *why, size_t wl)
 {
 	json_object	*claims, *ctx, *user;
-	char		*room, *avatar = NULL, *out;
+	const char	*payload;
+	char		*room, *out;
 
-	room = jo_room_claim(t->room);
+	room = strcmp(c->room_claim, "*") == 0 ? jo_xstrdup("*") :
+	    jo_room_claim(t->room);
+	/* never a null: absent values are left out */
 	user = json_object_new_object();
 	add_str(user, "id", u->sub);
 	if (u->name != NULL)
 		add_str(user, "name", u->name);
-	if (u->email != NULL) {
+	if (u->email != NULL)
 		add_str(user, "email", u->email);
-		avatar = jo_gravatar(u->email);
-		add_str(user, "avatar", avatar);
-	}
+	if (u->avatar != NULL)
+		add_str(user, "avatar", u->avatar);
+	/* read by Jitsi's mod_token_affiliation (auto-owner off) */
+	add_str(user, "affiliation", u->moderator ? "owner" : "member");
+	json_object_object_add(user, "moderator",
+	    json_object_new_boolean(u->moderator));
 	ctx = json_object_new_object();
 	json_object_object_add(ctx, "user", user);
+	if (u->group != NULL)
+		add_str(ctx, "group", u->group);
 	claims = json_object_new_object();
 	add_str(claims, "iss", c->jitsi_app_id);
 	add_str(claims, "aud", c->jitsi_audience);
@@ -279,10 +306,15 @@ jo_jitsi_token(const struct jo_config *c, const struct jo_user *u,
 	json_object_object_add(claims, "exp",
 	    json_object_new_int64(now + c->token_lifetime));
 	json_object_object_add(claims, "context", ctx);
-	out = sign_hs256(c->jitsi_app_secret, claims);
+	if (strcmp(c->jitsi_signing, "RS256") == 0) {
+		payload = json_object_to_json_string_ext(claims,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+		out = jo_rs256_sign(c->jitsi_private_key, c->jitsi_kid,
+		    payload, why, wl);
+	} else
+		out = sign_hs256(c->jitsi_app_secret, claims);
 	json_object_put(claims);
 	free(room);
-	free(avatar);
 	return out;
 }
 
@@ -308,4 +340,20 @@ jo_jitsi_url(const struct jo_config *c, const struct jo_target *t,
 		jo_buf_adds(&b, t->flags);
 	}
 	return jo_buf_take(&b);
+}
+
+char *
+jo_jitsi_app_url(const struct jo_config *c, const struct jo_target *t,
+    const char *token)
+{
+	const char	*scheme, *rest;
+	char		*web, *out;
+
+	scheme = t->app != NULL && strcmp(t->app, "desktop") == 0 ?
+	    c->app_scheme_desktop : c->app_scheme_mobile;
+	web = jo_jitsi_url(c, t, "jwt", token);
+	rest = strstr(web, "://");
+	out = jo_xasprintf("%s%s", scheme, rest);
+	free(web);
+	return out;
 }

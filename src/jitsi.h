@@ -19,6 +19,7 @@ struct jo_target {
 	char	*room;		/* decoded, as the user wrote it */
 	char	*tenant;	/* decoded, or NULL */
 	char	*flags;		/* "config.x=y&..." for the hash, or NULL */
+	char	*app;		/* "mobile" or "desktop" from the state, or NULL */
 };
 
 /* Is this a plain room (or tenant) name?  Decoded UTF-8, no '/', '\\',
@@ -36,15 +37,21 @@ int	 jo_target_set(struct jo_target *, const char *room,
 	    const char *tenant, char *, size_t);
 void	 jo_target_free(struct jo_target *);
 
-/* The signed Jitsi token for this user and room (HS256). */
+/* The signed Jitsi token for this user and room (HS256 with the app
+ * secret, or RS256 with the private key); NULL with why when RS256
+ * signing fails. */
 char	*jo_jitsi_token(const struct jo_config *, const struct jo_user *,
-	    const struct jo_target *, time_t now);
+	    const struct jo_target *, time_t now, char *, size_t);
 /* jitsi_url/[tenant/]room[?key=value][#flags]: key "jwt" with the token,
  * or "oidc" with the flag (failed, unauthorized) that sends a user back
  * without a token and tells the site's login rule not to loop; NULL for
  * neither.  The value must be URL-safe. */
 char	*jo_jitsi_url(const struct jo_config *, const struct jo_target *,
 	    const char *key, const char *value);
+/* The same in the app's own scheme (app_scheme_mobile or _desktop for
+ * t->app) instead of https: org.jitsi.meet://host/room?jwt=... */
+char	*jo_jitsi_app_url(const struct jo_config *, const struct jo_target *,
+	    const char *token);
 /* https://www.gravatar.com/avatar/<sha256>?d=identicon */
 char	*jo_gravatar(const char *);
 

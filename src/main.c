@@ -3,7 +3,8 @@
  *
  *   /authorize  start a login: state cookie, redirect to the provider
  *   /redirect   the provider's answer: verify, session cookie
- *   /tokenize   the Jitsi token, redirect into the room */
+ *   /tokenize   the Jitsi token, redirect into the room
+ *   /logout     clear the cookies, end the provider's session */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,13 +21,16 @@
 #include "jitsi.h"
 #include "json.h"
 #include "oidc.h"
+#include "profile.h"
 #include "seal.h"
 #include "util.h"
 
 #define COOKIE_STATE	"jitsi_oidc_state"
 #define COOKIE_SESSION	"jitsi_oidc_session"
+#define COOKIE_LOGOUT	"jitsi_oidc_logout"	/* the ID token, for logout */
 #define STATE_TTL	300
-#define SESSION_TTL	(8 * 3600)
+#define HINT_MAX	2600	/* an ID token longer is not kept */
+#define GUEST_DELAY	5	/* seconds before a refused user goes on */
 
 struct req {
 	struct jo_config	 cfg;
@@ -38,7 +42,26 @@ struct req {
 };
 
 static const char *const cookie_names[] = { COOKIE_STATE, COOKIE_SESSION,
-    NULL };
+    COOKIE_LOGOUT, NULL };
+
+/* Without single sign-on the session only carries the user from
+ * /redirect to /tokenize. */
+static long
+session_ttl(const struct req *r)
+{
+	return r->cfg.session_lifetime > 0 ? r->cfg.session_lifetime :
+	    STATE_TTL;
+}
+
+/* The logout cookie is only sent to /logout. */
+static char *
+logout_path(const struct req *r)
+{
+	size_t	 n = strlen(r->cfg.cookie_path);
+
+	return jo_xasprintf("%s%slogout", r->cfg.cookie_path,
+	    n > 0 && r->cfg.cookie_path[n - 1] == '/' ? "" : "/");
+}
 
 static void
 fail(struct req *r, int status, const char *title, const char *text,
@@ -138,6 +161,11 @@ open_cookie(struct req *r, const char *name, const char *purpose,
 	}
 	e = jo_unseal(r->cfg.cookie_secret, r->cfg.cookie_secret_len,
 	    purpose, r->now, v, &plain, &len);
+	/* during a rotation, cookies sealed with the old secret still open */
+	if (e == JO_SEAL_FORGED && r->cfg.cookie_secret_old != NULL)
+		e = jo_unseal(r->cfg.cookie_secret_old,
+		    r->cfg.cookie_secret_old_len, purpose, r->now, v, &plain,
+		    &len);
 	if (e != JO_SEAL_OK) {
 		jo_why(why, wl, "%s cookie: %s", name, jo_seal_strerror(e));
 		return NULL;
@@ -158,6 +186,7 @@ target_from(json_object *o, struct jo_target *t)
 	t->room = jget(o, "r");
 	t->tenant = jget(o, "t");
 	t->flags = jget(o, "f");
+	t->app = jget(o, "a");
 }
 
 static void
@@ -166,6 +195,89 @@ target_to(json_object *o, const struct jo_target *t)
 	jadd(o, "r", t->room);
 	jadd(o, "t", t->tenant);
 	jadd(o, "f", t->flags);
+	jadd(o, "a", t->app);
+}
+
+static void
+user_to(json_object *o, const struct jo_user *u, time_t exp)
+{
+	jadd(o, "sub", u->sub);
+	jadd(o, "name", u->name);
+	jadd(o, "email", u->email);
+	jadd(o, "av", u->avatar);
+	jadd(o, "gr", u->group);
+	json_object_object_add(o, "mod", json_object_new_boolean(u->moderator));
+	json_object_object_add(o, "x", json_object_new_int64(exp));
+}
+
+static time_t
+user_from(json_object *o, struct jo_user *u)
+{
+	json_object	*v;
+
+	u->sub = jget(o, "sub");
+	u->name = jget(o, "name");
+	u->email = jget(o, "email");
+	u->avatar = jget(o, "av");
+	u->group = jget(o, "gr");
+	u->moderator = json_object_object_get_ex(o, "mod", &v) &&
+	    json_object_get_boolean(v);
+	return json_object_object_get_ex(o, "x", &v) &&
+	    json_object_is_type(v, json_type_int) ?
+	    (time_t)json_object_get_int64(v) : 0;
+}
+
+/* Seal the session (user and room) and send the browser to /tokenize. */
+static int
+to_tokenize(struct req *r, const struct jo_user *u,
+    const struct jo_target *t, time_t exp)
+{
+	json_object	*o = json_object_new_object();
+	char		*sealed, *loc;
+
+	user_to(o, u, exp);
+	target_to(o, t);
+	sealed = seal_json(r, "session", exp, o);
+	json_object_put(o);
+	if (sealed == NULL) {
+		fail(r, 500, "Internal error", "The login could not be "
+		    "saved.", "cannot seal the session cookie (too large?)");
+		return -1;
+	}
+	jo_resp_cookie(&r->resp, COOKIE_SESSION, sealed, (long)(exp - r->now),
+	    r->cfg.cookie_path, r->cfg.cookie_secure);
+	free(sealed);
+	loc = jo_xasprintf("%s/tokenize", r->cfg.public_url);
+	jo_resp_redirect(&r->resp, loc);
+	free(loc);
+	return 0;
+}
+
+/* Single sign-on: a live session goes straight to /tokenize with the new
+ * room, keeping its expiry and what was decided at login. */
+static int
+sso(struct req *r, const struct jo_target *t)
+{
+	struct jo_user	 u = { 0 };
+	json_object	*o;
+	time_t		 exp;
+	char		 why[600];
+	int		 rc = -1;
+
+	if (r->cfg.session_lifetime == 0 ||
+	    jo_param_get(&r->ck, COOKIE_SESSION) == NULL ||
+	    (o = open_cookie(r, COOKIE_SESSION, "session", why,
+	    sizeof(why))) == NULL)
+		return -1;
+	exp = user_from(o, &u);
+	json_object_put(o);
+	if (u.sub != NULL && exp > r->now && exp <= r->now +
+	    r->cfg.session_lifetime) {
+		to_tokenize(r, &u, t, exp);
+		rc = 0;
+	}
+	jo_user_free(&u);
+	return rc;
 }
 
 static void
@@ -191,6 +303,8 @@ route_authorize(struct req *r)
 		goto end;
 	}
 	set_back(r, &t, "failed");
+	if (sso(r, &t) == 0)
+		goto end;
 	if (jo_discover(&r->cfg, &p, why, sizeof(why)) == -1) {
 		fail(r, 502, "Login provider unavailable", "The login "
 		    "provider could not be reached or answered wrongly. "
@@ -223,6 +337,10 @@ route_authorize(struct req *r)
 	jo_form_encode(&loc, r->cfg.scope);
 	jo_buf_addf(&loc, "&state=%s&nonce=%s&code_challenge=%s"
 	    "&code_challenge_method=S256", st, nonce, cc);
+	if (r->cfg.prompt != NULL) {
+		jo_buf_adds(&loc, "&prompt=");
+		jo_form_encode(&loc, r->cfg.prompt);
+	}
 	jo_resp_cookie(&r->resp, COOKIE_STATE, sealed, STATE_TTL,
 	    r->cfg.cookie_path, r->cfg.cookie_secure);
 	jo_resp_redirect(&r->resp, loc.p);
@@ -238,10 +356,11 @@ end:
 	free(sealed);
 }
 
-/* Exchange the code; returns the ID token or NULL (502 given). */
+/* Exchange the code; returns the ID token or NULL (502 given), and the
+ * access token (for userinfo) when there is one. */
 static char *
 exchange(struct req *r, const struct jo_provider *p, const char *code,
-    const char *verifier)
+    const char *verifier, char **at)
 {
 	struct jo_http_resp	 h;
 	struct jo_buf		 body = { 0 }, user = { 0 }, pass = { 0 };
@@ -293,6 +412,13 @@ exchange(struct req *r, const struct jo_provider *p, const char *code,
 		goto end;
 	}
 	idt = jo_xstrdup(json_object_get_string(v));
+	if (json_object_object_get_ex(o, "access_token", &v) &&
+	    json_object_is_type(v, json_type_string) &&
+	    json_object_get_string_len(v) > 0 &&
+	    json_object_get_string_len(v) <= 8192 &&
+	    !jo_has_ctl(json_object_get_string(v),
+	    (size_t)json_object_get_string_len(v)))
+		*at = jo_xstrdup(json_object_get_string(v));
 end:
 	json_object_put(o);
 	if (h.body != NULL)
@@ -319,6 +445,102 @@ error_text(const char *err)
 }
 
 static void
+wipe_free(char *s)
+{
+	if (s != NULL) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+/* The userinfo call (Core 5.3), when the ID token lacks claims the
+ * configuration needs; 0 when done or not needed (502 given on -1). */
+static int
+userinfo(struct req *r, const struct jo_provider *p, const char *at,
+    struct jo_user *u)
+{
+	struct jo_http_resp	 h;
+	json_object		*o = NULL;
+	char			 why[600];
+	int			 rc = -1;
+
+	if (!jo_profile_wants_userinfo(&r->cfg, u->claims))
+		return 0;
+	if (p->userinfo_endpoint == NULL || at == NULL) {
+		if (strcmp(r->cfg.userinfo, "always") != 0)
+			return 0;
+		fail(r, 502, "Login provider error", "The login provider "
+		    "does not offer the user information this service "
+		    "needs.", "userinfo = always, but the provider has %s",
+		    p->userinfo_endpoint == NULL ? "no userinfo_endpoint" :
+		    "sent no access_token");
+		return -1;
+	}
+	memset(&h, 0, sizeof(h));
+	if (jo_http_get_bearer(p->userinfo_endpoint, at, r->cfg.http_timeout,
+	    &h, why, sizeof(why)) == -1) {
+		fail(r, 502, "Login provider unavailable", "The login "
+		    "provider could not be reached to finish the login.",
+		    "userinfo: %s", why);
+		goto end;
+	}
+	if (h.status != 200 || (o = jo_json_object(h.body ? h.body : "",
+	    h.len, 16)) == NULL) {
+		fail(r, 502, "Login provider error", "The login provider's "
+		    "user information could not be read.", "userinfo "
+		    "answered HTTP %ld%s", h.status, h.status == 200 ?
+		    " with no JSON object (signed userinfo is not supported)" :
+		    "");
+		goto end;
+	}
+	if (jo_profile_merge(u->claims, o, why, sizeof(why)) == -1) {
+		fail(r, 502, "Login provider error", "The login could not be "
+		    "verified.", "%s", why);
+		goto end;
+	}
+	rc = 0;
+end:
+	json_object_put(o);
+	jo_http_resp_free(&h);
+	return rc;
+}
+
+/* An access rule refused the user: 403, and with guests allowed, on to
+ * the room without a token after a few seconds. */
+static void
+refused(struct req *r, const struct jo_target *t, const char *why)
+{
+	char	*text;
+
+	set_back(r, t, "unauthorized");
+	jo_resp_cookie(&r->resp, COOKIE_SESSION, NULL, 0, r->cfg.cookie_path,
+	    r->cfg.cookie_secure);
+	jo_log("403: access rule: %s", why);
+	text = jo_xasprintf("You cannot join meetings here with this "
+	    "account: %s.%s", why, r->cfg.guests ? " You will be taken to "
+	    "the meeting as a guest." : "");
+	if (r->cfg.guests) {
+		r->resp.refresh = r->back;
+		r->resp.refresh_after = GUEST_DELAY;
+	}
+	jo_resp_page(&r->resp, 403, "Access denied", text, r->back,
+	    r->cfg.guests ? "Join as a guest" : "Back to the meeting room");
+	free(text);
+}
+
+/* prompt = none: the provider could not log in silently; back to the
+ * room without a token (the flag stops the site's login rule). */
+static int
+silent_failure(const struct req *r, const char *err)
+{
+	return r->cfg.prompt != NULL && strcmp(r->cfg.prompt, "none") == 0 &&
+	    (strcmp(err, "login_required") == 0 ||
+	    strcmp(err, "interaction_required") == 0 ||
+	    strcmp(err, "consent_required") == 0 ||
+	    strcmp(err, "account_selection_required") == 0);
+}
+
+static void
 route_redirect(struct req *r)
 {
 	struct jo_provider	 p = { 0 };
@@ -326,10 +548,11 @@ route_redirect(struct req *r)
 	struct jo_user		 u = { 0 };
 	struct jo_target	 t = { 0 };
 	struct jo_idt_expect	 x;
-	json_object		*so = NULL, *sess = NULL;
+	json_object		*so = NULL, *lo = NULL;
 	const char		*state, *code, *err, *iss;
 	char			*st = NULL, *nonce = NULL, *cv = NULL;
-	char			*idt = NULL, *sealed = NULL, *loc = NULL;
+	char			*idt = NULL, *sealed = NULL, *at = NULL;
+	char			*lpath = NULL;
 	char			 why[600], why2[600];
 	enum jo_idt		 v;
 	int			 k;
@@ -374,6 +597,13 @@ route_redirect(struct req *r)
 		goto end;
 	}
 	if ((err = jo_param_get(&r->q, "error")) != NULL) {
+		if (silent_failure(r, err)) {
+			jo_log("302: prompt=none and the provider answered "
+			    "error=%.64s: back to the room without a token",
+			    err);
+			jo_resp_redirect(&r->resp, r->back);
+			goto end;
+		}
 		if (strcmp(err, "access_denied") == 0)
 			set_back(r, &t, "unauthorized");
 		fail(r, strcmp(err, "access_denied") == 0 ? 403 : 400,
@@ -401,7 +631,7 @@ route_redirect(struct req *r)
 		    "provider's signing keys could not be loaded.", "%s", why);
 		goto end;
 	}
-	if ((idt = exchange(r, &p, code, cv)) == NULL)
+	if ((idt = exchange(r, &p, code, cv, &at)) == NULL)
 		goto end;
 	x.issuer = r->cfg.issuer;
 	x.client_id = r->cfg.client_id;
@@ -432,24 +662,30 @@ route_redirect(struct req *r)
 		    "verified.", "%s", why);
 		goto end;
 	}
-	sess = json_object_new_object();
-	jadd(sess, "sub", u.sub);
-	jadd(sess, "name", u.name);
-	jadd(sess, "email", u.email);
-	target_to(sess, &t);
-	if ((sealed = seal_json(r, "session", r->now + SESSION_TTL,
-	    sess)) == NULL) {
-		fail(r, 500, "Internal error", "The login could not be "
-		    "saved.", "cannot seal the session cookie (too large?)");
+	if (userinfo(r, &p, at, &u) == -1)
+		goto end;
+	if (jo_profile_build(&r->cfg, &u, why, sizeof(why)) == -1) {
+		refused(r, &t, why);
 		goto end;
 	}
-	jo_resp_cookie(&r->resp, COOKIE_SESSION, sealed, SESSION_TTL,
-	    r->cfg.cookie_path, r->cfg.cookie_secure);
-	loc = jo_xasprintf("%s/tokenize", r->cfg.public_url);
-	jo_resp_redirect(&r->resp, loc);
+	/* the ID token is kept (sealed, sent to /logout only) as the
+	 * id_token_hint of RP-initiated logout, when it is small enough */
+	if (strlen(idt) <= HINT_MAX) {
+		lo = json_object_new_object();
+		jadd(lo, "h", idt);
+		if ((sealed = seal_json(r, "logout", r->now + session_ttl(r),
+		    lo)) != NULL) {
+			lpath = logout_path(r);
+			jo_resp_cookie(&r->resp, COOKIE_LOGOUT, sealed,
+			    session_ttl(r), lpath, r->cfg.cookie_secure);
+		}
+	}
+	to_tokenize(r, &u, &t, r->now + session_ttl(r));
 end:
 	json_object_put(so);
-	json_object_put(sess);
+	json_object_put(lo);
+	wipe_free(at);
+	free(lpath);
 	jo_provider_free(&p);
 	jo_keys_free(&ks);
 	jo_user_free(&u);
@@ -460,8 +696,7 @@ end:
 	if (idt != NULL)
 		explicit_bzero(idt, strlen(idt));
 	free(idt);
-	free(sealed);
-	free(loc);
+	wipe_free(sealed);
 }
 
 static void
@@ -479,23 +714,44 @@ route_tokenize(struct req *r)
 	struct jo_user		 u = { 0 };
 	struct jo_target	 t = { 0 };
 	json_object		*o;
-	char			*tok = NULL, *loc = NULL, why[600];
+	char			*tok = NULL, *loc = NULL, *web = NULL;
+	char			 why[600];
 
 	if ((o = open_cookie(r, COOKIE_SESSION, "session", why,
 	    sizeof(why))) == NULL) {
 		not_logged_in(r, why);
 		return;
 	}
-	u.sub = jget(o, "sub");
-	u.name = jget(o, "name");
-	u.email = jget(o, "email");
+	user_from(o, &u);
 	target_from(o, &t);
 	json_object_put(o);
 	if (u.sub == NULL || t.room == NULL) {
 		not_logged_in(r, "session cookie lacks sub or room");
 		goto end;
 	}
-	tok = jo_jitsi_token(&r->cfg, &u, &t, r->now);
+	if ((tok = jo_jitsi_token(&r->cfg, &u, &t, r->now, why,
+	    sizeof(why))) == NULL) {
+		set_back(r, &t, "failed");
+		fail(r, 500, "Internal error", "The meeting token could not "
+		    "be made.", "%s", why);
+		goto end;
+	}
+	if (t.app != NULL) {
+		/* The app opened the login in a browser: hand the token
+		 * back through its own scheme, with a page for browsers
+		 * that do not follow by themselves. */
+		loc = jo_jitsi_app_url(&r->cfg, &t, tok);
+		web = jo_jitsi_url(&r->cfg, &t, "jwt", tok);
+		r->resp.refresh = loc;
+		r->resp.refresh_after = 0;
+		r->resp.alt = web;
+		r->resp.alttext = "Continue in this browser instead";
+		jo_resp_page(&r->resp, 200, "Back to the app", "You are "
+		    "logged in. If the Jitsi Meet app does not open by "
+		    "itself, use the link below.", loc, "Open the meeting "
+		    "in the app");
+		goto end;
+	}
 	loc = jo_jitsi_url(&r->cfg, &t, "jwt", tok);
 	jo_resp_redirect(&r->resp, loc);
 end:
@@ -503,6 +759,53 @@ end:
 	jo_target_free(&t);
 	free(tok);
 	free(loc);
+	free(web);
+}
+
+/* RP-initiated logout 1.0: clear our cookies; then the provider's
+ * end_session_endpoint with id_token_hint and post_logout_redirect_uri,
+ * or straight to post_logout_redirect_uri when it has none. */
+static void
+route_logout(struct req *r)
+{
+	struct jo_provider	 p = { 0 };
+	struct jo_buf		 loc = { 0 };
+	json_object		*o = NULL;
+	const char		*hint = NULL;
+	char			*lpath, why[600];
+
+	lpath = logout_path(r);
+	jo_resp_cookie(&r->resp, COOKIE_STATE, NULL, 0, r->cfg.cookie_path,
+	    r->cfg.cookie_secure);
+	jo_resp_cookie(&r->resp, COOKIE_SESSION, NULL, 0, r->cfg.cookie_path,
+	    r->cfg.cookie_secure);
+	jo_resp_cookie(&r->resp, COOKIE_LOGOUT, NULL, 0, lpath,
+	    r->cfg.cookie_secure);
+	if (jo_param_get(&r->ck, COOKIE_LOGOUT) != NULL &&
+	    (o = open_cookie(r, COOKIE_LOGOUT, "logout", why,
+	    sizeof(why))) != NULL)
+		hint = jo_json_str(o, "h");
+	if (jo_discover(&r->cfg, &p, why, sizeof(why)) == -1)
+		jo_log("logged out here only: %s", why);
+	if (p.end_session_endpoint != NULL) {
+		jo_buf_adds(&loc, p.end_session_endpoint);
+		jo_buf_adds(&loc, strchr(p.end_session_endpoint, '?') ?
+		    "&" : "?");
+		jo_buf_adds(&loc, "client_id=");
+		jo_form_encode(&loc, r->cfg.client_id);
+		jo_buf_adds(&loc, "&post_logout_redirect_uri=");
+		jo_form_encode(&loc, r->cfg.post_logout_redirect_uri);
+		if (hint != NULL) {
+			jo_buf_adds(&loc, "&id_token_hint=");
+			jo_form_encode(&loc, hint);
+		}
+	} else
+		jo_buf_adds(&loc, r->cfg.post_logout_redirect_uri);
+	jo_resp_redirect(&r->resp, loc.p);
+	json_object_put(o);
+	jo_provider_free(&p);
+	jo_buf_free(&loc);
+	free(lpath);
 }
 
 static const struct route {
@@ -512,6 +815,7 @@ static const struct route {
 	{ "/authorize", route_authorize },
 	{ "/redirect", route_redirect },
 	{ "/tokenize", route_tokenize },
+	{ "/logout", route_logout },
 };
 
 static const char *

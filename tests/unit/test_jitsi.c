@@ -113,6 +113,10 @@ config(void)
 	c.jitsi_audience = "jitsi";
 	c.jitsi_subject = "meet.example.org";
 	c.token_lifetime = 3600;
+	c.room_claim = "room";
+	c.jitsi_signing = "HS256";
+	c.app_scheme_mobile = "org.jitsi.meet";
+	c.app_scheme_desktop = "jitsi-meet";
 	return c;
 }
 
@@ -137,13 +141,15 @@ static void
 token_has_every_claim_jitsi_checks(void **st)
 {
 	struct jo_config c = config();
-	struct jo_user	 u = { "alice", "Alice A.", "Alice@Example.org" };
-	struct jo_target t = { "Café Room", NULL, NULL };
+	struct jo_user	 u = { .sub = "alice", .name = "Alice A.",
+	    .email = "Alice@Example.org", .avatar = "https://a.example/p.png",
+	    .moderator = 1 };
+	struct jo_target t = { .room = "Café Room" };
 	json_object	*p, *v, *user;
 	char		*tok, *hdr;
 
 	(void)st;
-	tok = jo_jitsi_token(&c, &u, &t, 1700000000);
+	tok = jo_jitsi_token(&c, &u, &t, 1700000000, NULL, 0);
 	p = payload_of(tok, &hdr);
 	assert_string_equal(hdr, "{\"alg\":\"HS256\",\"typ\":\"JWT\"}");
 	assert_true(json_object_object_get_ex(p, "room", &v));
@@ -169,11 +175,15 @@ token_has_every_claim_jitsi_checks(void **st)
 	json_object_object_get_ex(user, "email", &v);
 	assert_string_equal(json_object_get_string(v), "Alice@Example.org");
 	json_object_object_get_ex(user, "avatar", &v);
-	{
-		char *g = jo_gravatar("alice@example.org");
-		assert_string_equal(json_object_get_string(v), g);
-		free(g);
-	}
+	assert_string_equal(json_object_get_string(v), "https://a.example/p.png");
+	json_object_object_get_ex(user, "affiliation", &v);
+	assert_string_equal(json_object_get_string(v), "owner");
+	assert_true(json_object_object_get_ex(user, "moderator", &v));
+	assert_true(json_object_is_type(v, json_type_boolean));
+	assert_true(json_object_get_boolean(v));
+	/* no group: no context.group at all (never a null) */
+	json_object_object_get_ex(p, "context", &v);
+	assert_false(json_object_object_get_ex(v, "group", NULL));
 	json_object_put(p);
 	free(hdr);
 	free(tok);
@@ -200,19 +210,29 @@ static void
 no_email_means_no_email_and_no_avatar(void **st)
 {
 	struct jo_config c = config();
-	struct jo_user	 u = { "bob", NULL, NULL };
-	struct jo_target t = { "r", "acme", NULL };
+	struct jo_user	 u = { .sub = "bob", .group = "staff" };
+	struct jo_target t = { .room = "r", .tenant = "acme" };
 	json_object	*p, *v, *user;
 	char		*tok, *hdr;
 
 	(void)st;
-	tok = jo_jitsi_token(&c, &u, &t, 1700000000);
+	c.room_claim = "*";
+	tok = jo_jitsi_token(&c, &u, &t, 1700000000, NULL, 0);
 	p = payload_of(tok, &hdr);
 	json_object_object_get_ex(p, "context", &v);
 	json_object_object_get_ex(v, "user", &user);
 	assert_false(json_object_object_get_ex(user, "email", NULL));
 	assert_false(json_object_object_get_ex(user, "avatar", NULL));
 	assert_false(json_object_object_get_ex(user, "name", NULL));
+	json_object_object_get_ex(user, "affiliation", &v);
+	assert_string_equal(json_object_get_string(v), "member");
+	json_object_object_get_ex(user, "moderator", &v);
+	assert_false(json_object_get_boolean(v));
+	json_object_object_get_ex(p, "context", &v);
+	json_object_object_get_ex(v, "group", &v);
+	assert_string_equal(json_object_get_string(v), "staff");
+	json_object_object_get_ex(p, "room", &v);
+	assert_string_equal(json_object_get_string(v), "*");
 	json_object_object_get_ex(p, "sub", &v);
 	assert_string_equal(json_object_get_string(v), "acme");
 	json_object_put(p);
@@ -224,13 +244,24 @@ static void
 url_is_built_from_the_configured_base_only(void **st)
 {
 	struct jo_config c = config();
-	struct jo_target t = { "Café Room", "acme", "config.x=true" };
+	struct jo_target t = { .room = "Café Room", .tenant = "acme",
+	    .flags = "config.x=true" };
 	char		*u;
 
 	(void)st;
 	u = jo_jitsi_url(&c, &t, "jwt", "a.b.c");
 	assert_string_equal(u, "https://meet.example.org/acme/Caf%C3%A9%20Room"
 	    "?jwt=a.b.c#config.x=true");
+	free(u);
+	t.app = "mobile";
+	u = jo_jitsi_app_url(&c, &t, "a.b.c");
+	assert_string_equal(u, "org.jitsi.meet://meet.example.org/acme/"
+	    "Caf%C3%A9%20Room?jwt=a.b.c#config.x=true");
+	free(u);
+	t.app = "desktop";
+	u = jo_jitsi_app_url(&c, &t, "a.b.c");
+	assert_string_equal(u, "jitsi-meet://meet.example.org/acme/"
+	    "Caf%C3%A9%20Room?jwt=a.b.c#config.x=true");
 	free(u);
 }
 

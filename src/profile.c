@@ -1,0 +1,284 @@
+/* profile.c -- see profile.h */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "jitsi.h"
+#include "profile.h"
+#include "util.h"
+
+#define PATH_MAX_PARTS	8
+
+json_object *
+jo_claim(json_object *o, const char *path)
+{
+	json_object	*v;
+	const char	*p = path, *dot;
+	char		 part[256];
+	size_t		 n, parts = 0;
+
+	if (o == NULL || path == NULL)
+		return NULL;
+	if (json_object_object_get_ex(o, path, &v))
+		return v;
+	while (json_object_is_type(o, json_type_object) &&
+	    parts++ < PATH_MAX_PARTS) {
+		dot = strchr(p, '.');
+		n = dot != NULL ? (size_t)(dot - p) : strlen(p);
+		if (n == 0 || n >= sizeof(part))
+			return NULL;
+		memcpy(part, p, n);
+		part[n] = '\0';
+		if (!json_object_object_get_ex(o, part, &v))
+			return NULL;
+		if (dot == NULL)
+			return v;
+		o = v;
+		p = dot + 1;
+	}
+	return NULL;
+}
+
+/* A scalar claim value as text: strings as they are, booleans and
+ * integers as their JSON text; NULL for anything else. */
+static const char *
+scalar(json_object *v)
+{
+	if (json_object_is_type(v, json_type_string)) {
+		if ((size_t)json_object_get_string_len(v) !=
+		    strlen(json_object_get_string(v)))
+			return NULL;	/* an escaped NUL inside */
+		return json_object_get_string(v);
+	}
+	if (json_object_is_type(v, json_type_boolean) ||
+	    json_object_is_type(v, json_type_int))
+		return json_object_to_json_string_ext(v,
+		    JSON_C_TO_STRING_PLAIN);
+	return NULL;
+}
+
+int
+jo_claim_matches(json_object *claims, const char *path, const char *list)
+{
+	json_object	*v = jo_claim(claims, path);
+	const char	*s;
+	size_t		 i, n;
+
+	if (v == NULL)
+		return 0;
+	if (json_object_is_type(v, json_type_array)) {
+		n = json_object_array_length(v);
+		for (i = 0; i < n && i < 1000; i++)
+			if ((s = scalar(json_object_array_get_idx(v, i))) !=
+			    NULL && jo_list_has(list, s, 0))
+				return 1;
+		return 0;
+	}
+	return (s = scalar(v)) != NULL && jo_list_has(list, s, 0);
+}
+
+/* A string claim fit for the token: valid UTF-8, no controls, not
+ * empty, at most max bytes; a copy or NULL. */
+static char *
+clean(json_object *v, size_t max)
+{
+	const char	*s;
+	size_t		 n;
+
+	if (v == NULL || !json_object_is_type(v, json_type_string))
+		return NULL;
+	s = json_object_get_string(v);
+	n = strlen(s);
+	if (n == 0 || n > max || n != (size_t)json_object_get_string_len(v) ||
+	    jo_has_ctl(s, n) || !jo_utf8_valid((const unsigned char *)s, n))
+		return NULL;
+	return jo_xstrdup(s);
+}
+
+static char *
+first_string(json_object *v, size_t max)
+{
+	if (v != NULL && json_object_is_type(v, json_type_array))
+		v = json_object_array_length(v) > 0 ?
+		    json_object_array_get_idx(v, 0) : NULL;
+	return clean(v, max);
+}
+
+static char *
+email_of(const struct jo_config *c, json_object *claims)
+{
+	char	*e = clean(jo_claim(claims, c ? c->email_claim : "email"), 254);
+
+	if (e != NULL && strchr(e, '@') == NULL) {
+		free(e);
+		e = NULL;
+	}
+	return e;
+}
+
+/* name_claim if set, then name, preferred_username, "given family",
+ * the e-mail's local part. */
+static char *
+name_of(const struct jo_config *c, json_object *claims, const char *email)
+{
+	char	*n = NULL, *g, *f;
+
+	if (c != NULL && c->name_claim != NULL &&
+	    (n = clean(jo_claim(claims, c->name_claim), 256)) != NULL)
+		return n;
+	if ((n = clean(jo_claim(claims, "name"), 256)) != NULL ||
+	    (n = clean(jo_claim(claims, "preferred_username"), 256)) != NULL)
+		return n;
+	g = clean(jo_claim(claims, "given_name"), 127);
+	f = clean(jo_claim(claims, "family_name"), 127);
+	if (g != NULL && f != NULL)
+		n = jo_xasprintf("%s %s", g, f);
+	else if (g != NULL || f != NULL)
+		n = jo_xstrdup(g != NULL ? g : f);
+	free(g);
+	free(f);
+	if (n == NULL && email != NULL)
+		n = jo_xstrndup(email, (size_t)(strchr(email, '@') - email));
+	return n;
+}
+
+/* The provider's picture: an https URL without quotes or blanks. */
+static char *
+picture_of(json_object *claims)
+{
+	char	*p = clean(jo_claim(claims, "picture"), 1024);
+
+	if (p != NULL && (strncmp(p, "https://", 8) != 0 ||
+	    strpbrk(p, " \"'<>\\`") != NULL)) {
+		free(p);
+		p = NULL;
+	}
+	return p;
+}
+
+static int
+email_verified(json_object *claims)
+{
+	json_object	*v;
+
+	if (!json_object_object_get_ex(claims, "email_verified", &v))
+		return 0;
+	if (json_object_is_type(v, json_type_boolean))
+		return json_object_get_boolean(v);
+	/* some providers (Cognito) send the string "true" */
+	return json_object_is_type(v, json_type_string) &&
+	    strcmp(json_object_get_string(v), "true") == 0;
+}
+
+int
+jo_profile_wants_userinfo(const struct jo_config *c, json_object *claims)
+{
+	char	*e, *n;
+	int	 want;
+
+	if (strcmp(c->userinfo, "always") == 0)
+		return 1;
+	if (strcmp(c->userinfo, "never") == 0)
+		return 0;
+	e = email_of(c, claims);
+	n = name_of(c, claims, NULL);
+	want = e == NULL || n == NULL ||
+	    (c->name_claim != NULL && jo_claim(claims, c->name_claim) == NULL) ||
+	    (strcmp(c->moderator, "claim") == 0 &&
+	    jo_claim(claims, c->moderator_claim) == NULL) ||
+	    (c->allowed_groups != NULL &&
+	    jo_claim(claims, c->groups_claim) == NULL) ||
+	    (c->group_claim != NULL && jo_claim(claims, c->group_claim) == NULL) ||
+	    (c->require_email_verified &&
+	    jo_claim(claims, "email_verified") == NULL);
+	free(e);
+	free(n);
+	return want;
+}
+
+int
+jo_profile_merge(json_object *claims, json_object *ui, char *why, size_t wl)
+{
+	json_object	*s1, *s2;
+
+	if (!json_object_object_get_ex(claims, "sub", &s1) ||
+	    !json_object_object_get_ex(ui, "sub", &s2) ||
+	    !json_object_is_type(s2, json_type_string) ||
+	    json_object_get_string_len(s1) != json_object_get_string_len(s2) ||
+	    memcmp(json_object_get_string(s1), json_object_get_string(s2),
+	    (size_t)json_object_get_string_len(s1)) != 0) {
+		jo_why(why, wl, "userinfo sub is %s the ID token's",
+		    json_object_object_get_ex(ui, "sub", NULL) ? "not" :
+		    "missing; expected");
+		return -1;
+	}
+	json_object_object_foreach(ui, k, v) {
+		if (json_object_object_get_ex(claims, k, NULL))
+			continue;
+		json_object_object_add(claims, k, json_object_get(v));
+	}
+	return 0;
+}
+
+int
+jo_profile_build(const struct jo_config *c, struct jo_user *u, char *why,
+    size_t wl)
+{
+	json_object	*cl = u->claims;
+	const char	*at;
+
+	free(u->name);
+	free(u->email);
+	free(u->avatar);
+	free(u->group);
+	u->name = u->email = u->avatar = u->group = NULL;
+	u->moderator = 0;
+	u->email = email_of(c, cl);
+	u->name = name_of(c, cl, u->email);
+	if (c == NULL)
+		return 0;
+
+	/* Who may log in: every rule that is set must pass. */
+	if (c->require_email_verified && (u->email == NULL ||
+	    !email_verified(cl))) {
+		jo_why(why, wl, "your e-mail address is not verified at the "
+		    "login provider");
+		return -1;
+	}
+	if (c->allowed_email_domains != NULL) {
+		if (u->email == NULL) {
+			jo_why(why, wl, "the login provider did not tell us "
+			    "your e-mail address, and only some e-mail "
+			    "domains may join");
+			return -1;
+		}
+		at = strrchr(u->email, '@') + 1;
+		if (!jo_list_has(c->allowed_email_domains, at, 1)) {
+			jo_why(why, wl, "e-mail addresses at %.100s may not "
+			    "join meetings here", at);
+			return -1;
+		}
+	}
+	if (c->allowed_groups != NULL &&
+	    !jo_claim_matches(cl, c->groups_claim, c->allowed_groups)) {
+		jo_why(why, wl, "your account is not in a group that may "
+		    "join meetings here");
+		return -1;
+	}
+
+	if (strcmp(c->moderator, "all") == 0)
+		u->moderator = 1;
+	else if (strcmp(c->moderator, "claim") == 0)
+		u->moderator = jo_claim_matches(cl, c->moderator_claim,
+		    c->moderator_values);
+	if (strcmp(c->avatar, "picture") == 0)
+		u->avatar = picture_of(cl);
+	if (u->avatar == NULL && u->email != NULL &&
+	    strcmp(c->avatar, "none") != 0)
+		u->avatar = jo_gravatar(u->email);
+	if (c->group_claim != NULL)
+		u->group = first_string(jo_claim(cl, c->group_claim), 256);
+	return 0;
+}

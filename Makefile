@@ -42,7 +42,7 @@ LDHARDEN	 = -pie -Wl,-z,relro -Wl,-z,now -Wl,--as-needed
 ALL_LDFLAGS	 = $(LDHARDEN) $(LDFLAGS)
 
 # The modules, in the order a request meets them.
-MODS		 = util crypto json config cgi seal http oidc idtoken profile jitsi
+MODS		 = util crypto json config cgi seal http oidc idtoken profile unicode jitsi
 BUILD		?= build
 OBJS		 = $(MODS:%=$(BUILD)/%.o)
 BIN		 = cgi-bin/jitsi-oidc
@@ -64,11 +64,11 @@ $(BUILD)/test_%: tests/unit/test_%.c $(OBJS) tests/unit/*.h
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(OBJS) $(ALL_LDFLAGS) \
 	    $(TEST_LIBS) -lcmocka
 
-$(BUILD)/sealtool: tests/tools/sealtool.c $(OBJS)
+$(BUILD)/%tool: tests/tools/%tool.c $(OBJS)
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(OBJS) $(ALL_LDFLAGS) $(TEST_LIBS)
 
 unit: $(UNIT_TESTS:%=$(BUILD)/test_%)
-tools: $(BUILD)/sealtool
+tools: $(BUILD)/sealtool $(BUILD)/roomtool
 
 # The whole suite: unit tests, black-box tests of the CGI, and an
 # end-to-end login against a real OpenID provider -- first with the

@@ -8,6 +8,7 @@
 #include "crypto.h"
 #include "jitsi.h"
 #include "json.h"
+#include "unicode.h"
 #include "util.h"
 
 int
@@ -49,16 +50,10 @@ jo_room_claim(const char *room)
 {
 	struct jo_buf	 b = { 0 };
 	char		*low;
-	size_t		 i, n = strlen(room);
 
-	/* Jitsi: encodeURIComponent(lower(NFKC(room))).toLowerCase().
-	 * ASCII is lowercased here; other characters are passed as they
-	 * are (NFKC and Unicode case folding are not applied). */
-	low = jo_xstrdup(room);
-	for (i = 0; i < n; i++)
-		if (low[i] >= 'A' && low[i] <= 'Z')
-			low[i] = (char)(low[i] - 'A' + 'a');
-	jo_pct_encode(&b, low, n, 1);
+	/* Jitsi: encodeURIComponent(lower(NFKC(room))).toLowerCase() */
+	low = jo_nfkc_lower(room);
+	jo_pct_encode(&b, low, strlen(low), 1);
 	free(low);
 	return jo_buf_take(&b);
 }

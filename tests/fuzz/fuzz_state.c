@@ -34,7 +34,14 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 				abort();
 		if (strstr(u, "//") != u + 6 && strstr(u + 8, "//") != NULL)
 			abort();
+		/* lower(NFKC(room)), percent-encoded: never empty, no
+		 * capitals, escapes in lowercase hex */
 		claim = jo_room_claim(t.room);
+		if (claim[0] == '\0')
+			abort();
+		for (i = 0; claim[i] != '\0'; i++)
+			if (claim[i] >= 'A' && claim[i] <= 'Z')
+				abort();
 		free(claim);
 		free(u);
 		jo_target_free(&t);

@@ -943,10 +943,36 @@ end:
 	return rc;
 }
 
+/* The file name Jitsi's key server mode fetches the public key as. */
+static int
+asap_key_name(void)
+{
+	struct jo_config	 c;
+	char			 why[8192], *hex;
+
+	jo_log_route("asap-key-name");
+	if (jo_config_load(config_path(), &c, why, sizeof(why)) == -1) {
+		fprintf(stderr, "%s\n", why);
+		return 1;
+	}
+	if (c.jitsi_kid == NULL) {
+		fprintf(stderr, "%s: jitsi_kid is not set (jitsi_signing = "
+		    "RS256 needs it)\n", config_path());
+		jo_config_free(&c);
+		return 1;
+	}
+	hex = jo_sha256_hex(c.jitsi_kid, strlen(c.jitsi_kid));
+	printf("%s.pem\n", hex);
+	free(hex);
+	jo_config_free(&c);
+	return 0;
+}
+
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: jitsi-oidc [--check-config | --version | --help]\n"
+	fprintf(f, "usage: jitsi-oidc [--check-config | --asap-key-name | "
+	    "--version | --help]\n"
 	    "Run by a web server as a CGI program; the configuration file is "
 	    "$JITSI_OIDC_CONFIG\n(default %s).\n", JO_DEFAULT_CONFIG);
 }
@@ -961,6 +987,8 @@ main(int argc, char *argv[])
 		}
 		if (strcmp(argv[1], "--check-config") == 0)
 			return check_config();
+		if (strcmp(argv[1], "--asap-key-name") == 0)
+			return asap_key_name();
 		usage(strcmp(argv[1], "--help") == 0 ? stdout : stderr);
 		return strcmp(argv[1], "--help") == 0 ? 0 : 2;
 	}

@@ -173,7 +173,9 @@ test('checklist 16: a discovery document with another issuer is refused', async 
   assertRejected(authorize, 502, /discovery issuer \(https:\/\/evil\.example\) does not match the configured issuer/, { stateDeleted: false });
 });
 
-test('checklist 17: userinfo is never called, so its sub can never differ from the ID token\'s', async () => {
+// A userinfo answer with another sub is refused: features.test.mjs ("userinfo
+// whose sub is not the ID token's"), against the real provider.
+test('checklist 17: userinfo is not called when the ID token already has the claims', async () => {
   await scenarioLogin(h, 'ok');
   assert.equal((await h.counts('ok')).userinfo, undefined);
 });

@@ -5,7 +5,18 @@
 //
 // Environment: PORT, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI (comma-separated
 // list allowed), ID_TOKEN_ALG (RS256 | ES256), KEY_SEED (fixed keys for a
-// restart that keeps them).  Every request is logged on stdout as
+// restart that keeps them), POST_LOGOUT_REDIRECT_URI (comma-separated),
+// USERINFO_ONLY=1 (the ID token carries sub alone; the profile claims
+// come from userinfo), USERINFO_SUB (userinfo answers with this sub: a
+// lying provider).  Accounts (any other login name is a plain member):
+//   alice       groups jitsi-admins, staff; realm_access.roles moderator;
+//               a picture; given and family name
+//   bob         groups staff
+//   carol       e-mail at other.test, groups guests
+//   dave        e-mail not verified
+//   gina        no name, no preferred_username: given + family name
+//   noname      no name: preferred_username
+// Every request is logged on stdout as
 // "request METHOD PATH" so that tests can count calls to the provider.
 import Provider from 'oidc-provider';
 import { generateKeyPairSync } from 'node:crypto';
@@ -27,6 +38,7 @@ const provider = new Provider(issuer, {
     client_id: process.env.CLIENT_ID || 'jitsi',
     client_secret: process.env.CLIENT_SECRET || 'jitsi-secret-0123456789',
     redirect_uris: (process.env.REDIRECT_URI || 'http://127.0.0.1:8080/oidc/redirect').split(','),
+    post_logout_redirect_uris: (process.env.POST_LOGOUT_REDIRECT_URI || 'http://127.0.0.1:8080/').split(','),
     grant_types: ['authorization_code'],
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',
@@ -38,26 +50,38 @@ const provider = new Provider(issuer, {
   claims: {
     openid: ['sub'],
     email: ['email', 'email_verified'],
-    profile: ['name', 'preferred_username'],
+    profile: ['name', 'preferred_username', 'given_name', 'family_name', 'picture', 'groups', 'realm_access'],
   },
   async findAccount(ctx, sub) {
     return {
       accountId: sub,
-      async claims() {
-        const claims = { sub, email: `${sub}@example.test`, email_verified: true, preferred_username: sub };
-        // "noname" has no display name: the adapter falls back to preferred_username.
-        if (sub !== 'noname') claims.name = `User ${sub}`;
+      async claims(use) {
+        const claims = { sub, email: `${sub}@example.test`, email_verified: true, preferred_username: sub,
+          name: `User ${sub}`, groups: ['members'] };
+        if (sub === 'alice') Object.assign(claims, { groups: ['jitsi-admins', 'staff'], realm_access: { roles: ['moderator'] },
+          picture: 'https://pics.example.test/alice.png', given_name: 'Alice', family_name: 'Admin' });
+        if (sub === 'bob') claims.groups = ['staff'];
+        if (sub === 'carol') Object.assign(claims, { email: 'carol@other.test', groups: ['guests'] });
+        if (sub === 'dave') claims.email_verified = false;
+        if (sub === 'gina') { delete claims.name; delete claims.preferred_username; Object.assign(claims, { given_name: 'Gina', family_name: 'Given' }); }
+        if (sub === 'noname') delete claims.name;   // the adapter falls back to preferred_username
         return claims;
       },
     };
   },
-  conformIdTokenClaims: false,   // put the requested claims into the ID token
+  // Put the requested claims into the ID token, unless USERINFO_ONLY.
+  conformIdTokenClaims: process.env.USERINFO_ONLY === '1',
   ttl: { Session: 3600, Interaction: 600, AuthorizationCode: 60, IdToken: 300, AccessToken: 300, Grant: 3600 },
 });
 provider.proxy = true;
 provider.use(async (ctx, next) => {
   console.log(`request ${ctx.method} ${ctx.path}`);
   await next();
+  // A lying provider: userinfo names another subject than the ID token
+  // (oidc-provider itself always answers with the account's own sub).
+  if (process.env.USERINFO_SUB && ctx.path === '/me' && ctx.body && typeof ctx.body === 'object') {
+    ctx.body = { ...ctx.body, sub: process.env.USERINFO_SUB };
+  }
 });
 provider.on('server_error', (ctx, err) => console.error('server_error', err));
 const server = provider.listen(port, '127.0.0.1', () => console.log(`oidc-provider ${issuer} ready (${alg})`));

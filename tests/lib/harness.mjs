@@ -176,7 +176,14 @@ export function checkInvariants(env, res) {
     cfg.public_url && `${cfg.public_url.replace(/\/$/, '')}/tokenize`,
     cfg.issuer && `${cfg.issuer.replace(/\/$/, '')}/`].filter(Boolean);
   if (loc !== undefined && !allowed.some((a) => loc.startsWith(a))) throw new Error(`Location outside the allowed targets: ${loc}`);
-  const bodyAndHeaders = res.raw.replace(/^Location: .*$/m, '');
+  // The page that hands a token back to the mobile or desktop app holds
+  // it in links: into jitsi_url, or the same URL in the app's scheme.
+  const host = cfg.jitsi_url ? cfg.jitsi_url.replace(/^https?:\/\//, '').replace(/\/$/, '') : '\0';
+  const schemes = [cfg.app_scheme_mobile || 'org.jitsi.meet', cfg.app_scheme_desktop || 'jitsi-meet'];
+  const okLink = (u) => u.startsWith(`${(cfg.jitsi_url || '').replace(/\/$/, '')}/`) ||
+    schemes.some((sc) => u.startsWith(`${sc}://${host}/`));
+  const bodyAndHeaders = res.raw.replace(/^Location: .*$/m, '')
+    .replace(/(href="|url=)([^"]*)/g, (m, a, u) => (okLink(u.replace(/&amp;/g, '&')) ? a : m));
   if (/jwt=/.test(bodyAndHeaders)) throw new Error('a token outside the Location');
   if (loc && /[?&]jwt=/.test(loc) && !loc.startsWith(`${(cfg.jitsi_url || '').replace(/\/$/, '')}/`)) throw new Error('token sent outside jitsi_url');
 }

@@ -1,7 +1,8 @@
 // An independent check of a Jitsi token against every rule Jitsi's own
 // verifier applies (shared/jitsi-token-rules.md), using jose -- not the
 // adapter's code.  Returns the payload or throws with the broken rule.
-import { jwtVerify, decodeProtectedHeader } from 'jose';
+import { jwtVerify, decodeProtectedHeader, importSPKI } from 'jose';
+import { createHash } from 'node:crypto';
 
 export function jitsiRoomName(urlRoom) {
   // encodeURIComponent(lower(NFKC(decodeURIComponent(urlRoom)))).toLowerCase()
@@ -14,8 +15,10 @@ function noNulls(v, path) {
 }
 
 // location: the URL the adapter redirected to.
+// keyServer: verify RS256 as Jitsi's asap_key_server mode does, with the
+// public key fetched from <keyServer>/<sha256hex(kid)>.pem.
 export async function verifyJitsiRedirect(location, { jitsiUrl, appId, secret, audience = 'jitsi',
-  subject, now = Math.floor(Date.now() / 1000) }) {
+  subject, keyServer, now = Math.floor(Date.now() / 1000) }) {
   const u = new URL(location);
   const base = new URL(jitsiUrl);
   if (u.origin !== base.origin) throw new Error(`redirect leaves the Jitsi origin: ${u.origin}`);
@@ -29,10 +32,18 @@ export async function verifyJitsiRedirect(location, { jitsiUrl, appId, secret, a
 
   const header = decodeProtectedHeader(token);
   if (header.typ !== 'JWT') throw new Error(`typ must be exactly "JWT", got ${header.typ}`);
-  if (header.alg !== 'HS256') throw new Error(`alg must be HS256, got ${header.alg}`);
+  const alg = keyServer ? 'RS256' : 'HS256';
+  if (header.alg !== alg) throw new Error(`alg must be ${alg}, got ${header.alg}`);
   if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) throw new Error('not unpadded base64url');
-  const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
-    algorithms: ['HS256'], currentDate: new Date(now * 1000), clockTolerance: 0,
+  let key = new TextEncoder().encode(secret);
+  if (keyServer) {
+    if (typeof header.kid !== 'string' || !header.kid) throw new Error('kid missing (key server mode)');
+    const r = await fetch(`${keyServer}/${createHash('sha256').update(header.kid).digest('hex')}.pem`);
+    if (r.status !== 200) throw new Error(`key server answered ${r.status} for kid ${header.kid}`);
+    key = await importSPKI(await r.text(), 'RS256');
+  }
+  const { payload } = await jwtVerify(token, key, {
+    algorithms: [alg], currentDate: new Date(now * 1000), clockTolerance: 0,
   });
   if (payload.iss !== appId) throw new Error(`iss ${payload.iss} is not the app id ${appId}`);
   if (!('aud' in payload)) throw new Error('aud missing');

@@ -47,7 +47,7 @@ BUILD		?= build
 OBJS		 = $(MODS:%=$(BUILD)/%.o)
 BIN		 = cgi-bin/jitsi-oidc
 UNIT		 = $(MODS:%=$(BUILD)/test_%)
-UNIT_TESTS	 = util crypto config cgi seal oidc idtoken jitsi
+UNIT_TESTS	 = util crypto config cgi seal oidc idtoken profile jitsi
 
 all: $(BIN)
 

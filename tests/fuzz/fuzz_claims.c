@@ -1,9 +1,14 @@
-/* libFuzzer: ID token claim validation on a decoded payload. */
+/* libFuzzer: ID token claim validation on a decoded payload, then the
+ * profile (claim paths, name chain, rules) and the Jitsi token built
+ * from whatever passes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "idtoken.h"
+#include "jitsi.h"
+#include "profile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -13,12 +18,40 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	static const struct jo_idt_expect x = { "https://idp.example.com",
 	    "jitsi", "n0nce", 1800000000 };
 	struct jo_user	 u;
-	char		 why[512];
+	struct jo_config c;
+	struct jo_target t = { 0 };
+	char		 why[512], *tok;
 
 	if (jo_idtoken_claims((const char *)d, n, &x, &u, why,
 	    sizeof(why)) == 0) {
 		if (u.sub == NULL)
 			abort();
+		memset(&c, 0, sizeof(c));
+		c.moderator = "claim";
+		c.moderator_claim = "realm_access.roles";
+		c.moderator_values = "admin,staff";
+		c.groups_claim = "groups";
+		c.allowed_groups = "staff";
+		c.email_claim = "email";
+		c.name_claim = "a.b";
+		c.group_claim = "groups";
+		c.avatar = "picture";
+		c.userinfo = "auto";
+		c.room_claim = "room";
+		c.jitsi_signing = "HS256";
+		c.jitsi_app_id = "app";
+		c.jitsi_app_secret = "secret";
+		c.jitsi_audience = "jitsi";
+		c.jitsi_subject = "meet.example.org";
+		c.token_lifetime = 3600;
+		(void)jo_profile_wants_userinfo(&c, u.claims);
+		if (jo_profile_build(&c, &u, why, sizeof(why)) == 0) {
+			t.room = "Room";
+			if ((tok = jo_jitsi_token(&c, &u, &t, 1800000000, why,
+			    sizeof(why))) == NULL)
+				abort();
+			free(tok);
+		}
 		jo_user_free(&u);
 	}
 	return 0;

@@ -23,7 +23,8 @@ put('cookie', ['jitsi_oidc_state=v1.AAAA', '_session=x; jitsi_oidc_state=v1.abc;
   'jitsi_oidc_state=a; jitsi_oidc_state=b', 'jitsi_oidc_session=' + 'x'.repeat(5000), '=;;=;a', 'jitsi_oidc_state=\r\n']);
 put('unseal', ['v1.', 'v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'v2.AAAA', 'v1.!!!!', '',
   'v1.' + b64u(Buffer.concat([Buffer.from([1]), Buffer.alloc(8, 0xff), Buffer.alloc(40, 7)]))]);
-put('config', ['issuer = https://idp.example.com\nclient_id = j\nclient_secret = s#x\npublic_url = https://m/oidc/\njitsi_url = https://m\njitsi_app_id = a\njitsi_app_secret = b\ncookie_secret = 0123456789abcdef0123456789abcdef\n',
+put('config', ['moderator_claim = realm_access.roles\nmoderator_values = a,b\nprompt = login consent\nguests = yes\nsession_lifetime = 0\njitsi_signing = RS256\njitsi_kid = k\n',
+  'issuer = https://idp.example.com\nclient_id = j\nclient_secret = s#x\npublic_url = https://m/oidc/\njitsi_url = https://m\njitsi_app_id = a\njitsi_app_secret = b\ncookie_secret = 0123456789abcdef0123456789abcdef\n',
   '# c\n\n  scope = openid email \r\n', 'colour = blue\n', 'no equals sign\n', 'token_lifetime = 99999999999999999999\n',
   'issuer = http://127.0.0.1:9000\nissuer = x\n', 'http_timeout = -1\n', '\0\n']);
 const rsaJwk = '{"kty":"RSA","kid":"r1","alg":"RS256","use":"sig","e":"AQAB","n":"' + b64u(Buffer.alloc(256, 0xc3)) + '"}';
@@ -37,7 +38,9 @@ put('claims', [JSON.stringify(claims), JSON.stringify({ ...claims, aud: ['jitsi'
   '{"iss":"https://idp.example.com","aud":"jitsi","exp":99999999999999999999}', '{}', '[]', '{"a":',
   '{"iss":"https://idp.example.com","aud":"jitsi","exp":-9223372036854775808}',
   '{"iss":"https://idp.example.com","aud":"jitsi","exp":1800000300,"iat":-9223372036854775808}',
-  '{"iss":"https://idp.example.com\\u0000x","aud":"jitsi\\u0000y","nonce":"n0nce\\u0000z","sub":"a\\u0000b"}']);
+  '{"iss":"https://idp.example.com\\u0000x","aud":"jitsi\\u0000y","nonce":"n0nce\\u0000z","sub":"a\\u0000b"}',
+  JSON.stringify({ ...claims, groups: ['staff', 'x'], realm_access: { roles: ['admin'] }, a: { b: 'Nested Name' }, picture: 'https://p/a.png' }),
+  JSON.stringify({ ...claims, groups: 'staff', realm_access: { roles: [true, 1, null, { x: 1 }] }, given_name: 'G', family_name: 'F', name: '' })]);
 const tok = (h, c, sig = 'AAAA') => `${b64u(JSON.stringify(h))}.${b64u(JSON.stringify(c))}.${sig}`;
 put('idtoken', [tok({ alg: 'RS256', kid: 'r1' }, claims, b64u(Buffer.alloc(256, 1))), tok({ alg: 'ES256', kid: 'e1' }, claims, b64u(Buffer.alloc(64, 2))),
   tok({ alg: 'none' }, claims, ''), tok({ alg: 'HS256', typ: 'JWT', kid: 'r1' }, claims), tok({ alg: 'RS256' }, claims),

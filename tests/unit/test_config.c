@@ -158,6 +158,87 @@ secret_files_are_read_and_newline_stripped(void **st)
 }
 
 static void
+issue6_defaults(void **st)
+{
+	struct jo_config c;
+	char		 why[512];
+
+	(void)st;
+	assert_int_equal(parse(BASE, &c, why, sizeof(why)), 0);
+	assert_string_equal(c.moderator, "all");
+	assert_string_equal(c.groups_claim, "groups");
+	assert_string_equal(c.email_claim, "email");
+	assert_string_equal(c.avatar, "picture");
+	assert_string_equal(c.userinfo, "auto");
+	assert_string_equal(c.room_claim, "room");
+	assert_string_equal(c.jitsi_signing, "HS256");
+	assert_string_equal(c.app_scheme_mobile, "org.jitsi.meet");
+	assert_string_equal(c.app_scheme_desktop, "jitsi-meet");
+	assert_string_equal(c.post_logout_redirect_uri,
+	    "https://meet.example.org");
+	assert_int_equal(c.session_lifetime, 8 * 3600);
+	assert_false(c.require_email_verified);
+	assert_false(c.guests);
+	assert_null(c.prompt);
+	assert_null(c.cookie_secret_old);
+	jo_config_free(&c);
+	/* a moderator_claim alone means moderator = claim; 0 is kept */
+	assert_int_equal(parse(BASE "moderator_claim = realm_access.roles\n"
+	    "moderator_values = admin, staff\nsession_lifetime = 0\n"
+	    "guests = yes\nrequire_email_verified = true\n"
+	    "prompt = login consent\n", &c, why, sizeof(why)), 0);
+	assert_string_equal(c.moderator, "claim");
+	assert_int_equal(c.session_lifetime, 0);
+	assert_true(c.guests);
+	assert_true(c.require_email_verified);
+	jo_config_free(&c);
+}
+
+static void
+issue6_errors(void **st)
+{
+	(void)st;
+	expect_error(BASE "moderator = some\n",
+	    "test.conf:9: moderator: expected one of all|none|claim, got \"some\"");
+	expect_error(BASE "moderator = claim\n",
+	    "moderator: \"claim\" needs moderator_claim and moderator_values");
+	expect_error(BASE "moderator = all\nmoderator_values = x\n",
+	    "used only with moderator = claim");
+	expect_error(BASE "avatar = selfie\n", "avatar: expected one of");
+	expect_error(BASE "guests = maybe\n", "guests: expected yes or no");
+	expect_error(BASE "prompt = none login\n", "prompt: expected none");
+	expect_error(BASE "prompt = always\n", "prompt: expected none");
+	expect_error(BASE "app_scheme_mobile = 1x\n",
+	    "app_scheme_mobile: not a URL scheme");
+	expect_error(BASE "app_scheme_desktop = a/b\n",
+	    "app_scheme_desktop: not a URL scheme");
+	expect_error(BASE "session_lifetime = 2592001\n",
+	    "session_lifetime: expected whole seconds from 0 to 2592000");
+	expect_error(BASE "jitsi_signing = RS256\n",
+	    "RS256 needs jitsi_private_key_file and jitsi_kid");
+	expect_error(BASE "jitsi_kid = k\n",
+	    "used only with jitsi_signing = RS256");
+	expect_error(BASE "cookie_secret_old = short\n",
+	    "cookie_secret_old: must be at least 32 bytes, got 5");
+	expect_error(BASE "post_logout_redirect_uri = http://evil.example/\n",
+	    "post_logout_redirect_uri: URL must use https://");
+	expect_error(BASE "jitsi_signing = HS512\n", "expected one of HS256|RS256");
+}
+
+static void
+lists_match_whole_items(void **st)
+{
+	(void)st;
+	assert_true(jo_list_has("a, staff ,b", "staff", 0));
+	assert_true(jo_list_has("Example.ORG", "example.org", 1));
+	assert_false(jo_list_has("Example.ORG", "example.org", 0));
+	assert_false(jo_list_has("staff2,xstaff", "staff", 0));
+	assert_false(jo_list_has("", "", 0));
+	assert_false(jo_list_has(NULL, "a", 0));
+	assert_false(jo_list_has(",,", "a", 0));
+}
+
+static void
 load_reports_a_missing_file(void **st)
 {
 	struct jo_config c;
@@ -180,6 +261,9 @@ main(void)
 		cmocka_unit_test(short_cookie_secret_refused),
 		cmocka_unit_test(secret_files_are_read_and_newline_stripped),
 		cmocka_unit_test(load_reports_a_missing_file),
+		cmocka_unit_test(issue6_defaults),
+		cmocka_unit_test(issue6_errors),
+		cmocka_unit_test(lists_match_whole_items),
 	};
 
 	return RUN(tests);

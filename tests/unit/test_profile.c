@@ -1,0 +1,190 @@
+/* Unit tests: claims by name and path, the name chain, avatars, groups,
+ * moderators and the access rules (profile.c). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "testutil.h"
+#include "config.h"
+#include "jitsi.h"
+#include "profile.h"
+
+static struct jo_config
+config(void)
+{
+	struct jo_config c;
+
+	memset(&c, 0, sizeof(c));
+	c.moderator = "all";
+	c.groups_claim = "groups";
+	c.email_claim = "email";
+	c.avatar = "picture";
+	c.userinfo = "auto";
+	return c;
+}
+
+static struct jo_user
+user(const char *json)
+{
+	struct jo_user	 u;
+
+	memset(&u, 0, sizeof(u));
+	u.sub = strdup("s1");
+	u.claims = json_tokener_parse(json);
+	assert_non_null(u.claims);
+	return u;
+}
+
+static void
+claims_by_whole_name_then_path(void **st)
+{
+	json_object	*o, *v;
+
+	(void)st;
+	o = json_tokener_parse("{\"realm_access\":{\"roles\":[\"a\",\"b\"]},"
+	    "\"https://example.org/roles\":[\"x\"],\"a\":{\"b\":{\"c\":true}},"
+	    "\"flat\":\"1\"}");
+	assert_non_null(v = jo_claim(o, "realm_access.roles"));
+	assert_true(json_object_is_type(v, json_type_array));
+	assert_non_null(jo_claim(o, "https://example.org/roles"));
+	assert_non_null(jo_claim(o, "a.b.c"));
+	assert_null(jo_claim(o, "a.b.c.d"));
+	assert_null(jo_claim(o, "a..b"));
+	assert_null(jo_claim(o, "flat.x"));
+	assert_null(jo_claim(o, "missing"));
+	assert_true(jo_claim_matches(o, "realm_access.roles", "z, b"));
+	assert_false(jo_claim_matches(o, "realm_access.roles", "ab"));
+	assert_true(jo_claim_matches(o, "https://example.org/roles", "x"));
+	assert_true(jo_claim_matches(o, "a.b.c", "true"));
+	assert_true(jo_claim_matches(o, "flat", "1"));
+	assert_false(jo_claim_matches(o, "a.b", "true"));	/* an object matches nothing */
+	json_object_put(o);
+}
+
+static void
+name_chain_and_avatar(void **st)
+{
+	struct jo_config c = config();
+	struct jo_user	 u;
+	char		 why[256];
+
+	(void)st;
+	u = user("{\"given_name\":\"Gina\",\"family_name\":\"Given\","
+	    "\"email\":\"G@x.org\",\"picture\":\"http://insecure/p.png\"}");
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), 0);
+	assert_string_equal(u.name, "Gina Given");
+	/* an http picture is not used: Gravatar instead */
+	assert_non_null(strstr(u.avatar, "gravatar.com"));
+	assert_true(u.moderator);
+	jo_user_free(&u);
+
+	u = user("{\"email\":\"jo@x.org\",\"name\":\"\",\"picture\":"
+	    "\"https://p.example/a b\"}");
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), 0);
+	assert_string_equal(u.name, "jo");	/* empty name: e-mail local part */
+	assert_non_null(strstr(u.avatar, "gravatar.com"));
+	jo_user_free(&u);
+
+	u = user("{\"email\":\"no-at-sign\",\"name\":\"N\\u0000ul\"}");
+	c.avatar = "none";
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), 0);
+	assert_null(u.email);
+	assert_null(u.name);	/* an escaped NUL is not a name */
+	assert_null(u.avatar);
+	jo_user_free(&u);
+}
+
+static void
+rules_refuse_in_plain_words(void **st)
+{
+	struct jo_config c = config();
+	struct jo_user	 u;
+	char		 why[256];
+
+	(void)st;
+	c.allowed_email_domains = "example.org";
+	u = user("{\"email\":\"a@evil.example\"}");
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), -1);
+	assert_string_equal(why, "e-mail addresses at evil.example may not "
+	    "join meetings here");
+	jo_user_free(&u);
+	/* the domain is the part after the last '@' */
+	u = user("{\"email\":\"\\\"a@example.org\\\"@evil.example\"}");
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), -1);
+	jo_user_free(&u);
+	u = user("{\"name\":\"No Mail\"}");
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "did not tell us your e-mail"));
+	jo_user_free(&u);
+
+	c = config();
+	c.require_email_verified = 1;
+	u = user("{\"email\":\"a@x.org\",\"email_verified\":\"true\"}");
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), 0);
+	jo_user_free(&u);
+	u = user("{\"email\":\"a@x.org\",\"email_verified\":1}");
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), -1);
+	jo_user_free(&u);
+
+	c = config();
+	c.allowed_groups = "staff";
+	c.groups_claim = "realm_access.roles";
+	u = user("{\"realm_access\":{\"roles\":\"staff\"}}");
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), 0);
+	jo_user_free(&u);
+	u = user("{\"realm_access\":{\"roles\":[\"staffer\"]}}");
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), -1);
+	jo_user_free(&u);
+}
+
+static void
+moderator_group_and_userinfo(void **st)
+{
+	struct jo_config c = config();
+	struct jo_user	 u;
+	json_object	*ui;
+	char		 why[256];
+
+	(void)st;
+	c.moderator = "claim";
+	c.moderator_claim = "groups";
+	c.moderator_values = "admins";
+	c.group_claim = "groups";
+	u = user("{\"sub\":\"s1\",\"email\":\"a@x.org\",\"name\":\"A\"}");
+	assert_true(jo_profile_wants_userinfo(&c, u.claims));
+	ui = json_tokener_parse("{\"sub\":\"s1\",\"groups\":[\"admins\"],"
+	    "\"name\":\"Other\"}");
+	assert_int_equal(jo_profile_merge(u.claims, ui, why, sizeof(why)), 0);
+	json_object_put(ui);
+	assert_false(jo_profile_wants_userinfo(&c, u.claims));
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), 0);
+	assert_true(u.moderator);
+	assert_string_equal(u.group, "admins");
+	assert_string_equal(u.name, "A");	/* the ID token's wins */
+	ui = json_tokener_parse("{\"sub\":\"s2\"}");
+	assert_int_equal(jo_profile_merge(u.claims, ui, why, sizeof(why)), -1);
+	assert_string_equal(why, "userinfo sub is not the ID token's");
+	json_object_put(ui);
+	ui = json_tokener_parse("{\"groups\":[]}");
+	assert_int_equal(jo_profile_merge(u.claims, ui, why, sizeof(why)), -1);
+	json_object_put(ui);
+	c.userinfo = "never";
+	assert_false(jo_profile_wants_userinfo(&c, u.claims));
+	c.userinfo = "always";
+	assert_true(jo_profile_wants_userinfo(&c, u.claims));
+	jo_user_free(&u);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(claims_by_whole_name_then_path),
+		cmocka_unit_test(name_chain_and_avatar),
+		cmocka_unit_test(rules_refuse_in_plain_words),
+		cmocka_unit_test(moderator_group_and_userinfo),
+	};
+
+	return RUN(tests);
+}

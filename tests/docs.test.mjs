@@ -1,0 +1,28 @@
+// The documentation stays true to the code: every configuration key the
+// program knows (src/config.c) is in the example file, the manual page
+// and the README, and nothing documented is unknown to the program.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { root } from './lib/harness.mjs';
+
+const read = (p) => readFileSync(join(root, p), 'utf8');
+const keys = [...read('src/config.c').matchAll(/^\t\{ "([a-z_]+)", K_/gm)].map((m) => m[1]);
+
+test('every configuration key is documented in the example, the man page and the README', () => {
+  assert.ok(keys.length >= 40, `only ${keys.length} keys found`);
+  const example = read('conf/jitsi-oidc.conf.example');
+  const man = read('man/jitsi-oidc.conf.5');
+  const readme = read('README.md');
+  for (const k of keys) {
+    assert.match(example, new RegExp(`^#? ?${k} = `, 'm'), `${k} in conf/jitsi-oidc.conf.example`);
+    assert.match(man, new RegExp(`^\\.It Cm (?:[a-z_]+ , )*${k}\\b`, 'm'), `${k} in man/jitsi-oidc.conf.5`);
+    assert.match(readme, new RegExp('`' + k + '`'), `${k} in the README`);
+  }
+});
+
+test('the example file names no key the program does not know', () => {
+  const used = [...read('conf/jitsi-oidc.conf.example').matchAll(/^#? ?([a-z_]+) = /gm)].map((m) => m[1]);
+  for (const k of used) assert.ok(keys.includes(k), `${k} in the example is not a key`);
+});

@@ -15,7 +15,7 @@ import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
 const chromiumPath = '/usr/bin/chromium';
 const skip = !existsSync(chromiumPath) && !process.env.CI && 'chromium not installed';
 
-test('chromium: room without a token -> provider login and consent -> the room, with the right token', { skip, timeout: 180000 }, async () => {
+test('chromium: room without a token -> provider login and consent -> the room, with the right token; another room by single sign-on; logout', { skip, timeout: 180000 }, async () => {
   const { chromium } = await import('playwright-core');
   const parent = tempDir('jo-browser');
   chmodSync(parent, 0o755);
@@ -47,7 +47,7 @@ test('chromium: room without a token -> provider login and consent -> the room, 
     await page.goto(room);
     // The provider's login page.
     await page.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${idpPort}/interaction/`));
-    await page.fill('input[name="login"]', 'carol');
+    await page.fill('input[name="login"]', 'bob');
     await page.fill('input[name="password"]', 'any');
     await page.click('button[type="submit"]');
     // The consent page.
@@ -58,7 +58,7 @@ test('chromium: room without a token -> provider login and consent -> the room, 
     await page.waitForURL(/\/Browser%20Room\?jwt=/, { timeout: 30000 });
     await page.waitForFunction(() => document.getElementById('who').textContent.length > 0);
     assert.equal(await page.textContent('#room'), 'Browser Room');
-    assert.equal(await page.textContent('#who'), 'Logged in as User carol <carol@example.test>');
+    assert.equal(await page.textContent('#who'), 'Logged in as User bob <bob@example.test>');
     mkdirSync(join(root, 'tests', 'out'), { recursive: true });
     const shot = join(root, 'tests', 'out', `browser-final${process.env.JO_SANITIZED ? '-san' : ''}.png`);
     await page.screenshot({ path: shot, fullPage: true });
@@ -67,12 +67,34 @@ test('chromium: room without a token -> provider login and consent -> the room, 
     const { payload } = await verifyJitsiRedirect(page.url(), { jitsiUrl: `http://127.0.0.1:${port}`,
       appId: 'jitsi-oidc-demo', secret, subject: '127.0.0.1' });
     assert.equal(payload.room, 'browser%20room');
-    assert.equal(payload.context.user.id, 'carol');
+    assert.equal(payload.context.user.id, 'bob');
     // The adapter's cookies as the browser holds them.
     const cookies = await context.cookies(`http://127.0.0.1:${port}/oidc/`);
     const session = cookies.find((c) => c.name === 'jitsi_oidc_session');
     assert.ok(session && session.httpOnly && session.sameSite === 'Lax' && session.path === '/oidc');
     assert.ok(!cookies.some((c) => c.name === 'jitsi_oidc_state' && c.value), 'state cookie consumed');
+    // Single sign-on: another room, no provider page on the way.
+    const seen = [];
+    page.on('request', (r) => { if (r.isNavigationRequest() && r.frame() === page.mainFrame()) seen.push(r.url()); });
+    await page.goto(`http://127.0.0.1:${port}/Second%20Room`);
+    await page.waitForURL(/\/Second%20Room\?jwt=/, { timeout: 30000 });
+    assert.ok(!seen.some((u) => u.startsWith(`http://127.0.0.1:${idpPort}/`)), `no provider page: ${seen.join(' ')}`);
+    const second = await verifyJitsiRedirect(page.url(), { jitsiUrl: `http://127.0.0.1:${port}`,
+      appId: 'jitsi-oidc-demo', secret, subject: '127.0.0.1' });
+    assert.equal(second.payload.room, 'second%20room');
+    assert.equal(second.payload.context.user.id, 'bob');
+    // Logout: the provider confirms and sends the browser back to the site
+    // (whose root sends to a room); with the adapter's session and the
+    // provider's both gone, that room asks for a login again.
+    await page.goto(`http://127.0.0.1:${port}/oidc/logout`);
+    await page.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${idpPort}/session/end`));
+    const afterLogout = seen.length;
+    await page.click('button[value="yes"]');
+    await page.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${idpPort}/interaction/`), { timeout: 30000 });
+    assert.ok(seen.slice(afterLogout).includes(`http://127.0.0.1:${port}/`), `post_logout_redirect_uri visited: ${seen.slice(afterLogout).join(' ')}`);
+    const after = await context.cookies(`http://127.0.0.1:${port}/oidc/`);
+    assert.ok(!after.some((c) => c.name.startsWith('jitsi_oidc_') && c.name !== 'jitsi_oidc_state' && c.value), 'session and logout cookies gone');
+    assert.ok(await page.isVisible('input[name="login"]'), 'the provider asks for a login again');
   } finally {
     if (context) await context.close();
     try { process.kill(-demo.pid, 'SIGTERM'); } catch {}

@@ -237,7 +237,12 @@ to_tokenize(struct req *r, const struct jo_user *u,
 
 	user_to(o, u, exp);
 	target_to(o, t);
-	sealed = seal_json(r, "session", exp, o);
+	/* Too large for a cookie (long picture URL, many URL options)?
+	 * The avatar is what can go. */
+	if ((sealed = seal_json(r, "session", exp, o)) == NULL) {
+		json_object_object_del(o, "av");
+		sealed = seal_json(r, "session", exp, o);
+	}
 	json_object_put(o);
 	if (sealed == NULL) {
 		fail(r, 500, "Internal error", "The login could not be "

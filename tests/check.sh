@@ -60,8 +60,9 @@ if [ "${JO_SKIP_VALGRIND:-0}" != 1 ]; then
 	JO_CGI=cgi-bin/jitsi-oidc JO_SEALTOOL=build/sealtool \
 	    JO_CGI_WRAPPER="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,possible --quiet" \
 	    node --test --test-reporter=tap --test-concurrency=1 \
-	    tests/blackbox.test.mjs tests/checklist.test.mjs tests/e2e.test.mjs > tests/out/valgrind-node.tap 2>&1
-	count tests/out/valgrind-node.tap "blackbox+checklist+e2e under valgrind" $?
+	    tests/blackbox.test.mjs tests/checklist.test.mjs tests/e2e.test.mjs \
+	    tests/features.test.mjs > tests/out/valgrind-node.tap 2>&1
+	count tests/out/valgrind-node.tap "blackbox+checklist+e2e+features under valgrind" $?
 fi
 echo
 echo "$total_pass passed, $total_fail failed"

@@ -42,7 +42,7 @@ LDHARDEN	 = -pie -Wl,-z,relro -Wl,-z,now -Wl,--as-needed
 ALL_LDFLAGS	 = $(LDHARDEN) $(LDFLAGS)
 
 # The modules, in the order a request meets them.
-MODS		 = util crypto json config cgi seal http oidc idtoken profile unicode jitsi
+MODS		 = util crypto json config cgi seal http oidc idtoken profile unicode jitsi fcgi
 BUILD		?= build
 OBJS		 = $(MODS:%=$(BUILD)/%.o)
 BIN		 = cgi-bin/jitsi-oidc

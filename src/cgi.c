@@ -230,16 +230,7 @@ reason(int status)
 static void
 emit(struct jo_buf *out)
 {
-	size_t	 off = 0;
-	ssize_t	 n;
-
-	fflush(stdout);
-	while (off < out->len) {
-		n = write(STDOUT_FILENO, out->p + off, out->len - off);
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
+	jo_io_write(0, out->p, out->len);
 }
 
 static const char fallback[] =

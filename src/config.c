@@ -25,7 +25,7 @@
 #define SECRET_MAX	16384
 
 enum kind { K_STR, K_URL, K_SECRET, K_SECRET_FILE, K_SECONDS, K_ENUM,
-    K_BOOL };
+    K_BOOL, K_COUNT };
 
 struct key {
 	const char	*name;
@@ -98,6 +98,8 @@ static const struct key keys[] = {
 	    0, 0, NULL, NULL },
 	{ "jitsi_kid", K_STR, 0, OFF(jitsi_kid), 0, 0, NULL, NULL },
 	{ "app_scheme_mobile", K_STR, 0, OFF(app_scheme_mobile), 0, 0, NULL, NULL },
+	{ "max_requests", K_COUNT, 0, OFF(max_requests), 0, 1000000000, NULL,
+	    NULL },
 	{ "app_scheme_desktop", K_STR, 0, OFF(app_scheme_desktop), 0, 0,
 	    NULL, NULL },
 };
@@ -282,6 +284,13 @@ set_key(struct jo_config *c, const struct key *k, const char *v,
 		else {
 			jo_why(why, whylen, "expected yes or no, got \"%.64s\"",
 			    v);
+			return -1;
+		}
+		break;
+	case K_COUNT:
+		if (parse_seconds(v, k->min, k->max, longp(c, k)) == -1) {
+			jo_why(why, whylen, "expected a whole number from %ld "
+			    "to %ld, got \"%.64s\"", k->min, k->max, v);
 			return -1;
 		}
 		break;

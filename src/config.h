@@ -52,6 +52,7 @@ struct jo_config {
 	char	*jitsi_kid;		/* RS256 */
 	char	*app_scheme_mobile;	/* default "org.jitsi.meet" */
 	char	*app_scheme_desktop;	/* default "jitsi-meet" */
+	long	 max_requests;		/* FastCGI: exit after this many */
 };
 
 /* Is value in the comma-separated list (blanks around items ignored)?

@@ -5,6 +5,10 @@
  *   /redirect   the provider's answer: verify, session cookie
  *   /tokenize   the Jitsi token, redirect into the room
  *   /logout     clear the cookies, end the provider's session */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +20,7 @@
 #include "cgi.h"
 #include "config.h"
 #include "crypto.h"
+#include "fcgi.h"
 #include "http.h"
 #include "idtoken.h"
 #include "jitsi.h"
@@ -653,14 +658,16 @@ route_redirect(struct req *r)
 			    "%s; re-fetching the JWKS: %s", why, why2);
 			goto end;
 		}
-		if (k == 1) {
+		/* k == 1: fetched less than a minute ago, maybe by another
+		 * process that saw the new key first: that copy is tried */
+		v = jo_idtoken_verify(idt, &ks, &x, &u, why, sizeof(why));
+		if (v == JO_IDT_UNKNOWN_KID && k == 1) {
 			fail(r, 502, "Login provider error", "The login "
 			    "could not be verified.", "%s (JWKS fetched less "
 			    "than %d s ago, not fetched again)", why,
 			    JO_JWKS_REFETCH_MIN);
 			goto end;
 		}
-		v = jo_idtoken_verify(idt, &ks, &x, &u, why, sizeof(why));
 	}
 	if (v != JO_IDT_OK) {
 		fail(r, 502, "Login provider error", "The login could not be "
@@ -823,27 +830,132 @@ static const struct route {
 	{ "/logout", route_logout },
 };
 
+/* A request parameter: the CGI environment, or the FastCGI request's. */
 static const char *
-config_path(void)
+env_get(char **envp, const char *name)
 {
-	const char	*p = getenv("JITSI_OIDC_CONFIG");
+	size_t	 n = strlen(name);
 
+	for (; envp != NULL && *envp != NULL; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}
+
+static const char *
+config_path_in(char **envp)
+{
+	const char	*p = env_get(envp, "JITSI_OIDC_CONFIG");
+
+	if (p == NULL || *p == '\0')
+		p = getenv("JITSI_OIDC_CONFIG");
 	return p != NULL && *p != '\0' ? p : JO_DEFAULT_CONFIG;
 }
 
+static const char *
+config_path(void)
+{
+	return config_path_in(environ);
+}
+
+/* The configuration of a FastCGI process, kept between requests and read
+ * again when its file changes (or on SIGHUP); a bad new version leaves
+ * the old one running, with a log line. */
+struct cfgcache {
+	char			*path;
+	struct jo_config	 cfg;
+	int			 ok;
+	struct stat		 st;	/* of the file read */
+	struct stat		 bad;	/* of a version that was refused */
+	char			 why[8192];
+};
+
+static volatile sig_atomic_t	 got_hup, got_term;
+
 static int
-cgi(void)
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+static int
+cfg_get(struct cfgcache *cc, const char *path)
+{
+	struct jo_config	 c;
+	struct stat		 st;
+	char			 why[8192];
+	int			 other = cc->path == NULL ||
+				    strcmp(cc->path, path) != 0;
+
+	memset(&st, 0, sizeof(st));
+	if (stat(path, &st) == -1 && cc->ok && !other)
+		return 0;	/* gone for a moment (an editor): keep it */
+	if (!other && !got_hup && (cc->ok ? same_file(&st, &cc->st) :
+	    same_file(&st, &cc->bad)))
+		return cc->ok ? 0 : -1;
+	got_hup = 0;
+	if (jo_config_load(path, &c, why, sizeof(why)) == -1) {
+		if (cc->ok && !other) {
+			if (!same_file(&st, &cc->bad)) {
+				char *nl = strchr(why, '\n');
+
+				if (nl != NULL)
+					*nl = '\0';
+				jo_log("configuration %s changed but is not "
+				    "valid, still running the previous one: %s",
+				    path, why);
+			}
+			cc->bad = st;
+			return 0;
+		}
+		if (cc->ok)
+			jo_config_free(&cc->cfg);
+		free(cc->path);
+		cc->path = jo_xstrdup(path);
+		cc->ok = 0;
+		cc->bad = st;
+		memcpy(cc->why, why, sizeof(why));
+		return -1;
+	}
+	if (cc->ok)
+		jo_config_free(&cc->cfg);
+	free(cc->path);
+	cc->path = jo_xstrdup(path);
+	cc->cfg = c;
+	cc->ok = 1;
+	cc->st = st;
+	memset(&cc->bad, 0, sizeof(cc->bad));
+	return 0;
+}
+
+static void
+cfg_free(struct cfgcache *cc)
+{
+	if (cc->ok)
+		jo_config_free(&cc->cfg);
+	free(cc->path);
+	memset(cc, 0, sizeof(*cc));
+}
+
+/* One request, CGI or FastCGI alike: envp holds its parameters; cc is
+ * the FastCGI process's configuration cache, NULL for a CGI run. */
+static void
+serve(char **envp, struct cfgcache *cc)
 {
 	struct req		 r;
 	const struct route	*rt = NULL;
 	const char		*method, *path;
 	char			 why[8192];
 	size_t			 i;
+	int			 rc;
 
 	memset(&r, 0, sizeof(r));
 	r.now = jo_now();
-	method = getenv("REQUEST_METHOD");
-	path = getenv("PATH_INFO");
+	method = env_get(envp, "REQUEST_METHOD");
+	path = env_get(envp, "PATH_INFO");
 	if (method == NULL)
 		method = "";
 	if (path == NULL || *path == '\0')
@@ -858,16 +970,23 @@ cgi(void)
 		    strlen(path));
 		jo_resp_page(&r.resp, 404, "Not found", "There is nothing "
 		    "here.", NULL, NULL);
-		return 0;
+		return;
 	}
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
 		jo_log("405: method %.16s not allowed", method);
 		jo_resp_header(&r.resp, "Allow", "GET, HEAD");
 		jo_resp_page(&r.resp, 405, "Method not allowed", "Only GET "
 		    "is served here.", NULL, NULL);
-		return 0;
+		return;
 	}
-	if (jo_config_load(config_path(), &r.cfg, why, sizeof(why)) == -1) {
+	if (cc == NULL)
+		rc = jo_config_load(config_path_in(envp), &r.cfg, why,
+		    sizeof(why));
+	else if ((rc = cfg_get(cc, config_path_in(envp))) == 0)
+		r.cfg = cc->cfg;	/* borrowed, not freed here */
+	else
+		memcpy(why, cc->why, sizeof(why));
+	if (rc == -1) {
 		/* one log line: the first problem, and how many follow */
 		char *nl = strchr(why, '\n');
 		size_t more = 0;
@@ -881,12 +1000,12 @@ cgi(void)
 		jo_resp_page(&r.resp, 500, "Not configured", "The login "
 		    "service is not configured correctly. The server's "
 		    "error log says why.", NULL, NULL);
-		return 0;
+		return;
 	}
-	if (jo_query_parse(getenv("QUERY_STRING"), &r.q, why,
+	if (jo_query_parse(env_get(envp, "QUERY_STRING"), &r.q, why,
 	    sizeof(why)) == -1 ||
-	    jo_cookie_parse(getenv("HTTP_COOKIE"), cookie_names, &r.ck, why,
-	    sizeof(why)) == -1) {
+	    jo_cookie_parse(env_get(envp, "HTTP_COOKIE"), cookie_names, &r.ck,
+	    why, sizeof(why)) == -1) {
 		if (rt->fn == route_redirect)
 			jo_resp_cookie(&r.resp, COOKIE_STATE, NULL, 0,
 			    r.cfg.cookie_path, r.cfg.cookie_secure);
@@ -898,8 +1017,61 @@ cgi(void)
 end:
 	jo_params_free(&r.q);
 	jo_params_free(&r.ck);
-	jo_config_free(&r.cfg);
+	if (cc == NULL)
+		jo_config_free(&r.cfg);
 	free(r.back);
+}
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	got_term = 1;
+	jo_fcgi_shutdown();
+}
+
+static void
+on_hup(int sig)
+{
+	(void)sig;
+	got_hup = 1;
+}
+
+/* The FastCGI responder: requests in a loop until SIGTERM (the request
+ * in flight is finished first) or max_requests. */
+static int
+fastcgi(int fd)
+{
+	struct cfgcache		 cc;
+	struct sigaction	 sa;
+	char			**envp, why[512];
+	long			 n = 0;
+
+	memset(&cc, 0, sizeof(cc));
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_term;	/* no SA_RESTART: accept() returns */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);	/* Apache's graceful stop */
+	sa.sa_handler = on_hup;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	jo_log_route("fastcgi");
+	if (jo_fcgi_open(fd, why, sizeof(why)) == -1) {
+		jo_log("%s", why);
+		return 1;
+	}
+	while (!got_term && jo_fcgi_accept(&envp) == 0) {
+		serve(envp, &cc);
+		jo_fcgi_finish();
+		if (cc.ok && cc.cfg.max_requests > 0 &&
+		    ++n >= cc.cfg.max_requests)
+			break;
+	}
+	cfg_free(&cc);
 	return 0;
 }
 
@@ -985,6 +1157,8 @@ usage(FILE *f)
 int
 main(int argc, char *argv[])
 {
+	int	 fd;
+
 	if (argc > 1 && getenv("GATEWAY_INTERFACE") == NULL) {
 		if (strcmp(argv[1], "--version") == 0) {
 			printf("jitsi-oidc %s\n", JO_VERSION);
@@ -997,5 +1171,9 @@ main(int argc, char *argv[])
 		usage(strcmp(argv[1], "--help") == 0 ? stdout : stderr);
 		return strcmp(argv[1], "--help") == 0 ? 0 : 2;
 	}
-	return cgi();
+	if (getenv("GATEWAY_INTERFACE") == NULL &&
+	    (fd = jo_fcgi_listen_fd()) != -1)
+		return fastcgi(fd);
+	serve(environ, NULL);
+	return 0;
 }

@@ -95,6 +95,51 @@ cache_read(const char *path)
 	return o;
 }
 
+/* A long-lived (FastCGI) process also keeps the cache files' contents in
+ * memory, under the same expiry; the files stay the copy shared between
+ * processes.  A CGI run never finds anything here. */
+#define MEM_SLOTS	8
+static struct {
+	char		*path;
+	json_object	*doc;
+} mem[MEM_SLOTS];
+static unsigned	 mem_next;
+
+static json_object *
+mem_get(const char *path)
+{
+	size_t	 i;
+
+	for (i = 0; i < MEM_SLOTS; i++)
+		if (mem[i].path != NULL && strcmp(mem[i].path, path) == 0)
+			return json_object_get(mem[i].doc);
+	return NULL;
+}
+
+static void
+mem_put(const char *path, json_object *doc)
+{
+	size_t	 i;
+
+	for (i = 0; i < MEM_SLOTS; i++)
+		if (mem[i].path != NULL && strcmp(mem[i].path, path) == 0)
+			break;
+	if (i == MEM_SLOTS)
+		i = mem_next++ % MEM_SLOTS;
+	free(mem[i].path);
+	json_object_put(mem[i].doc);
+	mem[i].path = jo_xstrdup(path);
+	mem[i].doc = json_object_get(doc);
+}
+
+/* The cached document: from memory, else from the file (kept in memory
+ * once it passes the caller's check). */
+static json_object *
+cache_get(const char *path, int pass)
+{
+	return pass == 0 ? mem_get(path) : cache_read(path);
+}
+
 static void
 cache_write(const struct jo_config *c, const char *path, json_object *o)
 {
@@ -269,15 +314,19 @@ jo_discover(const struct jo_config *c, struct jo_provider *p, char *why,
 	char			*path, *url;
 	long long		 exp;
 	time_t			 now = jo_now();
-	int			 rc = -1;
+	int			 rc = -1, pass;
 
 	path = cache_path(c, "discovery");
-	if ((o = cache_read(path)) != NULL) {
+	for (pass = 0; pass < 2; pass++) {
+		if ((o = cache_get(path, pass)) == NULL)
+			continue;
 		if ((iss = jo_json_str(o, "issuer")) != NULL &&
 		    strcmp(iss, c->issuer) == 0 &&
 		    jint(o, "expires", &exp) == 0 && exp > now &&
 		    json_object_object_get_ex(o, "provider", &prov) &&
 		    provider_from(prov, p, why, wl) == 0) {
+			if (pass == 1)
+				mem_put(path, o);
 			json_object_put(o);
 			free(path);
 			return 0;
@@ -310,6 +359,7 @@ jo_discover(const struct jo_config *c, struct jo_provider *p, char *why,
 	add_str(prov, "end_session_endpoint", p->end_session_endpoint);
 	json_object_object_add(o, "provider", prov);
 	cache_write(c, path, o);
+	mem_put(path, o);
 	json_object_put(o);
 	rc = 0;
 end:
@@ -672,19 +722,27 @@ jo_jwks_load(const struct jo_config *c, const struct jo_provider *p,
 	char			*path;
 	long long		 exp;
 	time_t			 now = jo_now();
-	int			 rc = -1, cached = 0;
+	int			 rc = -1, cached = 0, pass;
 
 	memset(ks, 0, sizeof(*ks));
 	memset(&r, 0, sizeof(r));
 	path = cache_path(c, "jwks");
-	if ((o = cache_read(path)) != NULL) {
+	/* a forced re-fetch looks at the file first: another process may
+	 * have fetched the new keys already */
+	for (pass = refresh ? 1 : 0; pass < 2 && !cached; pass++) {
+		if ((o = cache_get(path, pass)) == NULL)
+			continue;
 		if ((s = jo_json_str(o, "issuer")) != NULL &&
 		    strcmp(s, c->issuer) == 0 &&
 		    (s = jo_json_str(o, "jwks_uri")) != NULL &&
 		    strcmp(s, p->jwks_uri) == 0 &&
 		    jint(o, "expires", &exp) == 0 && exp > now &&
-		    keys_from_json(o, ks) == 0)
+		    keys_from_json(o, ks) == 0) {
 			cached = 1;
+			if (pass == 1)
+				mem_put(path, o);
+		} else
+			jo_keys_free(ks);
 		json_object_put(o);
 	}
 	if (cached && !refresh) {
@@ -709,6 +767,7 @@ jo_jwks_load(const struct jo_config *c, const struct jo_provider *p,
 	ks->fetched = now;
 	o = keys_to_json(c, p, ks, now + ttl_of(&r));
 	cache_write(c, path, o);
+	mem_put(path, o);
 	json_object_put(o);
 	rc = 0;
 end:

@@ -13,6 +13,42 @@
 
 static const char *log_route = "-";
 
+/* Where responses and log lines go: standard output and error (CGI), or
+ * the streams of the FastCGI request being served. */
+static void	 fd_write(void *, int, const char *, size_t);
+static struct jo_io io_fd = { fd_write, NULL };
+static const struct jo_io *io = &io_fd;
+
+static void
+fd_write(void *arg, int err, const char *p, size_t len)
+{
+	size_t	 off = 0;
+	ssize_t	 n;
+
+	(void)arg;
+	while (off < len) {
+		n = write(err ? STDERR_FILENO : STDOUT_FILENO, p + off,
+		    len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+}
+
+void
+jo_io_set(const struct jo_io *i)
+{
+	io = i != NULL ? i : &io_fd;
+}
+
+void
+jo_io_write(int err, const char *p, size_t len)
+{
+	io->write(io->arg, err, p, len);
+}
+
 static void
 oom(void)
 {
@@ -191,7 +227,7 @@ jo_log(const char *fmt, ...)
 		}
 	}
 	jo_buf_add(&out, "\n", 1);
-	(void)!write(STDERR_FILENO, out.p, out.len);
+	jo_io_write(1, out.p, out.len);
 	jo_buf_free(&raw);
 	jo_buf_free(&out);
 }

@@ -29,6 +29,15 @@ char	*jo_xstrndup(const char *, size_t);
 char	*jo_xasprintf(const char *, ...)
 	    __attribute__((format(printf, 1, 2)));
 
+/* Where the response (err 0) and log lines (err 1) are written. */
+struct jo_io {
+	void	(*write)(void *, int err, const char *, size_t);
+	void	*arg;
+};
+/* NULL: standard output and standard error (the CGI's). */
+void	 jo_io_set(const struct jo_io *);
+void	 jo_io_write(int err, const char *, size_t);
+
 /* One line on stderr (the web server's error log), prefixed with the
  * program name and the route; CR, LF, tabs and other unprintable bytes
  * are escaped so that a line can never be split or forged. */

@@ -2,7 +2,8 @@
 // server does (environment variables, stdout parsed as a CGI response),
 // and walk the provider's login pages like a browser with a cookie jar.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { after } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,6 +98,47 @@ export function writeConfig(dir, issuer, over = {}) {
 // Every CGI run of the whole suite is kept here, for the leak check.
 export const transcript = [];
 
+// JO_MODE=fastcgi: the same requests go to one long-lived FastCGI process
+// of the same binary (started by Debian's spawn-fcgi with a listening
+// socket as its standard input, under JO_CGI_WRAPPER if set), through
+// Debian's cgi-fcgi bridge.  The process's own stderr (sanitizer and
+// valgrind reports) is checked when the test file ends.
+export const fastcgi = process.env.JO_MODE === 'fastcgi';
+let fcgi = null;
+
+function fcgiServer() {
+  if (fcgi) return fcgi;
+  const dir = tempDir('jo-fcgi');
+  const sock = join(dir, 'jo.sock'); const pidFile = join(dir, 'pid'); const log = join(dir, 'stderr');
+  const wrap = (process.env.JO_CGI_WRAPPER || '').split(' ').filter(Boolean);
+  const q = (a) => `'${a.replace(/'/g, "'\\''")}'`;
+  const cmd = `exec ${[...wrap, cgiPath].map(q).join(' ')} 2>>${q(log)}`;
+  const r = spawnSync('spawn-fcgi', ['-s', sock, '-P', pidFile, '--', '/bin/sh', '-c', cmd], {
+    env: { PATH: process.env.PATH, ...(process.env.ASAN_OPTIONS ? { ASAN_OPTIONS: process.env.ASAN_OPTIONS } : {}),
+      ...(process.env.UBSAN_OPTIONS ? { UBSAN_OPTIONS: process.env.UBSAN_OPTIONS } : {}) },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`spawn-fcgi: ${r.stderr}`);
+  fcgi = { sock, log, pid: Number(readFileSync(pidFile, 'utf8')) };
+  return fcgi;
+}
+
+// Stop the FastCGI process as its manager would (SIGTERM) and read what it
+// wrote to its own stderr: a sanitizer or valgrind report fails the file.
+export async function stopFastcgi() {
+  if (!fcgi) return '';
+  const { pid, log } = fcgi;
+  fcgi = null;
+  try { process.kill(pid, 'SIGTERM'); } catch { return ''; }
+  for (let i = 0; i < 600 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 50));
+  const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
+  if (/AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehavior|^==\d+==/m.test(text)) {
+    throw new Error(`the FastCGI process reported:\n${text}`);
+  }
+  return text;
+}
+if (fastcgi) after(stopFastcgi);
+
 // Run the CGI once.  Returns { status, headers: [[k,v]...], header(k),
 // cookies: {name: {value, attrs}}, location, body, stderr, exit }.
 export function runCgi({ config, method = 'GET', path = '/', query = '', cookie, extraEnv = {} }) {
@@ -116,7 +158,9 @@ export function runCgi({ config, method = 'GET', path = '/', query = '', cookie,
   };
   // JO_CGI_WRAPPER: e.g. "valgrind --error-exitcode=99 --leak-check=full"
   const wrap = (process.env.JO_CGI_WRAPPER || '').split(' ').filter(Boolean);
-  const r = wrap.length
+  const r = fastcgi
+    ? spawnSync('cgi-fcgi', ['-bind', '-connect', fcgiServer().sock], { env, encoding: 'latin1', maxBuffer: 64 << 20, timeout: 120000 })
+    : wrap.length
     ? spawnSync(wrap[0], [...wrap.slice(1), cgiPath], { env, encoding: 'latin1', maxBuffer: 64 << 20, timeout: 120000 })
     : spawnSync(cgiPath, [], { env, encoding: 'latin1', maxBuffer: 64 << 20, timeout: 60000 });
   const out = r.stdout || '';

@@ -418,14 +418,16 @@ route_redirect(struct req *r)
 			    "%s; re-fetching the JWKS: %s", why, why2);
 			goto end;
 		}
-		if (k == 1) {
+		/* k == 1: the cached keys are younger than the throttle --
+		 * maybe the new ones, just fetched by a concurrent login. */
+		v = jo_idtoken_verify(idt, &ks, &x, &u, why, sizeof(why));
+		if (k == 1 && v == JO_IDT_UNKNOWN_KID) {
 			fail(r, 502, "Login provider error", "The login "
 			    "could not be verified.", "%s (JWKS fetched less "
 			    "than %d s ago, not fetched again)", why,
 			    JO_JWKS_REFETCH_MIN);
 			goto end;
 		}
-		v = jo_idtoken_verify(idt, &ks, &x, &u, why, sizeof(why));
 	}
 	if (v != JO_IDT_OK) {
 		fail(r, 502, "Login provider error", "The login could not be "

@@ -309,7 +309,7 @@ function sealTime(value) {
 
 test('faults: the provider restarts mid-storm with new signing keys -- logins started before it finish through a JWKS re-fetch, none loops; a code issued before it fails cleanly', {
   skip: !available.nginx && !process.env.CI && 'nginx or fcgiwrap not installed',
-}, async () => {
+}, async (t) => {
   const WORKERS = 4, N = 12;
   const dir = tempDir('jo-rot');
   const config = join(dir, 'jitsi-oidc.conf');
@@ -355,6 +355,7 @@ test('faults: the provider restarts mid-storm with new signing keys -- logins st
     await p.sync();
     const counts = fetchCounts(p.requests());
     // At most one re-fetch per CGI running at once, not one per login.
+    t.diagnostic(`JWKS fetched ${counts.jwks} times for ${N} concurrent callbacks on ${WORKERS} workers`);
     assert.ok(counts.jwks >= 1 && counts.jwks <= WORKERS, `JWKS fetched ${counts.jwks} times`);
     assert.equal(counts.discovery, 0);
     assert.equal(counts.token, N);

@@ -222,7 +222,8 @@ test('faults: a corrupt cache file (empty, truncated, garbage, not an object, wr
         'expires as a string': JSON.stringify({ ...o, expires: String(o.expires) }),
         'no issuer': JSON.stringify({ ...o, issuer: undefined }),
         'another issuer\'s file': foreign[what],
-        'another issuer\'s file, renamed to ours': foreign[what].replace(other.issuer, idp.issuer).replace(`"issuer":"${idp.issuer}"`, `"issuer":"${other.issuer}"`),
+        // a near miss: issuers are compared exactly
+        'another issuer\'s file naming our issuer with a trailing "/"': JSON.stringify({ ...JSON.parse(foreign[what]), issuer: `${idp.issuer}/` }),
       };
     };
     for (const [name, content] of Object.entries(bad('discovery'))) {

@@ -115,6 +115,12 @@ fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 bench:
 	bench/bench.sh
 
+# The login storm (500 logins, 16 at a time, the cache expiring during it)
+# and wrk on /authorize and /tokenize, through nginx + fcgiwrap: a few
+# minutes, so not part of `make check` (tests/stress/).
+stress:
+	tests/stress/run.sh
+
 # The adapter end to end on loopback: real provider, nginx + fcgiwrap,
 # a stand-in Jitsi page (tests/demo/demo.sh).
 demo:
@@ -130,4 +136,4 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz cgi-bin/jitsi-oidc tests/out
 
-.PHONY: all bench check sanitize fuzz install uninstall clean unit tools demo demo-stop
+.PHONY: all bench check stress sanitize fuzz install uninstall clean unit tools demo demo-stop

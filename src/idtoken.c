@@ -227,10 +227,26 @@ jo_idtoken_claims(const char *json, size_t len,
 		goto end;
 	}
 	if (exp <= (long long)x->now) {
-		/* in double: exp may be as low as INT64_MIN */
-		jo_why(why, wl, "ID token expired %.0f s ago (exp %lld, now "
-		    "%lld)", (double)x->now - (double)exp, exp,
-		    (long long)x->now);
+		/* A token just received from the token endpoint that has
+		 * expired on our clock says that a clock is off: name the
+		 * skew (its iat) when there is one.  In double: exp and iat
+		 * may be as low as INT64_MIN. */
+		r = numeric_date(o, "iat", &iat);
+		if (r == 0 && (iat > (long long)x->now + JO_IAT_SKEW ||
+		    iat < (long long)x->now - JO_IAT_SKEW))
+			jo_why(why, wl, "ID token iat is %.0f s off our clock "
+			    "(allowed skew %d s)", (double)iat -
+			    (double)x->now, JO_IAT_SKEW);
+		else if (r == 0)
+			jo_why(why, wl, "ID token expired %.0f s ago (exp "
+			    "%lld, now %lld; issued %.0f s ago by our clock, "
+			    "yet just received: is a clock off?)",
+			    (double)x->now - (double)exp, exp,
+			    (long long)x->now, (double)x->now - (double)iat);
+		else
+			jo_why(why, wl, "ID token expired %.0f s ago (exp "
+			    "%lld, now %lld)", (double)x->now - (double)exp,
+			    exp, (long long)x->now);
 		goto end;
 	}
 	if (exp > (long long)x->now + JO_EXP_MAX_AHEAD) {

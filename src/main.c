@@ -638,7 +638,8 @@ route_redirect(struct req *r)
 	}
 	if (jo_jwks_load(&r->cfg, &p, 0, &ks, why, sizeof(why)) == -1) {
 		fail(r, 502, "Login provider unavailable", "The login "
-		    "provider's signing keys could not be loaded.", "%s", why);
+		    "provider could not be reached, or its signing keys "
+		    "could not be loaded.", "%s", why);
 		goto end;
 	}
 	if ((idt = exchange(r, &p, code, cv, &at)) == NULL)
@@ -654,7 +655,8 @@ route_redirect(struct req *r)
 		k = jo_jwks_load(&r->cfg, &p, 1, &ks, why2, sizeof(why2));
 		if (k == -1) {
 			fail(r, 502, "Login provider unavailable", "The login "
-			    "provider's signing keys could not be loaded.",
+			    "provider could not be reached, or its signing "
+			    "keys could not be loaded.",
 			    "%s; re-fetching the JWKS: %s", why, why2);
 			goto end;
 		}

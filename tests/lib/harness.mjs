@@ -52,7 +52,7 @@ export async function startProvider({ alg = 'RS256', redirectUri, env = {}, port
     child.on('exit', (code) => { clearTimeout(t); reject(new Error(`provider exited ${code}`)); });
   });
   return {
-    port, issuer: `http://127.0.0.1:${port}`, log,
+    port, issuer: `http://127.0.0.1:${port}`, log, pid: child.pid,
     requests: () => log.filter((l) => l.startsWith('request ') && !l.includes('/__mark/')),
     // Wait until every request made so far is in the log (stdout is read
     // asynchronously, and spawnSync blocks the event loop meanwhile).

@@ -43,7 +43,7 @@ export function serverDir(tag) {
 const isRoot = process.getuid && process.getuid() === 0;
 
 export const servers = {
-  async nginx(config, { extra } = {}) {
+  async nginx(config, { extra, workers = 2 } = {}) {
     const d = serverDir('jo-nginx'); const port = await freePort();
     const sock = join(d, 'run', 'fcgiwrap.sock');
     const loc = snippet('nginx-fcgiwrap.conf', d, config, [['unix:/run/fcgiwrap.socket', `unix:${sock}`]]);
@@ -65,7 +65,7 @@ http {
   }
 }
 `);
-    const fcgi = spawn('/usr/sbin/fcgiwrap', ['-c', '2', '-s', `unix:${sock}`], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const fcgi = spawn('/usr/sbin/fcgiwrap', ['-c', String(workers), '-s', `unix:${sock}`], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     const errs = []; fcgi.stderr.on('data', (x) => errs.push(String(x)));
     for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
     chmodSync(sock, 0o666);

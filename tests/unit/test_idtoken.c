@@ -272,6 +272,17 @@ item8_exp(void **st)
 	    NOW);
 	expect_claims_fail(c, "expired 0 s ago");	/* no leeway */
 	free(c);
+	/* expired because our clock is ahead: the log line names the skew */
+	c = jo_xasprintf("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\",\"exp\":%ld,"
+	    "\"iat\":%ld}", NOW - 360, NOW - 660);
+	expect_claims_fail(c, "iat is -660 s off our clock (allowed skew 600 s)");
+	free(c);
+	c = jo_xasprintf("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\",\"exp\":%ld,"
+	    "\"iat\":%ld}", NOW - 100, NOW - 400);
+	expect_claims_fail(c, "expired 100 s ago (exp");
+	expect_claims_fail(c, "issued 400 s ago by our clock, yet just "
+	    "received: is a clock off?)");
+	free(c);
 	expect_claims_fail("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\","
 	    "\"exp\":\"1900000000\"}", "exp is not a valid number");
 	expect_claims_fail("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\","

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startProvider, tempDir, writeConfig, runCgi, assertClean, cookieHeader, sealTool,
+import { fastcgi, startProvider, tempDir, writeConfig, runCgi, assertClean, cookieHeader, sealTool,
   configText, SECRETS, freePort } from './lib/harness.mjs';
 import { PUBLIC } from './lib/login.mjs';
 
@@ -356,7 +356,7 @@ test('command line: --version, --help, and --check-config against the real provi
   assert.match(r.stderr, /\/nonexistent: cannot open/);
 });
 
-test('libcurl is loaded only by a request that calls the provider', { skip: !!process.env.JO_CGI_WRAPPER && 'wrapped' }, () => {
+test('libcurl is loaded only by a request that calls the provider', { skip: (!!process.env.JO_CGI_WRAPPER && 'wrapped') || (fastcgi && 'a CGI matter: a FastCGI process loads libcurl once and keeps it') }, () => {
   const loaded = (r) => /libcurl\.so/.test(r.stderr);
   const d = tempDir();
   const cfg = writeConfig(d, idp.issuer);

@@ -106,8 +106,15 @@ export const transcript = [];
 export const fastcgi = process.env.JO_MODE === 'fastcgi';
 let fcgi = null;
 
-function fcgiServer() {
-  if (fcgi) return fcgi;
+// Variables that shape the whole process (a preloaded library, its
+// clock): in FastCGI mode they are the process's environment, not the
+// request's, and a different set starts a new process.
+const PROCESS_ENV = /^(LD_PRELOAD|LD_DEBUG|FAKETIME\w*)$/;
+
+function fcgiServer(procEnv = {}) {
+  const key = JSON.stringify(procEnv);
+  if (fcgi && fcgi.key === key) return fcgi;
+  if (fcgi) stopFastcgiSync();
   const dir = tempDir('jo-fcgi');
   const sock = join(dir, 'jo.sock'); const pidFile = join(dir, 'pid'); const log = join(dir, 'stderr');
   const wrap = (process.env.JO_CGI_WRAPPER || '').split(' ').filter(Boolean);
@@ -115,28 +122,33 @@ function fcgiServer() {
   const cmd = `exec ${[...wrap, cgiPath].map(q).join(' ')} 2>>${q(log)}`;
   const r = spawnSync('spawn-fcgi', ['-s', sock, '-P', pidFile, '--', '/bin/sh', '-c', cmd], {
     env: { PATH: process.env.PATH, ...(process.env.ASAN_OPTIONS ? { ASAN_OPTIONS: process.env.ASAN_OPTIONS } : {}),
-      ...(process.env.UBSAN_OPTIONS ? { UBSAN_OPTIONS: process.env.UBSAN_OPTIONS } : {}) },
+      ...(process.env.UBSAN_OPTIONS ? { UBSAN_OPTIONS: process.env.UBSAN_OPTIONS } : {}), ...procEnv },
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`spawn-fcgi: ${r.stderr}`);
-  fcgi = { sock, log, pid: Number(readFileSync(pidFile, 'utf8')) };
+  fcgi = { sock, log, key, pid: Number(readFileSync(pidFile, 'utf8')) };
   return fcgi;
 }
 
 // Stop the FastCGI process as its manager would (SIGTERM) and read what it
-// wrote to its own stderr: a sanitizer or valgrind report fails the file.
-export async function stopFastcgi() {
+// wrote to its own stderr: a sanitizer or valgrind report fails the test.
+export function stopFastcgiSync() {
   if (!fcgi) return '';
   const { pid, log } = fcgi;
   fcgi = null;
   try { process.kill(pid, 'SIGTERM'); } catch { return ''; }
-  for (let i = 0; i < 600 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 50));
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 1200 && existsSync(`/proc/${pid}`); i++) Atomics.wait(nap, 0, 0, 50);
   const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
   if (/AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehavior|^==\d+==/m.test(text)) {
     throw new Error(`the FastCGI process reported:\n${text}`);
   }
   return text;
 }
+export async function stopFastcgi() { return stopFastcgiSync(); }
+// A test that needs a process with nothing in memory (a cold start) calls
+// this; in CGI mode every run is one.
+export function restartFastcgi() { if (fastcgi) stopFastcgiSync(); }
 if (fastcgi) after(stopFastcgi);
 
 // Run the CGI once.  Returns { status, headers: [[k,v]...], header(k),
@@ -159,7 +171,8 @@ export function runCgi({ config, method = 'GET', path = '/', query = '', cookie,
   // JO_CGI_WRAPPER: e.g. "valgrind --error-exitcode=99 --leak-check=full"
   const wrap = (process.env.JO_CGI_WRAPPER || '').split(' ').filter(Boolean);
   const r = fastcgi
-    ? spawnSync('cgi-fcgi', ['-bind', '-connect', fcgiServer().sock], { env, encoding: 'latin1', maxBuffer: 64 << 20, timeout: 120000 })
+    ? spawnSync('cgi-fcgi', ['-bind', '-connect', fcgiServer(Object.fromEntries(Object.entries(extraEnv)
+      .filter(([k]) => PROCESS_ENV.test(k)))).sock], { env, encoding: 'latin1', maxBuffer: 64 << 20, timeout: 120000 })
     : wrap.length
     ? spawnSync(wrap[0], [...wrap.slice(1), cgiPath], { env, encoding: 'latin1', maxBuffer: 64 << 20, timeout: 120000 })
     : spawnSync(cgiPath, [], { env, encoding: 'latin1', maxBuffer: 64 << 20, timeout: 60000 });

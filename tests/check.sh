@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as `make check` runs it: unit tests (cmocka),
 # black-box tests of the CGI and end-to-end logins against the real
-# provider (node's test runner) -- first with the normal build, then all
-# of it again with the ASan+UBSan build.  Ends with "N passed, N failed".
+# provider (node's test runner), the request-level suites once more with
+# the binary as a FastCGI responder -- first with the normal build, then
+# all of it again with the ASan+UBSan build.  Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 mkdir -p tests/out
@@ -33,7 +34,14 @@ pass() { # label build-dir cgi
 	JO_CGI=$cgi JO_SEALTOOL=$build/sealtool node --test --test-reporter=tap \
 	    --test-concurrency=1 tests/*.test.mjs > "tests/out/$label-node.tap" 2>&1
 	count "tests/out/$label-node.tap" "blackbox+e2e (node)" $?
+	# The same request-level suites with the binary as a FastCGI responder.
+	JO_MODE=fastcgi JO_CGI=$cgi JO_SEALTOOL=$build/sealtool node --test \
+	    --test-reporter=tap --test-concurrency=1 $FASTCGI_SUITES \
+	    > "tests/out/$label-fastcgi.tap" 2>&1
+	count "tests/out/$label-fastcgi.tap" "the same as FastCGI (node)" $?
 }
+FASTCGI_SUITES="tests/blackbox.test.mjs tests/checklist.test.mjs tests/e2e.test.mjs
+    tests/features.test.mjs tests/faults.test.mjs tests/invariants.test.mjs"
 
 [ -d tests/node_modules/oidc-provider ] || (cd tests && npm ci --no-audit --no-fund)
 

@@ -3,7 +3,7 @@
 #                     package that provides it) or a package name alone.
 # Installs what is missing with apt-get when run as root; otherwise prints
 # the exact command and exits 1.
-BUILD_DEPS="cc:build-essential pkg-config libcurl4-openssl-dev libjson-c-dev libjwt-dev libssl-dev"
+BUILD_DEPS="cc:build-essential pkg-config libcurl4-openssl-dev libjson-c-dev libjwt-dev libssl-dev libfcgi-dev"
 
 require() {
 	local need=() item

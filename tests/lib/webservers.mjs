@@ -3,7 +3,7 @@
 // the test's (CGI binary, config file, fcgiwrap socket), and wrapped in a
 // minimal server config with its own pid file, logs and temp dirs.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync, chmodSync, existsSync, copyFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, chmodSync, existsSync, copyFileSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, freePort, tempDir, cgiPath } from './harness.mjs';
 
@@ -132,10 +132,160 @@ include "${snip}"
   },
 };
 
+// The same binary as a persistent FastCGI responder, behind each server
+// as its conf/ file sets it up.
+const nginxConf = (d, port, loc, extra = '') => `worker_processes 2;
+pid ${d}/run/nginx.pid;
+error_log ${d}/logs/error.log info;
+daemon off;
+events { worker_connections 512; }
+http {
+  access_log ${d}/logs/access.log;
+  client_body_temp_path ${d}/tmp/body; fastcgi_temp_path ${d}/tmp/fcgi;
+  proxy_temp_path ${d}/tmp/proxy; uwsgi_temp_path ${d}/tmp/uwsgi; scgi_temp_path ${d}/tmp/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    include ${loc};
+    ${extra}
+    location / { root ${d}/www; try_files /index.html =404; }
+  }
+}
+`;
+
+async function waitFile(f, ms = 10000) {
+  for (let i = 0; i < ms / 20 && !existsSync(f); i++) await new Promise((r) => setTimeout(r, 20));
+  if (!existsSync(f)) throw new Error(`${f} did not appear`);
+}
+
+const pidAlive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+
+export const fastcgiServers = {
+  // nginx fastcgi_pass to a socket made by spawn-fcgi (-F processes).
+  async 'nginx+spawn-fcgi'(config, { procs = 2, wrap = [] } = {}) {
+    const d = serverDir('jo-ngx-fcgi'); const port = await freePort();
+    const sock = join(d, 'run', 'jitsi-oidc.sock');
+    const loc = snippet('nginx-fastcgi.conf', d, config, [['unix:/run/jitsi-oidc/jitsi-oidc.sock', `unix:${sock}`]]);
+    copyFileSync('/etc/nginx/fastcgi_params', join(d, 'fastcgi_params'));
+    writeFileSync(join(d, 'nginx.conf'), nginxConf(d, port, loc));
+    const pidFile = join(d, 'run', 'spawn-fcgi.pid');
+    const log = join(d, 'logs', 'fcgi-stderr.log');
+    const cmd = `exec ${[...wrap, cgiPath].join(' ')} 2>>${log}`;
+    const r = spawnSync('spawn-fcgi', ['-s', sock, '-M', '0666', '-F', String(procs), '-P', pidFile, '--', '/bin/sh', '-c', cmd],
+      { encoding: 'utf8', env: { PATH: process.env.PATH, ...(process.env.ASAN_OPTIONS ? { ASAN_OPTIONS: process.env.ASAN_OPTIONS } : {}) } });
+    if (r.status !== 0) throw new Error(`spawn-fcgi: ${r.stderr}`);
+    // the processes spawn-fcgi started, alive
+    const pids = () => readFileSync(pidFile, 'utf8').split(/\s+/).filter(Boolean).map(Number).filter(pidAlive)
+      .filter((p) => existsSync(`/proc/${p}`));
+    const ngx = spawn('/usr/sbin/nginx', ['-e', `${d}/logs/error.log`, '-p', d, '-c', join(d, 'nginx.conf')], { stdio: 'ignore', detached: true });
+    await waitPort(port);
+    return { name: 'nginx + spawn-fcgi', base: `http://127.0.0.1:${port}`, dir: d, sock, log,
+      pids,
+      errorLog: () => readFileSync(join(d, 'logs', 'error.log'), 'utf8') + (existsSync(log) ? readFileSync(log, 'utf8') : ''),
+      stop: async () => {
+        try { process.kill(-ngx.pid, 'SIGTERM'); } catch {}
+        for (const p of pids()) { try { process.kill(p, 'SIGTERM'); } catch {} }
+        for (let i = 0; i < 100 && pids().length; i++) await new Promise((res) => setTimeout(res, 50));
+      } };
+  },
+
+  // nginx fastcgi_pass to a socket systemd would hold: the unit files of
+  // conf/ read for their socket, command and environment, run by
+  // systemd-socket-activate (the socket passed as LISTEN_FDS, fd 3).
+  async 'nginx+systemd-socket'(config) {
+    const d = serverDir('jo-ngx-sd'); const port = await freePort();
+    const sock = join(d, 'run', 'jitsi-oidc.sock');
+    const unit = readFileSync(join(root, 'conf', 'jitsi-oidc.service'), 'utf8');
+    const socketUnit = readFileSync(join(root, 'conf', 'jitsi-oidc.socket'), 'utf8');
+    const listen = socketUnit.match(/^ListenStream=(.+)$/m)[1];
+    const loc = snippet('nginx-fastcgi.conf', d, config, [[`unix:${listen}`, `unix:${sock}`]]);
+    copyFileSync('/etc/nginx/fastcgi_params', join(d, 'fastcgi_params'));
+    writeFileSync(join(d, 'nginx.conf'), nginxConf(d, port, loc));
+    const exec = unit.match(/^ExecStart=(\S+)/m)[1].replace(INSTALLED_CGI, cgiPath);
+    const envs = [...unit.matchAll(/^Environment=(\w+)=(.*)$/gm)].map(([, k, v]) => `${k}=${v.replace('%d/jitsi-oidc.conf', config)}`);
+    const log = join(d, 'logs', 'fcgi-stderr.log');
+    const out = openSync(log, 'a');
+    const act = spawn('systemd-socket-activate', ['-l', sock, ...envs.flatMap((e) => ['-E', e]),
+      ...(process.env.ASAN_OPTIONS ? ['-E', `ASAN_OPTIONS=${process.env.ASAN_OPTIONS}`] : []), exec],
+    { stdio: ['ignore', out, out], detached: true });
+    await waitFile(sock);
+    chmodSync(sock, 0o666);
+    const ngx = spawn('/usr/sbin/nginx', ['-e', `${d}/logs/error.log`, '-p', d, '-c', join(d, 'nginx.conf')], { stdio: 'ignore', detached: true });
+    await waitPort(port);
+    return { name: 'nginx + systemd socket', base: `http://127.0.0.1:${port}`, dir: d, sock, log, exec, envs,
+      errorLog: () => readFileSync(join(d, 'logs', 'error.log'), 'utf8') + readFileSync(log, 'utf8'),
+      stop: async () => {
+        for (const p of [ngx, act]) { try { process.kill(-p.pid, 'SIGTERM'); } catch {} }
+        for (let i = 0; i < 100 && pidAlive(act.pid); i++) await new Promise((res) => setTimeout(res, 50));
+      } };
+  },
+
+  async 'apache+mod_fcgid'(config) {
+    const d = serverDir('jo-apache-fcgid'); const port = await freePort();
+    const snip = snippet('apache-fcgid.conf', d, config);
+    const mods = ['mpm_event', 'authz_core', 'alias', 'env', 'fcgid'];
+    writeFileSync(join(d, 'httpd.conf'), `ServerRoot ${d}
+${mods.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`).join('\n')}
+Listen 127.0.0.1:${port}
+ServerName 127.0.0.1
+PidFile ${d}/run/httpd.pid
+ErrorLog ${d}/logs/error.log
+LogLevel warn
+CustomLog ${d}/logs/access.log common
+Mutex file:${d}/run
+DefaultRuntimeDir ${d}/run
+FcgidIPCDir ${d}/run/fcgid
+FcgidProcessTableFile ${d}/run/fcgid_shm
+${process.env.ASAN_OPTIONS ? `FcgidInitialEnv ASAN_OPTIONS ${process.env.ASAN_OPTIONS}` : ''}
+${isRoot ? 'User nobody\nGroup nogroup' : ''}
+DocumentRoot ${d}/www
+<Directory ${d}/www>
+  Require all granted
+</Directory>
+<VirtualHost 127.0.0.1:${port}>
+  Include ${snip}
+</VirtualHost>
+`);
+    mkdirSync(join(d, 'run', 'fcgid')); chmodSync(join(d, 'run', 'fcgid'), 0o777);
+    const p = spawn('/usr/sbin/apache2', ['-f', join(d, 'httpd.conf'), '-DFOREGROUND'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const errs = []; p.stderr.on('data', (x) => errs.push(String(x)));
+    await waitPort(port).catch((e) => { throw new Error(`${e.message}: ${errs.join('')} ${existsSync(join(d, 'logs', 'error.log')) ? readFileSync(join(d, 'logs', 'error.log'), 'utf8') : ''}`); });
+    return { name: 'apache (mod_fcgid)', base: `http://127.0.0.1:${port}`, dir: d,
+      errorLog: () => readFileSync(join(d, 'logs', 'error.log'), 'utf8') + errs.join(''),
+      stop: async () => { try { process.kill(-p.pid, 'SIGTERM'); } catch {} await new Promise((r) => setTimeout(r, 500)); } };
+  },
+
+  async 'lighttpd+mod_fastcgi'(config) {
+    const d = serverDir('jo-lighttpd-fcgi'); const port = await freePort();
+    const snip = snippet('lighttpd-fastcgi.conf', d, config, [['/run/lighttpd/jitsi-oidc.sock', join(d, 'run', 'jitsi-oidc.sock')]]);
+    writeFileSync(join(d, 'server.conf'), `server.document-root = "${d}/www"
+server.bind = "127.0.0.1"
+server.port = ${port}
+server.pid-file = "${d}/run/lighttpd.pid"
+server.errorlog = "${d}/logs/error.log"
+server.breakagelog = "${d}/logs/cgi-stderr.log"
+${isRoot ? 'server.username = "nobody"\nserver.groupname = "nogroup"' : ''}
+index-file.names = ( "index.html" )
+include "${snip}"
+`);
+    const p = spawn('/usr/sbin/lighttpd', ['-D', '-f', join(d, 'server.conf')], { stdio: ['ignore', 'ignore', 'pipe'], detached: true,
+      env: { ...process.env } });
+    const errs = []; p.stderr.on('data', (x) => errs.push(String(x)));
+    await waitPort(port).catch((e) => { throw new Error(`${e.message}: ${errs.join('')}`); });
+    return { name: 'lighttpd (mod_fastcgi)', base: `http://127.0.0.1:${port}`, dir: d,
+      errorLog: () => ['error.log', 'cgi-stderr.log'].map((f) => join(d, 'logs', f))
+        .filter(existsSync).map((f) => readFileSync(f, 'utf8')).join('') + errs.join(''),
+      stop: async () => { try { process.kill(-p.pid, 'SIGTERM'); } catch {} await new Promise((r) => setTimeout(r, 300)); } };
+  },
+};
+
 export const available = {
   nginx: ['/usr/sbin/nginx', '/usr/sbin/fcgiwrap'].every(existsSync),
   apache: existsSync('/usr/sbin/apache2') && existsSync('/usr/lib/apache2/modules/mod_cgid.so'),
   lighttpd: existsSync('/usr/sbin/lighttpd'),
+  'nginx+spawn-fcgi': ['/usr/sbin/nginx', '/usr/bin/spawn-fcgi'].every(existsSync),
+  'nginx+systemd-socket': ['/usr/sbin/nginx', '/usr/bin/systemd-socket-activate'].every(existsSync),
+  'apache+mod_fcgid': existsSync('/usr/lib/apache2/modules/mod_fcgid.so'),
+  'lighttpd+mod_fastcgi': existsSync('/usr/sbin/lighttpd'),
 };
 
 // Files the servers' unprivileged CGI user must read: the config (and the

@@ -1,0 +1,230 @@
+// The same binary as a persistent FastCGI responder (issue 7): each
+// deployment file of conf/ with its real server on loopback (nginx with
+// spawn-fcgi and with a systemd socket, Apache mod_fcgid, lighttpd
+// mod_fastcgi), and what a long-lived process must get right: the
+// configuration read again on change and on SIGHUP (a bad one keeps the
+// old), max_requests, a graceful SIGTERM, and no memory growth over
+// 100,000 requests.  The black-box, attack and end-to-end suites also run
+// whole in this mode (JO_MODE=fastcgi, tests/check.sh).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { readFileSync, writeFileSync, existsSync, renameSync } from 'node:fs';
+import { startProvider, tempDir, writeConfig, walkLogin, Jar, SECRETS, cgiPath, root, slow } from './lib/harness.mjs';
+import { fastcgiServers, available, shareWithServers } from './lib/webservers.mjs';
+import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const skipFor = (name) => !available[name] && !process.env.CI && `${name} not installed`;
+
+async function loginThrough(srv, room = 'Weekly%20Sync', login = 'alice') {
+  const ok = await walkLogin(`${srv.base}/oidc/authorize?room=${room}`, { jitsiUrl: srv.base, login });
+  assert.ok(ok.location, `login stopped at ${ok.url}: ${ok.response && ok.response.status} ${ok.body}\n${srv.errorLog()}`);
+  return verifyJitsiRedirect(ok.location, { jitsiUrl: srv.base, appId: 'jitsi-oidc-test', secret: SECRETS.jitsi, subject: '127.0.0.1' });
+}
+
+async function withServer(name, over, fn, opts) {
+  const dir = tempDir(`jo-${name}-cfg`);
+  const config = join(dir, 'jitsi-oidc.conf');
+  const srv = await fastcgiServers[name](config, opts);
+  const idp = await startProvider({ redirectUri: `${srv.base}/oidc/redirect` });
+  try {
+    writeConfig(dir, idp.issuer, { public_url: `${srv.base}/oidc`, jitsi_url: srv.base, ...over });
+    shareWithServers(dir);
+    return await fn({ srv, idp, dir, config });
+  } finally {
+    await srv.stop();
+    await idp.stop();
+  }
+}
+
+for (const name of Object.keys(fastcgiServers)) {
+  test(`${name}: a full login through the real provider, a tampered cookie, and the process serves many requests`, { skip: skipFor(name) }, async () => {
+    assert.ok(available[name], `${name} is not installed`);
+    await withServer(name, {}, async ({ srv }) => {
+      const { payload } = await loginThrough(srv);
+      assert.equal(payload.room, 'weekly%20sync');
+      assert.equal(payload.context.user.id, 'alice');
+      // a second login, and a few hundred /authorize: answered by the
+      // long-lived processes, not one process per request
+      await loginThrough(srv, 'Second', 'bob');
+      for (let i = 0; i < 200; i++) {
+        const a = await fetch(`${srv.base}/oidc/authorize?room=r${i}`, { redirect: 'manual' });
+        assert.equal(a.status, 302);
+        await a.arrayBuffer();
+      }
+      // Tampered state cookie -> the adapter's 400 page and one log line
+      // in the server's error log (FastCGI's stderr stream).
+      const start = `${srv.base}/oidc/authorize?room=T`;
+      const a = await fetch(start, { redirect: 'manual' });
+      const sc = a.headers.getSetCookie().find((c) => c.startsWith('jitsi_oidc_state='));
+      const value = sc.split(';')[0].split('=')[1];
+      const state = new URL(a.headers.get('location')).searchParams.get('state');
+      const jar = new Jar();
+      jar.c.set('jitsi_oidc_state', value.slice(0, -4) + (value.endsWith('AAAA') ? 'BBBB' : 'AAAA'));
+      const r = await fetch(`${srv.base}/oidc/redirect?code=x&state=${state}`, { redirect: 'manual', headers: { cookie: jar.header() } });
+      assert.equal(r.status, 400);
+      assert.match(await r.text(), /<h1>Login expired<\/h1>/);
+      await sleep(300);
+      const lines = srv.errorLog().split('\n').filter((l) => l.includes('jitsi-oidc:'));
+      assert.equal(lines.length, 1, srv.errorLog());
+      assert.match(lines[0], /jitsi-oidc: redirect: 400: jitsi_oidc_state cookie: sealed value failed authentication/);
+      assert.ok(!srv.errorLog().includes(value), 'cookie value not logged');
+      assert.doesNotMatch(srv.errorLog(), /AddressSanitizer|runtime error/);
+    });
+  });
+}
+
+test('the systemd units are valid (systemd-analyze verify) and hardened as the issue asks', { skip: !existsSync('/usr/bin/systemd-analyze') && !process.env.CI && 'systemd-analyze not installed' }, () => {
+  const dir = tempDir('jo-units');
+  const svc = readFileSync(join(root, 'conf', 'jitsi-oidc.service'), 'utf8');
+  for (const k of ['DynamicUser=yes', 'ProtectSystem=strict', 'CacheDirectory=jitsi-oidc', 'NoNewPrivileges=yes', 'StandardInput=socket']) {
+    assert.match(svc, new RegExp(`^${k}$`, 'm'), k);
+  }
+  writeFileSync(join(dir, 'jitsi-oidc.service'), svc.replace('/usr/local/lib/cgi-bin/jitsi-oidc', cgiPath));
+  writeFileSync(join(dir, 'jitsi-oidc.socket'), readFileSync(join(root, 'conf', 'jitsi-oidc.socket'), 'utf8'));
+  const r = spawnSync('systemd-analyze', ['verify', join(dir, 'jitsi-oidc.socket'), join(dir, 'jitsi-oidc.service')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  assert.equal(r.stderr.trim(), '', r.stderr);
+});
+
+// One FastCGI process of our own on a socket (spawn-fcgi), to watch it.
+function startProcess(config, extra = {}) {
+  const dir = tempDir('jo-proc');
+  const sock = join(dir, 'sock'); const pidFile = join(dir, 'pid'); const log = join(dir, 'stderr');
+  const r = spawnSync('spawn-fcgi', ['-s', sock, '-P', pidFile, '--', '/bin/sh', '-c', `exec ${cgiPath} 2>>${log}`],
+    { env: { PATH: process.env.PATH, JITSI_OIDC_CONFIG: config, ...(process.env.ASAN_OPTIONS ? { ASAN_OPTIONS: process.env.ASAN_OPTIONS } : {}), ...extra }, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  const req = (path, query = '', cookie) => {
+    const out = spawnSync('cgi-fcgi', ['-bind', '-connect', sock], { encoding: 'latin1', timeout: 30000,
+      env: { REQUEST_METHOD: 'GET', PATH_INFO: path, QUERY_STRING: query, ...(cookie ? { HTTP_COOKIE: cookie } : {}) } });
+    return { status: Number((out.stdout.match(/^Status: (\d+)/m) || [])[1] || 0), out: out.stdout, err: out.stderr, exit: out.status };
+  };
+  const alive = () => existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return { pid, sock, log, req, alive, stderr: () => (existsSync(log) ? readFileSync(log, 'utf8') : '') };
+}
+
+test('configuration: read again when the file changes and on SIGHUP; a bad new version keeps the old one running, with one log line', async () => {
+  const idp = await startProvider();
+  const dir = tempDir();
+  const config = writeConfig(dir, idp.issuer);
+  const p = startProcess(config);
+  try {
+    const aud = (r) => new URL(r.out.match(/^Location: (.*)$/m)[1].trim()).searchParams.get('client_id');
+    let r = p.req('/authorize', 'room=a');
+    assert.equal(r.status, 302, r.err);
+    assert.equal(aud(r), 'jitsi');
+    // a changed file is read again (written whole, renamed into place)
+    const text = readFileSync(config, 'utf8');
+    writeFileSync(`${config}.new`, text.replace('client_id = jitsi', 'client_id = jitsi-two')); renameSync(`${config}.new`, config);
+    r = p.req('/authorize', 'room=a');
+    assert.equal(aud(r), 'jitsi-two');
+    // a broken file: the old configuration keeps running, one line says so
+    writeFileSync(`${config}.new`, `${text}colour = blue\n`); renameSync(`${config}.new`, config);
+    r = p.req('/authorize', 'room=a');
+    assert.equal(r.status, 302);
+    assert.equal(aud(r), 'jitsi-two');
+    assert.match(r.err, /^jitsi-oidc: authorize: configuration \S+ changed but is not valid, still running the previous one: \S+:\d+: colour: unknown key\n$/);
+    r = p.req('/authorize', 'room=a');
+    assert.equal(r.err, '', 'said once, not on every request');
+    // fixed in place with the same size and time as the broken one would
+    // not be noticed: SIGHUP reads it whatever it looks like
+    writeFileSync(`${config}.new`, text.replace('client_id = jitsi', 'client_id = jitsi-hup')); renameSync(`${config}.new`, config);
+    process.kill(p.pid, 'SIGHUP');
+    await sleep(100);
+    r = p.req('/authorize', 'room=a');
+    assert.equal(aud(r), 'jitsi-hup');
+    assert.equal(p.stderr().replace(/^==\d+==.*\n/gm, ''), '');
+  } finally { try { process.kill(p.pid, 'SIGTERM'); } catch {} await idp.stop(); }
+});
+
+test('max_requests: the process ends cleanly after that many requests, for its manager to start a new one', async () => {
+  const idp = await startProvider();
+  const config = writeConfig(tempDir(), idp.issuer, { max_requests: 5 });
+  const p = startProcess(config);
+  try {
+    for (let i = 0; i < 5; i++) assert.equal(p.req('/authorize', `room=m${i}`).status, 302);
+    for (let i = 0; i < 100 && p.alive(); i++) await sleep(20);
+    assert.equal(p.alive(), false, 'still running after max_requests');
+    assert.doesNotMatch(p.stderr(), /Sanitizer|runtime error/);
+  } finally { try { process.kill(p.pid, 'SIGTERM'); } catch {} await idp.stop(); }
+});
+
+test('SIGTERM: the request in flight is answered, then the process exits', async () => {
+  const idp = await startProvider();
+  const config = writeConfig(tempDir(), idp.issuer, { http_timeout: 2 });
+  const p = startProcess(config);
+  try {
+    assert.equal(p.req('/authorize', 'room=warm').status, 302);
+    // a request that waits on a frozen provider for http_timeout (2 s)
+    process.kill(idp.pid, 'SIGSTOP');
+    const cold = writeConfig(tempDir(), idp.issuer, { http_timeout: 2 });
+    const child = spawn('cgi-fcgi', ['-bind', '-connect', p.sock], { env: { REQUEST_METHOD: 'GET', PATH_INFO: '/authorize',
+      QUERY_STRING: 'room=inflight', JITSI_OIDC_CONFIG: cold } });
+    let out = ''; child.stdout.on('data', (d) => { out += d; });
+    const done = new Promise((r) => child.on('exit', r));
+    await sleep(500);
+    process.kill(p.pid, 'SIGTERM');
+    await sleep(200);
+    assert.ok(p.alive(), 'ended before the request in flight was answered');
+    await done;
+    assert.match(out, /^Status: 502 /, 'the request in flight got its whole answer');
+    for (let i = 0; i < 100 && p.alive(); i++) await sleep(20);
+    assert.equal(p.alive(), false, 'did not exit after SIGTERM');
+  } finally { process.kill(idp.pid, 'SIGCONT'); try { process.kill(p.pid, 'SIGKILL'); } catch {} await idp.stop(); }
+});
+
+test('no growth: RSS after 100,000 requests within 1 MiB of RSS after 1,000 (nginx + spawn-fcgi, one process, wrk)', {
+  skip: (slow && 'sanitizers and valgrind change the heap; run with the normal build') ||
+    (!existsSync('/usr/bin/wrk') && !process.env.CI && 'wrk not installed') || skipFor('nginx+spawn-fcgi'),
+  timeout: 300000,
+}, async () => {
+  await withServer('nginx+spawn-fcgi', {}, async ({ srv }) => {
+    const { payload } = await loginThrough(srv);	// a warm cache, and a session cookie below
+    assert.equal(payload.context.user.id, 'alice');
+    const [pid] = srv.pids();
+    const rss = () => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m)[1]);
+    // a session for /tokenize, from a login through the same server
+    const jar = new Jar();
+    const ok = await walkLogin(`${srv.base}/oidc/authorize?room=Load`, { jitsiUrl: srv.base, jar });
+    assert.ok(ok.location);
+    const lua = join(tempDir('jo-wrk'), 'mix.lua');
+    // alternate /authorize and /tokenize (with the session cookie)
+    writeFileSync(lua, `local n = 0
+request = function()
+  n = n + 1
+  if n % 2 == 0 then
+    return wrk.format("GET", "/oidc/tokenize", { ["Cookie"] = "${jar.header()}" })
+  end
+  return wrk.format("GET", "/oidc/authorize?room=r" .. n)
+end
+`);
+    const run = (requests) => {
+      // wrk counts time, not requests: run until the count is passed
+      const r = spawnSync('wrk', ['-t', '2', '-c', '8', '-d', `${Math.max(2, Math.ceil(requests / 4000))}s`, '-s', lua, srv.base],
+        { encoding: 'utf8', timeout: 200000 });
+      const m = r.stdout.match(/(\d+) requests in/);
+      assert.ok(m, r.stdout + r.stderr);
+      assert.doesNotMatch(r.stdout, /Non-2xx or 3xx responses/, r.stdout);
+      return Number(m[1]);
+    };
+    // the first 1,000 one by one, then wrk for the rest
+    for (let i = 0; i < 1000; i++) {
+      const r = await fetch(i % 2 ? `${srv.base}/oidc/tokenize` : `${srv.base}/oidc/authorize?room=f${i}`,
+        { redirect: 'manual', headers: i % 2 ? { cookie: jar.header() } : {} });
+      assert.equal(r.status, 302);
+      await r.arrayBuffer();
+    }
+    let total = 1000;
+    const first = rss();
+    while (total < 100000) total += run(100000 - total);
+    const last = rss();
+    console.log(`# ${total} requests; RSS ${first} kB after the first 1,000, ${last} kB at the end`);
+    assert.ok(last - first <= 1024, `RSS grew by ${last - first} kB`);
+    assert.deepEqual(srv.pids(), [pid], 'the same process served them all');
+    const lines = srv.errorLog().split('\n').filter((l) => l.includes('jitsi-oidc:'));
+    assert.deepEqual(lines, [], 'nothing logged');
+  }, { procs: 1 });
+});

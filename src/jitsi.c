@@ -246,10 +246,13 @@ sign_hs256(const char *secret, json_object *claims)
 	    JSON_C_TO_STRING_NOSLASHESCAPE);
 	h = jo_b64url_encode((const unsigned char *)hdr, sizeof(hdr) - 1);
 	p = jo_b64url_encode((const unsigned char *)payload, strlen(payload));
-	jo_buf_addf(&t, "%s.%s", h, p);
+	jo_buf_adds(&t, h);
+	jo_buf_adds(&t, ".");
+	jo_buf_adds(&t, p);
 	jo_hmac_sha256(secret, strlen(secret), t.p, t.len, mac);
 	sig = jo_b64url_encode(mac, sizeof(mac));
-	jo_buf_addf(&t, ".%s", sig);
+	jo_buf_adds(&t, ".");
+	jo_buf_adds(&t, sig);
 	explicit_bzero(mac, sizeof(mac));
 	free(h);
 	free(p);

@@ -345,8 +345,13 @@ route_authorize(struct req *r)
 	jo_form_encode(&loc, r->cfg.redirect_uri);
 	jo_buf_adds(&loc, "&scope=");
 	jo_form_encode(&loc, r->cfg.scope);
-	jo_buf_addf(&loc, "&state=%s&nonce=%s&code_challenge=%s"
-	    "&code_challenge_method=S256", st, nonce, cc);
+	jo_buf_adds(&loc, "&state=");
+	jo_buf_adds(&loc, st);
+	jo_buf_adds(&loc, "&nonce=");
+	jo_buf_adds(&loc, nonce);
+	jo_buf_adds(&loc, "&code_challenge=");
+	jo_buf_adds(&loc, cc);
+	jo_buf_adds(&loc, "&code_challenge_method=S256");
 	if (r->cfg.prompt != NULL) {
 		jo_buf_adds(&loc, "&prompt=");
 		jo_form_encode(&loc, r->cfg.prompt);
@@ -869,6 +874,7 @@ struct cfgcache {
 	int			 ok;
 	struct stat		 st;	/* of the file read */
 	struct stat		 bad;	/* of a version that was refused */
+	time_t			 checked;	/* the file was looked at */
 	char			 why[8192];
 };
 
@@ -892,6 +898,10 @@ cfg_get(struct cfgcache *cc, const char *path)
 	int			 other = cc->path == NULL ||
 				    strcmp(cc->path, path) != 0;
 
+	/* the file is looked at once a second at most */
+	if (!other && !got_hup && cc->checked == time(NULL))
+		return cc->ok ? 0 : -1;
+	cc->checked = time(NULL);
 	memset(&st, 0, sizeof(st));
 	if (stat(path, &st) == -1 && cc->ok && !other)
 		return 0;	/* gone for a moment (an editor): keep it */

@@ -29,17 +29,50 @@ jo_seal_strerror(enum jo_seal_err e)
 	return errs[e];
 }
 
-/* One key per purpose: HKDF-SHA256(secret, salt, "jitsi-oidc v1 <purpose>"). */
+/* One key per purpose: HKDF-SHA256(secret, salt, "jitsi-oidc v1 <purpose>").
+ * A long-lived (FastCGI) process derives each key once: the last few are
+ * kept, found by the whole secret and the purpose. */
+#define KEYS_KEPT	6
+static struct {
+	char		*secret;
+	size_t		 len;
+	char		 purpose[16];
+	unsigned char	 key[32];
+} kept[KEYS_KEPT];
+static unsigned	 kept_next;
+
 static int
 derive(const char *secret, size_t secretlen, const char *purpose,
     unsigned char key[32])
 {
 	static const char salt[] = "jitsi-oidc cookie seal";
 	char		 info[64];
+	size_t		 i;
 
+	for (i = 0; i < KEYS_KEPT; i++)
+		if (kept[i].secret != NULL && kept[i].len == secretlen &&
+		    strcmp(kept[i].purpose, purpose) == 0 &&
+		    memcmp(kept[i].secret, secret, secretlen) == 0) {
+			memcpy(key, kept[i].key, 32);
+			return 0;
+		}
 	snprintf(info, sizeof(info), "jitsi-oidc v1 %s", purpose);
-	return jo_hkdf_sha256(salt, sizeof(salt) - 1, secret, secretlen, info,
-	    strlen(info), key, 32);
+	if (jo_hkdf_sha256(salt, sizeof(salt) - 1, secret, secretlen, info,
+	    strlen(info), key, 32) == -1)
+		return -1;
+	if (strlen(purpose) >= sizeof(kept[0].purpose))
+		return 0;
+	i = kept_next++ % KEYS_KEPT;
+	if (kept[i].secret != NULL) {
+		explicit_bzero(kept[i].secret, kept[i].len);
+		free(kept[i].secret);
+	}
+	kept[i].secret = jo_xmalloc(secretlen);
+	memcpy(kept[i].secret, secret, secretlen);
+	kept[i].len = secretlen;
+	strcpy(kept[i].purpose, purpose);
+	memcpy(kept[i].key, key, 32);
+	return 0;
 }
 
 /* The authenticated data: version, expiry, purpose. */
@@ -78,7 +111,9 @@ jo_seal(const char *secret, size_t secretlen, const char *purpose,
 	    raw + HDR + IVLEN, raw + HDR + IVLEN + plainlen) == -1)
 		goto end;
 	b64 = jo_b64url_encode(raw, rawlen);
-	out = jo_xasprintf("%s%s", PREFIX, b64);
+	out = jo_xmalloc(sizeof(PREFIX) + strlen(b64));
+	memcpy(out, PREFIX, sizeof(PREFIX) - 1);
+	strcpy(out + sizeof(PREFIX) - 1, b64);
 end:
 	explicit_bzero(key, sizeof(key));
 	jo_buf_free(&aad);

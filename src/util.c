@@ -1,4 +1,5 @@
 /* util.c -- see util.h */
+#include <sys/mman.h>
 #include <sys/random.h>
 
 #include <errno.h>
@@ -136,13 +137,21 @@ buf_vaddf(struct jo_buf *b, const char *fmt, va_list ap)
 	va_list	 ap2;
 	int	 n;
 
+	/* Straight into the spare room; only when that is too small is the
+	 * length known and the text written again (glibc's counting pass
+	 * into no buffer costs more than the writing). */
+	buf_grow(b, 256);
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap2);
 	va_end(ap2);
-	if (n < 0)
+	if (n < 0) {
+		b->p[b->len] = '\0';
 		return;
-	buf_grow(b, (size_t)n);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	}
+	if ((size_t)n >= b->cap - b->len) {
+		buf_grow(b, (size_t)n);
+		vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 
@@ -451,8 +460,8 @@ jo_html_escape(struct jo_buf *b, const char *s)
 	}
 }
 
-int
-jo_random(void *p, size_t n)
+static int
+os_random(void *p, size_t n)
 {
 	unsigned char	*c = p;
 	ssize_t		 r;
@@ -467,6 +476,47 @@ jo_random(void *p, size_t n)
 		c += r;
 		n -= (size_t)r;
 	}
+	return 0;
+}
+
+/* Random bytes are drawn from the kernel a page at a time and handed out
+ * once each (a request needs four draws).  The page is wiped by the
+ * kernel in a forked child (MADV_WIPEONFORK), so that no two processes
+ * can ever hand out the same bytes; where that is not available, every
+ * draw goes to the kernel. */
+#define POOL_SIZE	4096
+static struct pool {
+	size_t		 left;
+	unsigned char	 b[POOL_SIZE - sizeof(size_t)];
+}		*pool;
+static int	 pool_tried;
+
+int
+jo_random(void *p, size_t n)
+{
+	void	*m;
+
+	if (!pool_tried) {
+		pool_tried = 1;
+		m = mmap(NULL, POOL_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m != MAP_FAILED) {
+			if (madvise(m, POOL_SIZE, MADV_WIPEONFORK) == 0)
+				pool = m;
+			else
+				munmap(m, POOL_SIZE);
+		}
+	}
+	if (pool == NULL || n > sizeof(pool->b) / 4)
+		return os_random(p, n);
+	if (n > pool->left) {
+		if (os_random(pool->b, sizeof(pool->b)) == -1)
+			return -1;
+		pool->left = sizeof(pool->b);
+	}
+	memcpy(p, pool->b + sizeof(pool->b) - pool->left, n);
+	explicit_bzero(pool->b + sizeof(pool->b) - pool->left, n);
+	pool->left -= n;
 	return 0;
 }
 
@@ -543,10 +593,15 @@ jo_sha256_hex(const void *p, size_t n)
 	char		*hex;
 	size_t		 i;
 
+	static const char digits[] = "0123456789abcdef";
+
 	hex = jo_xmalloc(65);
 	jo_sha256(p, n, md);
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	for (i = 0; i < 32; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
+	}
+	hex[64] = '\0';
 	return hex;
 }
 

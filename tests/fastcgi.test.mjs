@@ -119,18 +119,20 @@ test('configuration: read again when the file changes and on SIGHUP; a bad new v
     // a changed file is read again (written whole, renamed into place)
     const text = readFileSync(config, 'utf8');
     writeFileSync(`${config}.new`, text.replace('client_id = jitsi', 'client_id = jitsi-two')); renameSync(`${config}.new`, config);
+    await sleep(1100);	// the file is looked at once a second at most
     r = p.req('/authorize', 'room=a');
     assert.equal(aud(r), 'jitsi-two');
     // a broken file: the old configuration keeps running, one line says so
     writeFileSync(`${config}.new`, `${text}colour = blue\n`); renameSync(`${config}.new`, config);
+    await sleep(1100);
     r = p.req('/authorize', 'room=a');
     assert.equal(r.status, 302);
     assert.equal(aud(r), 'jitsi-two');
     assert.match(r.err, /^jitsi-oidc: authorize: configuration \S+ changed but is not valid, still running the previous one: \S+:\d+: colour: unknown key\n$/);
+    await sleep(1100);
     r = p.req('/authorize', 'room=a');
     assert.equal(r.err, '', 'said once, not on every request');
-    // fixed in place with the same size and time as the broken one would
-    // not be noticed: SIGHUP reads it whatever it looks like
+    // SIGHUP reads it at once, whatever the file looks like
     writeFileSync(`${config}.new`, text.replace('client_id = jitsi', 'client_id = jitsi-hup')); renameSync(`${config}.new`, config);
     process.kill(p.pid, 'SIGHUP');
     await sleep(100);

@@ -1,4 +1,6 @@
 /* Unit tests: encodings, URL checks, constant-time compare, UTF-8. */
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,6 +156,33 @@ utf8_validation(void **st)
 	assert_false(jo_utf8_valid((const unsigned char *)"\xc2\x85", 2));
 }
 
+/* The random pool: bytes are never handed out twice, not even to a
+ * forked child (the page is wiped on fork). */
+static void
+random_bytes_differ_across_fork(void **st)
+{
+	unsigned char	 a[32], b[32], first[16];
+	int		 fd[2], status;
+	pid_t		 pid;
+
+	(void)st;
+	assert_int_equal(jo_random(first, sizeof(first)), 0);	/* pool filled */
+	assert_int_equal(pipe(fd), 0);
+	if ((pid = fork()) == 0) {
+		if (jo_random(b, sizeof(b)) != 0 || write(fd[1], b, sizeof(b)) != (ssize_t)sizeof(b))
+			_exit(1);
+		_exit(0);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(jo_random(a, sizeof(a)), 0);
+	assert_int_equal(read(fd[0], b, sizeof(b)), (ssize_t)sizeof(b));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_memory_not_equal(a, b, sizeof(a));
+	close(fd[0]);
+	close(fd[1]);
+}
+
 int
 main(void)
 {
@@ -167,6 +196,7 @@ main(void)
 		cmocka_unit_test(url_host_and_path),
 		cmocka_unit_test(ct_equal_compares_whole_strings),
 		cmocka_unit_test(utf8_validation),
+		cmocka_unit_test(random_bytes_differ_across_fork),
 	};
 
 	return RUN(tests);

@@ -161,12 +161,12 @@ const pidAlive = (pid) => { try { process.kill(pid, 0); return true; } catch { r
 
 export const fastcgiServers = {
   // nginx fastcgi_pass to a socket made by spawn-fcgi (-F processes).
-  async 'nginx+spawn-fcgi'(config, { procs = 2, wrap = [] } = {}) {
+  async 'nginx+spawn-fcgi'(config, { procs = 2, wrap = [], extra = '' } = {}) {
     const d = serverDir('jo-ngx-fcgi'); const port = await freePort();
     const sock = join(d, 'run', 'jitsi-oidc.sock');
     const loc = snippet('nginx-fastcgi.conf', d, config, [['unix:/run/jitsi-oidc/jitsi-oidc.sock', `unix:${sock}`]]);
     copyFileSync('/etc/nginx/fastcgi_params', join(d, 'fastcgi_params'));
-    writeFileSync(join(d, 'nginx.conf'), nginxConf(d, port, loc));
+    writeFileSync(join(d, 'nginx.conf'), nginxConf(d, port, loc, extra));
     const pidFile = join(d, 'run', 'spawn-fcgi.pid');
     const log = join(d, 'logs', 'fcgi-stderr.log');
     const cmd = `exec ${[...wrap, cgiPath].join(' ')} 2>>${log}`;

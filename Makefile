@@ -5,6 +5,7 @@ SYSCONFDIR	?= /etc
 LIBEXECDIR	?= $(PREFIX)/lib
 CGIDIR		?= $(LIBEXECDIR)/cgi-bin
 MANDIR		?= $(PREFIX)/share/man
+SYSTEMDDIR	?= $(PREFIX)/lib/systemd/system
 DESTDIR		?=
 
 CC		?= cc
@@ -90,6 +91,14 @@ install: all
 	[ -e $(DESTDIR)$(SYSCONFDIR)/jitsi-oidc/jitsi-oidc.conf ] || \
 	    install -m 0640 conf/jitsi-oidc.conf.example \
 	    $(DESTDIR)$(SYSCONFDIR)/jitsi-oidc/jitsi-oidc.conf
+	# the FastCGI units (not enabled), pointing at the installed paths
+	install -d $(DESTDIR)$(SYSTEMDDIR)
+	for u in jitsi-oidc.socket jitsi-oidc.service; do \
+	    sed -e 's|/usr/local/lib/cgi-bin/jitsi-oidc|$(CGIDIR)/jitsi-oidc|' \
+	        -e 's|/etc/jitsi-oidc/jitsi-oidc.conf|$(SYSCONFDIR)/jitsi-oidc/jitsi-oidc.conf|' \
+	        conf/$$u > $(DESTDIR)$(SYSTEMDDIR)/$$u && \
+	    chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/$$u || exit 1; \
+	done
 
 # libFuzzer targets (clang), with the committed seed corpora in
 # tests/fuzz/corpus/<target>/.  `make fuzz` builds them; tests/fuzz/run.sh
@@ -131,7 +140,9 @@ demo-stop:
 
 uninstall:
 	rm -f $(DESTDIR)$(CGIDIR)/jitsi-oidc $(DESTDIR)$(MANDIR)/man8/jitsi-oidc.8 \
-	    $(DESTDIR)$(MANDIR)/man5/jitsi-oidc.conf.5
+	    $(DESTDIR)$(MANDIR)/man5/jitsi-oidc.conf.5 \
+	    $(DESTDIR)$(SYSTEMDDIR)/jitsi-oidc.socket \
+	    $(DESTDIR)$(SYSTEMDDIR)/jitsi-oidc.service
 
 clean:
 	rm -rf build build-san build-fuzz cgi-bin/jitsi-oidc tests/out

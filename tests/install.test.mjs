@@ -11,7 +11,7 @@ import { root, tempDir } from './lib/harness.mjs';
 const make = (args) => spawnSync('make', ['-s', '-C', root, ...args], { encoding: 'utf8' });
 const mode = (p) => (statSync(p).mode & 0o7777).toString(8);
 
-test('make install DESTDIR=… PREFIX=/usr lays out binary, config and man pages', () => {
+test('make install DESTDIR=… PREFIX=/usr lays out binary, config, man pages and the systemd units', () => {
   const dest = tempDir('jo-install');
   let r = make(['install', `DESTDIR=${dest}`, 'PREFIX=/usr', 'SYSCONFDIR=/etc']);
   assert.equal(r.status, 0, r.stderr);
@@ -21,6 +21,11 @@ test('make install DESTDIR=… PREFIX=/usr lays out binary, config and man pages
   assert.equal(mode(conf), '640');
   assert.equal(mode(join(dest, 'usr/share/man/man8/jitsi-oidc.8')), '644');
   assert.equal(mode(join(dest, 'usr/share/man/man5/jitsi-oidc.conf.5')), '644');
+  // The FastCGI units, pointing at the installed binary and config.
+  const svc = readFileSync(join(dest, 'usr/lib/systemd/system/jitsi-oidc.service'), 'utf8');
+  assert.match(svc, /^ExecStart=\/usr\/lib\/cgi-bin\/jitsi-oidc$/m);
+  assert.match(svc, /^LoadCredential=jitsi-oidc\.conf:\/etc\/jitsi-oidc\/jitsi-oidc\.conf$/m);
+  assert.equal(mode(join(dest, 'usr/lib/systemd/system/jitsi-oidc.socket')), '644');
   // A second install keeps the administrator's configuration.
   writeFileSync(conf, '# mine\n');
   r = make(['install', `DESTDIR=${dest}`, 'PREFIX=/usr', 'SYSCONFDIR=/etc']);

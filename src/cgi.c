@@ -218,6 +218,8 @@ static const char *
 reason(int status)
 {
 	switch (status) {
+	case 200:
+		return "OK";
 	case 302:
 		return "Found";
 	case 400:

@@ -265,6 +265,9 @@ set_key(struct jo_config *c, const struct key *k, const char *v,
 			jo_why(why, whylen, "%s", sub);
 			return -1;
 		}
+		/* a long-lived process watches these files too */
+		if (c->nfiles < sizeof(c->files) / sizeof(c->files[0]))
+			c->files[c->nfiles++] = jo_xstrdup(v);
 		break;
 	case K_ENUM:
 		if (!choice_ok(k->choices, v)) {
@@ -691,5 +694,31 @@ jo_config_free(struct jo_config *c)
 	free(c->jitsi_kid);
 	free(c->app_scheme_mobile);
 	free(c->app_scheme_desktop);
+	while (c->nfiles > 0)
+		free(c->files[--c->nfiles]);
 	memset(c, 0, sizeof(*c));
+}
+
+void
+jo_config_print(const struct jo_config *c, char out[33])
+{
+	const char *const v[] = { c->issuer, c->client_id, c->jitsi_app_id,
+	    c->jitsi_audience, c->moderator, c->moderator_claim,
+	    c->moderator_values, c->allowed_email_domains, c->allowed_groups,
+	    c->groups_claim, c->require_email_verified ? "1" : "0",
+	    c->name_claim, c->email_claim, c->avatar, c->group_claim,
+	    c->userinfo };
+	struct jo_buf	 b = { 0 };
+	char		*hex;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		jo_buf_adds(&b, v[i] != NULL ? v[i] : "");
+		jo_buf_add(&b, "", 1);	/* a NUL between fields */
+	}
+	hex = jo_sha256_hex(b.p, b.len);
+	memcpy(out, hex, 32);
+	out[32] = '\0';
+	free(hex);
+	jo_buf_free(&b);
 }

@@ -203,6 +203,16 @@ target_to(json_object *o, const struct jo_target *t)
 	jadd(o, "a", t->app);
 }
 
+static int
+same_config(const struct req *r, json_object *o)
+{
+	const char	*cf = jo_json_str(o, "cf");
+	char		 mine[33];
+
+	jo_config_print(&r->cfg, mine);
+	return cf != NULL && strcmp(cf, mine) == 0;
+}
+
 static void
 user_to(json_object *o, const struct jo_user *u, time_t exp)
 {
@@ -235,13 +245,15 @@ user_from(json_object *o, struct jo_user *u)
 /* Seal the session (user and room) and send the browser to /tokenize. */
 static int
 to_tokenize(struct req *r, const struct jo_user *u,
-    const struct jo_target *t, time_t exp)
+    const struct jo_target *t, time_t exp, int answer)
 {
 	json_object	*o = json_object_new_object();
-	char		*sealed, *loc;
+	char		*sealed, *loc, cf[33];
 
 	user_to(o, u, exp);
 	target_to(o, t);
+	jo_config_print(&r->cfg, cf);
+	jadd(o, "cf", cf);
 	/* Too large for a cookie (long picture URL, many URL options)?
 	 * The avatar is what can go. */
 	if ((sealed = seal_json(r, "session", exp, o)) == NULL) {
@@ -250,8 +262,10 @@ to_tokenize(struct req *r, const struct jo_user *u,
 	}
 	json_object_put(o);
 	if (sealed == NULL) {
-		fail(r, 500, "Internal error", "The login could not be "
-		    "saved.", "cannot seal the session cookie (too large?)");
+		if (answer)
+			fail(r, 500, "Internal error", "The login could not be "
+			    "saved.", "cannot seal the session cookie (too "
+			    "large?)");
 		return -1;
 	}
 	jo_resp_cookie(&r->resp, COOKIE_SESSION, sealed, (long)(exp - r->now),
@@ -280,12 +294,10 @@ sso(struct req *r, const struct jo_target *t)
 	    sizeof(why))) == NULL)
 		return -1;
 	exp = user_from(o, &u);
+	if (same_config(r, o) && u.sub != NULL && exp > r->now &&
+	    exp <= r->now + r->cfg.session_lifetime)
+		rc = to_tokenize(r, &u, t, exp, 0);
 	json_object_put(o);
-	if (u.sub != NULL && exp > r->now && exp <= r->now +
-	    r->cfg.session_lifetime) {
-		to_tokenize(r, &u, t, exp);
-		rc = 0;
-	}
 	jo_user_free(&u);
 	return rc;
 }
@@ -313,7 +325,13 @@ route_authorize(struct req *r)
 		goto end;
 	}
 	set_back(r, &t, "failed");
-	if (sso(r, &t) == 0)
+	/* Single sign-on, except for a login the apps start (the token then
+	 * leaves the browser: the provider is always asked) and when the
+	 * configuration asks the provider to ask the user again. */
+	if (t.app == NULL && !(r->cfg.prompt != NULL &&
+	    (strstr(r->cfg.prompt, "login") != NULL ||
+	    strstr(r->cfg.prompt, "select_account") != NULL ||
+	    strstr(r->cfg.prompt, "consent") != NULL)) && sso(r, &t) == 0)
 		goto end;
 	if (jo_discover(&r->cfg, &p, why, sizeof(why)) == -1) {
 		fail(r, 502, "Login provider unavailable", "The login "
@@ -699,7 +717,7 @@ route_redirect(struct req *r)
 			    session_ttl(r), lpath, r->cfg.cookie_secure);
 		}
 	}
-	to_tokenize(r, &u, &t, r->now + session_ttl(r));
+	to_tokenize(r, &u, &t, r->now + session_ttl(r), 1);
 end:
 	json_object_put(so);
 	json_object_put(lo);
@@ -735,6 +753,7 @@ route_tokenize(struct req *r)
 	json_object		*o;
 	char			*tok = NULL, *loc = NULL, *web = NULL;
 	char			 why[600];
+	int			 same;
 
 	if ((o = open_cookie(r, COOKIE_SESSION, "session", why,
 	    sizeof(why))) == NULL) {
@@ -743,9 +762,22 @@ route_tokenize(struct req *r)
 	}
 	user_from(o, &u);
 	target_from(o, &t);
+	same = same_config(r, o);
 	json_object_put(o);
 	if (u.sub == NULL || t.room == NULL) {
 		not_logged_in(r, "session cookie lacks sub or room");
+		goto end;
+	}
+	if (!same) {
+		not_logged_in(r, "session cookie made under another "
+		    "configuration (provider, client, Jitsi app or rules)");
+		goto end;
+	}
+	/* the names were checked before they were sealed; again, cheaply */
+	if (jo_room_valid(t.room, why, sizeof(why)) == -1 ||
+	    (t.tenant != NULL && jo_room_valid(t.tenant, why,
+	    sizeof(why)) == -1)) {
+		not_logged_in(r, "session cookie holds an invalid room");
 		goto end;
 	}
 	if ((tok = jo_jitsi_token(&r->cfg, &u, &t, r->now, why,
@@ -865,20 +897,32 @@ config_path(void)
 	return config_path_in(environ);
 }
 
-/* The configuration of a FastCGI process, kept between requests and read
- * again when its file changes (or on SIGHUP); a bad new version leaves
- * the old one running, with a log line. */
-struct cfgcache {
+/* The configurations of a FastCGI process (one per JITSI_OIDC_CONFIG seen,
+ * a few at most), kept between requests and read again when the file or
+ * a secret file it names changes (looked at once a second at most), or
+ * on SIGHUP; a bad new version leaves the old one running, with a log
+ * line. */
+#define CFG_KEPT	4
+#define CFG_FILES	(1 + sizeof(((struct jo_config *)0)->files) / \
+			    sizeof(((struct jo_config *)0)->files[0]))
+
+struct cfgent {
 	char			*path;
 	struct jo_config	 cfg;
 	int			 ok;
-	struct stat		 st;	/* of the file read */
-	struct stat		 bad;	/* of a version that was refused */
-	time_t			 checked;	/* the file was looked at */
+	struct stat		 st[CFG_FILES];	/* the file, its secret files */
+	struct stat		 bad;	/* a version that was refused */
+	time_t			 checked;
+	int			 gen;	/* of SIGHUP */
 	char			 why[8192];
 };
 
-static volatile sig_atomic_t	 got_hup, got_term;
+struct cfgcache {
+	struct cfgent		 e[CFG_KEPT];
+	unsigned		 next;
+};
+
+static volatile sig_atomic_t	 hup_gen, got_term;
 
 static int
 same_file(const struct stat *a, const struct stat *b)
@@ -889,67 +933,105 @@ same_file(const struct stat *a, const struct stat *b)
 	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
-static int
-cfg_get(struct cfgcache *cc, const char *path)
+static void
+look(const char *path, struct stat *st)
 {
+	memset(st, 0, sizeof(*st));
+	(void)stat(path, st);
+}
+
+/* Has the file, or a secret file the running version read, changed? */
+static int
+changed(const struct cfgent *e, const struct stat *st0)
+{
+	struct stat	 st;
+	size_t		 i;
+
+	if (!same_file(st0, &e->st[0]))
+		return 1;
+	for (i = 0; i < e->cfg.nfiles; i++) {
+		look(e->cfg.files[i], &st);
+		if (!same_file(&st, &e->st[1 + i]))
+			return 1;
+	}
+	return 0;
+}
+
+static void
+cfgent_clear(struct cfgent *e)
+{
+	if (e->ok)
+		jo_config_free(&e->cfg);
+	free(e->path);
+	memset(e, 0, sizeof(*e));
+}
+
+/* The configuration at path, or NULL with the reason in *why. */
+static const struct jo_config *
+cfg_get(struct cfgcache *cc, const char *path, const char **why)
+{
+	struct cfgent		*e = NULL;
 	struct jo_config	 c;
 	struct stat		 st;
-	char			 why[8192];
-	int			 other = cc->path == NULL ||
-				    strcmp(cc->path, path) != 0;
+	char			 w[8192], *nl;
+	size_t			 i;
+	int			 fresh = 0;
 
-	/* the file is looked at once a second at most */
-	if (!other && !got_hup && cc->checked == time(NULL))
-		return cc->ok ? 0 : -1;
-	cc->checked = time(NULL);
-	memset(&st, 0, sizeof(st));
-	if (stat(path, &st) == -1 && cc->ok && !other)
-		return 0;	/* gone for a moment (an editor): keep it */
-	if (!other && !got_hup && (cc->ok ? same_file(&st, &cc->st) :
-	    same_file(&st, &cc->bad)))
-		return cc->ok ? 0 : -1;
-	got_hup = 0;
-	if (jo_config_load(path, &c, why, sizeof(why)) == -1) {
-		if (cc->ok && !other) {
-			if (!same_file(&st, &cc->bad)) {
-				char *nl = strchr(why, '\n');
-
-				if (nl != NULL)
+	for (i = 0; i < CFG_KEPT && e == NULL; i++)
+		if (cc->e[i].path != NULL && strcmp(cc->e[i].path, path) == 0)
+			e = &cc->e[i];
+	if (e == NULL) {
+		e = &cc->e[cc->next++ % CFG_KEPT];
+		cfgent_clear(e);
+		e->path = jo_xstrdup(path);
+		fresh = 1;
+	}
+	*why = e->why;
+	if (!fresh && e->gen == hup_gen && e->checked == time(NULL))
+		return e->ok ? &e->cfg : NULL;
+	e->checked = time(NULL);
+	look(path, &st);
+	if (!fresh && e->gen == hup_gen) {
+		if (e->ok && (st.st_ino == 0 || !changed(e, &st)))
+			return &e->cfg;	/* unchanged, or gone for a moment */
+		if (!e->ok && same_file(&st, &e->bad))
+			return NULL;
+	}
+	e->gen = hup_gen;
+	if (jo_config_load(path, &c, w, sizeof(w)) == -1) {
+		if (e->ok) {
+			if (!same_file(&st, &e->bad)) {
+				if ((nl = strchr(w, '\n')) != NULL)
 					*nl = '\0';
 				jo_log("configuration %s changed but is not "
 				    "valid, still running the previous one: %s",
-				    path, why);
+				    path, w);
 			}
-			cc->bad = st;
-			return 0;
+			e->bad = st;
+			return &e->cfg;
 		}
-		if (cc->ok)
-			jo_config_free(&cc->cfg);
-		free(cc->path);
-		cc->path = jo_xstrdup(path);
-		cc->ok = 0;
-		cc->bad = st;
-		memcpy(cc->why, why, sizeof(why));
-		return -1;
+		e->bad = st;
+		memcpy(e->why, w, sizeof(w));
+		return NULL;
 	}
-	if (cc->ok)
-		jo_config_free(&cc->cfg);
-	free(cc->path);
-	cc->path = jo_xstrdup(path);
-	cc->cfg = c;
-	cc->ok = 1;
-	cc->st = st;
-	memset(&cc->bad, 0, sizeof(cc->bad));
-	return 0;
+	if (e->ok)
+		jo_config_free(&e->cfg);
+	e->cfg = c;
+	e->ok = 1;
+	e->st[0] = st;
+	for (i = 0; i < c.nfiles; i++)
+		look(c.files[i], &e->st[1 + i]);
+	memset(&e->bad, 0, sizeof(e->bad));
+	return &e->cfg;
 }
 
 static void
 cfg_free(struct cfgcache *cc)
 {
-	if (cc->ok)
-		jo_config_free(&cc->cfg);
-	free(cc->path);
-	memset(cc, 0, sizeof(*cc));
+	size_t	 i;
+
+	for (i = 0; i < CFG_KEPT; i++)
+		cfgent_clear(&cc->e[i]);
 }
 
 /* One request, CGI or FastCGI alike: envp holds its parameters; cc is
@@ -959,7 +1041,8 @@ serve(char **envp, struct cfgcache *cc)
 {
 	struct req		 r;
 	const struct route	*rt = NULL;
-	const char		*method, *path;
+	const struct jo_config	*cp;
+	const char		*method, *path, *cwhy;
 	char			 why[8192];
 	size_t			 i;
 	int			 rc;
@@ -994,10 +1077,13 @@ serve(char **envp, struct cfgcache *cc)
 	if (cc == NULL)
 		rc = jo_config_load(config_path_in(envp), &r.cfg, why,
 		    sizeof(why));
-	else if ((rc = cfg_get(cc, config_path_in(envp))) == 0)
-		r.cfg = cc->cfg;	/* borrowed, not freed here */
-	else
-		memcpy(why, cc->why, sizeof(why));
+	else if ((cp = cfg_get(cc, config_path_in(envp), &cwhy)) != NULL) {
+		r.cfg = *cp;	/* borrowed, not freed here */
+		rc = 0;
+	} else {
+		jo_why(why, sizeof(why), "%s", cwhy);
+		rc = -1;
+	}
 	if (rc == -1) {
 		/* one log line: the first problem, and how many follow */
 		char *nl = strchr(why, '\n');
@@ -1046,7 +1132,7 @@ static void
 on_hup(int sig)
 {
 	(void)sig;
-	got_hup = 1;
+	hup_gen++;
 }
 
 /* The FastCGI responder: requests in a loop until SIGTERM (the request
@@ -1058,6 +1144,7 @@ fastcgi(int fd)
 	struct sigaction	 sa;
 	char			**envp, why[512];
 	long			 n = 0;
+	size_t			 i;
 
 	memset(&cc, 0, sizeof(cc));
 	memset(&sa, 0, sizeof(sa));
@@ -1079,9 +1166,12 @@ fastcgi(int fd)
 	while (!got_term && jo_fcgi_accept(&envp) == 0) {
 		serve(envp, &cc);
 		jo_fcgi_finish();
-		if (cc.ok && cc.cfg.max_requests > 0 &&
-		    ++n >= cc.cfg.max_requests)
-			break;
+		/* max_requests of any configuration this process uses */
+		n++;
+		for (i = 0; i < CFG_KEPT; i++)
+			if (cc.e[i].ok && cc.e[i].cfg.max_requests > 0 &&
+			    n >= cc.e[i].cfg.max_requests)
+				got_term = 1;
 	}
 	cfg_free(&cc);
 	return 0;

@@ -248,6 +248,16 @@ jo_profile_build(const struct jo_config *c, struct jo_user *u, char *why,
 		return -1;
 	}
 	if (c->allowed_email_domains != NULL) {
+		/* an address the provider says it has not verified proves
+		 * nothing about its domain (a missing email_verified is
+		 * accepted: some providers never send it) */
+		if (u->email != NULL && json_object_object_get_ex(cl,
+		    "email_verified", NULL) && !email_verified(cl)) {
+			jo_why(why, wl, "your e-mail address is not verified "
+			    "at the login provider, and only some e-mail "
+			    "domains may join");
+			return -1;
+		}
 		if (u->email == NULL) {
 			jo_why(why, wl, "the login provider did not tell us "
 			    "your e-mail address, and only some e-mail "

@@ -312,19 +312,40 @@ test('tokenize without a session is 401 with a way back', () => {
 test('tokenize with an expired or tampered session is 401', () => {
   const expired = sealTool([SECRETS.cookie, 'session', String(now() - 5), JSON.stringify({ sub: 'alice', r: 'a' })]);
   expectFailure(runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', expired]) }), 401, /expired/);
-  const ok = sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify({ sub: 'alice', r: 'a' })]);
+  const ok = sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify({ sub: 'alice', r: 'a' }), config]);
   const bad = ok.slice(0, -3) + (ok.endsWith('AAA') ? 'BBB' : 'AAA');
   expectFailure(runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', bad]) }), 401, /failed authentication|malformed/);
 });
 
 test('tokenize with a valid session redirects into the room, the tenant and the hash flags', () => {
   const ok = sealTool([SECRETS.cookie, 'session', String(now() + 600),
-    JSON.stringify({ sub: 'bob', name: 'Bob', r: 'Room One', t: 'acme', f: 'config.prejoinConfig.enabled=false' })]);
+    JSON.stringify({ sub: 'bob', name: 'Bob', r: 'Room One', t: 'acme', f: 'config.prejoinConfig.enabled=false' }), config]);
   const r = runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', ok]) });
   assertClean(assert, r);
   assert.equal(r.status, 302);
   assert.match(r.location, /^https:\/\/meet\.example\.test\/acme\/Room%20One\?jwt=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+#config\.prejoinConfig\.enabled=false$/);
   assert.equal(r.stderr, '');
+});
+
+test('a session is only good for the configuration it was made under, and its room is checked again', () => {
+  const body = { sub: 'alice', r: 'Room' };
+  // made by another configuration with the same cookie secret (another
+  // provider, no rules): refused here
+  const otherDir = tempDir();
+  const other = writeConfig(otherDir, 'https://other-idp.example.test', { moderator: 'none' });
+  const foreign = sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify(body), other]);
+  expectFailure(runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', foreign]) }), 401,
+    /session cookie made under another configuration/);
+  // and no fingerprint at all
+  const bare = sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify(body)]);
+  expectFailure(runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', bare]) }), 401,
+    /another configuration/);
+  // a room that could never have passed /authorize
+  const bad = sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify({ sub: 'alice', r: 'a/../b' }), config]);
+  expectFailure(runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', bad]) }), 401,
+    /session cookie holds an invalid room/);
+  const good = sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify(body), config]);
+  assert.equal(runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', good]) }).status, 302);
 });
 
 test('the shipped example configuration is valid as it stands', () => {

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync, existsSync, renameSync } from 'node:fs';
-import { startProvider, tempDir, writeConfig, walkLogin, Jar, SECRETS, cgiPath, root, slow } from './lib/harness.mjs';
+import { startProvider, tempDir, writeConfig, walkLogin, Jar, SECRETS, cgiPath, root, slow, sealTool } from './lib/harness.mjs';
 import { fastcgiServers, available, shareWithServers } from './lib/webservers.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
 
@@ -139,6 +139,43 @@ test('configuration: read again when the file changes and on SIGHUP; a bad new v
     r = p.req('/authorize', 'room=a');
     assert.equal(aud(r), 'jitsi-hup');
     assert.equal(p.stderr().replace(/^==\d+==.*\n/gm, ''), '');
+  } finally { try { process.kill(p.pid, 'SIGTERM'); } catch {} await idp.stop(); }
+});
+
+test('a secret file replaced under a running process is read again (ending sessions by rotating cookie_secret_file); several configurations in one process each keep their last good version', async () => {
+  const idp = await startProvider();
+  const dir = tempDir();
+  const secretFile = join(dir, 'cookie_secret');
+  writeFileSync(secretFile, 'first-cookie-secret-0123456789abcdef0123\n');
+  const config = writeConfig(dir, idp.issuer, { cookie_secret: undefined, cookie_secret_file: secretFile });
+  const second = writeConfig(tempDir(), idp.issuer, { client_id: 'jitsi-b' });
+  const p = startProcess(config);
+  try {
+    const body = JSON.stringify({ sub: 'alice', r: 'Room' });
+    const exp = String(Math.floor(Date.now() / 1000) + 600);
+    const sess = sealTool(['first-cookie-secret-0123456789abcdef0123', 'session', exp, body, config]);
+    assert.equal(p.req('/tokenize', '', `jitsi_oidc_session=${sess}`).status, 302);
+    writeFileSync(`${secretFile}.new`, 'second-cookie-secret-0123456789abcdef012\n'); renameSync(`${secretFile}.new`, secretFile);
+    await sleep(1100);
+    const r = p.req('/tokenize', '', `jitsi_oidc_session=${sess}`);
+    assert.equal(r.status, 401, 'the old secret no longer opens the session');
+    // two configurations served by one process; a broken edit of one
+    // keeps its last good version, the other is untouched
+    const cid = (x) => new URL(x.out.match(/^Location: (.*)$/m)[1].trim()).searchParams.get('client_id');
+    const req2 = (cfg) => {
+      const out = spawnSync('cgi-fcgi', ['-bind', '-connect', p.sock], { encoding: 'latin1', timeout: 30000,
+        env: { REQUEST_METHOD: 'GET', PATH_INFO: '/authorize', QUERY_STRING: 'room=x', JITSI_OIDC_CONFIG: cfg } });
+      return { out: out.stdout, err: out.stderr, status: Number((out.stdout.match(/^Status: (\d+)/m) || [])[1] || 0) };
+    };
+    assert.equal(cid(req2(second)), 'jitsi-b');
+    assert.equal(cid(req2(config)), 'jitsi');
+    writeFileSync(`${second}.new`, `${readFileSync(second, 'utf8')}bogus\n`); renameSync(`${second}.new`, second);
+    await sleep(1100);
+    assert.equal(req2(config).status, 302);
+    const b = req2(second);
+    assert.equal(b.status, 302, b.err);
+    assert.equal(cid(b), 'jitsi-b');
+    assert.match(b.err, /changed but is not valid, still running the previous one/);
   } finally { try { process.kill(p.pid, 'SIGTERM'); } catch {} await idp.stop(); }
 });
 

@@ -193,6 +193,25 @@ test('single sign-on: a live session goes from /authorize straight to /tokenize 
   assert.equal(idp.requests().length, n0, 'the provider was not asked');
 });
 
+test('no single sign-on for a login the Jitsi apps start, with prompt = login, or under another configuration: the provider is asked', async () => {
+  const first = await login({}, 'alice');
+  const cookie = cookieHeader(['jitsi_oidc_session', first.sessionCookie.value]);
+  const state = encodeURIComponent(JSON.stringify({ room: 'Daily', android: true }));
+  const app = runCgi({ config: first.config, path: '/authorize', query: `state=${state}`, cookie });
+  assert.ok(app.location.startsWith(`${idp.issuer}/auth?`), `the app's login goes to the provider: ${app.location}`);
+  // the same cookie secret, but prompt = login: the user wants to be asked
+  const forced = writeConfig(tempDir(), idp.issuer, { prompt: 'login' });
+  const f = runCgi({ config: forced, path: '/authorize', query: 'room=Other', cookie });
+  assert.ok(f.location.startsWith(`${idp.issuer}/auth?`), f.location);
+  assert.equal(new URL(f.location).searchParams.get('prompt'), 'login');
+  // the same cookie secret, another rule: the session is not good here
+  const stricter = writeConfig(tempDir(), idp.issuer, { allowed_groups: 'jitsi-admins' });
+  const g = runCgi({ config: stricter, path: '/authorize', query: 'room=Other', cookie });
+  assert.ok(g.location.startsWith(`${idp.issuer}/auth?`), g.location);
+  const t = runCgi({ config: stricter, path: '/tokenize', cookie });
+  assert.equal(t.status, 401);
+});
+
 test('session_lifetime = 0: no single sign-on, /authorize always asks the provider', async () => {
   const first = await login({ session_lifetime: 0 }, 'alice');
   assert.ok(first.payload);
@@ -320,6 +339,7 @@ for (const [flag, scheme] of [['ios', 'org.jitsi.meet'], ['android', 'org.jitsi.
     const s = await login({}, 'alice', `state=${encodeURIComponent(JSON.stringify(state))}`);
     const t = s.tokenize;
     assert.equal(t.status, 200, t.stderr);
+    assert.equal(t.header('status'), '200 OK');
     assert.equal(t.header('content-type'), 'text/html; charset=utf-8');
     const deep = t.body.match(/<meta http-equiv="refresh" content="0;url=([^"]+)">/)[1].replace(/&amp;/g, '&');
     assert.match(deep, new RegExp(`^${scheme.replace(/\./g, '\\.')}://meet\\.example\\.test/Daily\\?jwt=`));

@@ -1,24 +1,47 @@
 /* sealtool -- seal a value as the adapter would, for the tests that need
  * expired cookies, cookies sealed with another secret or for another
- * purpose.  usage: sealtool SECRET PURPOSE EXPIRES PLAINTEXT */
+ * purpose.  usage: sealtool SECRET PURPOSE EXPIRES PLAINTEXT [CONFIG]
+ * (with CONFIG, a session as that configuration makes it, fingerprint
+ * included) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
+#include "config.h"
 #include "seal.h"
 
 int
 main(int argc, char *argv[])
 {
-	char	*s;
+	struct jo_config	 c;
+	json_object		*o = NULL;
+	const char		*plain;
+	char			*s, cf[33], why[4096];
 
-	if (argc != 5) {
+	if (argc != 5 && argc != 6) {
 		fprintf(stderr, "usage: sealtool secret purpose expires "
-		    "plaintext\n");
+		    "plaintext [config]\n");
 		return 2;
 	}
+	plain = argv[4];
+	if (argc == 6) {
+		/* a session as that configuration makes it: with its "cf" */
+		if (jo_config_load(argv[5], &c, why, sizeof(why)) == -1 ||
+		    (o = json_tokener_parse(argv[4])) == NULL) {
+			fprintf(stderr, "sealtool: %s\n", why);
+			return 1;
+		}
+		jo_config_print(&c, cf);
+		json_object_object_add(o, "cf", json_object_new_string(cf));
+		plain = json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PLAIN);
+		jo_config_free(&c);
+	}
 	s = jo_seal(argv[1], strlen(argv[1]), argv[2],
-	    (time_t)strtoll(argv[3], NULL, 10), argv[4], strlen(argv[4]));
+	    (time_t)strtoll(argv[3], NULL, 10), plain, strlen(plain));
+	json_object_put(o);
 	if (s == NULL)
 		return 1;
 	printf("%s\n", s);

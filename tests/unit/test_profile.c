@@ -113,6 +113,14 @@ rules_refuse_in_plain_words(void **st)
 	u = user("{\"email\":\"\\\"a@example.org\\\"@evil.example\"}");
 	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), -1);
 	jo_user_free(&u);
+	/* an unverified address does not prove its domain */
+	u = user("{\"email\":\"m@example.org\",\"email_verified\":false}");
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "not verified"));
+	jo_user_free(&u);
+	u = user("{\"email\":\"m@example.org\"}");	/* not sent: accepted */
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), 0);
+	jo_user_free(&u);
 	u = user("{\"name\":\"No Mail\"}");
 	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "did not tell us your e-mail"));

@@ -73,6 +73,10 @@ test('chromium: room without a token -> provider login and consent -> the room, 
     const session = cookies.find((c) => c.name === 'jitsi_oidc_session');
     assert.ok(session && session.httpOnly && session.sameSite === 'Lax' && session.path === '/oidc');
     assert.ok(!cookies.some((c) => c.name === 'jitsi_oidc_state' && c.value), 'state cookie consumed');
+    // Files the browser fetches by itself are not rooms: no login for them
+    // (a favicon fetch racing a logout would otherwise renew the session).
+    const fav = await page.request.get(`http://127.0.0.1:${port}/favicon.ico`, { maxRedirects: 0 });
+    assert.notEqual(fav.status(), 302, 'favicon.ico sent to the login');
     // Single sign-on: another room, no provider page on the way.
     const seen = [];
     page.on('request', (r) => { if (r.isNavigationRequest() && r.frame() === page.mainFrame()) seen.push(r.url()); });
@@ -90,7 +94,8 @@ test('chromium: room without a token -> provider login and consent -> the room, 
     await page.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${idpPort}/session/end`));
     const afterLogout = seen.length;
     await page.click('button[value="yes"]');
-    await page.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${idpPort}/interaction/`), { timeout: 30000 });
+    await page.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${idpPort}/interaction/`), { timeout: 30000 })
+      .catch(async (e) => { throw new Error(`${e.message}\nat ${page.url()}: ${(await page.content()).slice(0, 600)}\nnavigations: ${seen.slice(afterLogout).join(' ')}`); });
     assert.ok(seen.slice(afterLogout).includes(`http://127.0.0.1:${port}/`), `post_logout_redirect_uri visited: ${seen.slice(afterLogout).join(' ')}`);
     const after = await context.cookies(`http://127.0.0.1:${port}/oidc/`);
     assert.ok(!after.some((c) => c.name.startsWith('jitsi_oidc_') && c.name !== 'jitsi_oidc_state' && c.value), 'session and logout cookies gone');

@@ -119,13 +119,16 @@ function fcgiServer(procEnv = {}) {
   const sock = join(dir, 'jo.sock'); const pidFile = join(dir, 'pid'); const log = join(dir, 'stderr');
   const wrap = (process.env.JO_CGI_WRAPPER || '').split(' ').filter(Boolean);
   const q = (a) => `'${a.replace(/'/g, "'\\''")}'`;
-  const cmd = `exec ${[...wrap, cgiPath].map(q).join(' ')} 2>>${q(log)}`;
+  // the process variables go to the program only (exec env ...), not to
+  // spawn-fcgi: a preloaded ASan + faketime deadlocks spawn-fcgi's fork
+  const envArgs = Object.entries(procEnv).map(([k, v]) => q(`${k}=${v}`));
+  const cmd = `exec ${envArgs.length ? `env ${envArgs.join(' ')} ` : ''}${[...wrap, cgiPath].map(q).join(' ')} 2>>${q(log)}`;
   const r = spawnSync('spawn-fcgi', ['-s', sock, '-P', pidFile, '--', '/bin/sh', '-c', cmd], {
     env: { PATH: process.env.PATH, ...(process.env.ASAN_OPTIONS ? { ASAN_OPTIONS: process.env.ASAN_OPTIONS } : {}),
-      ...(process.env.UBSAN_OPTIONS ? { UBSAN_OPTIONS: process.env.UBSAN_OPTIONS } : {}), ...procEnv },
-    encoding: 'utf8',
+      ...(process.env.UBSAN_OPTIONS ? { UBSAN_OPTIONS: process.env.UBSAN_OPTIONS } : {}) },
+    encoding: 'utf8', timeout: 30000,
   });
-  if (r.status !== 0) throw new Error(`spawn-fcgi: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`spawn-fcgi: ${r.error || ''} ${r.stderr}`);
   fcgi = { sock, log, key, pid: Number(readFileSync(pidFile, 'utf8')) };
   return fcgi;
 }

@@ -31,11 +31,11 @@ pass() { # label build-dir cgi
 		CMOCKA_MESSAGE_OUTPUT=TAP "$t" > "tests/out/$label-$name.tap" 2>&1
 		count "tests/out/$label-$name.tap" "unit/$name" $?
 	done
-	JO_CGI=$cgi JO_SEALTOOL=$build/sealtool node --test --test-reporter=tap \
+	JO_CGI=$cgi JO_SEALTOOL=$build/sealtool timeout -k 10 1500 node --test --test-reporter=tap \
 	    --test-concurrency=1 tests/*.test.mjs > "tests/out/$label-node.tap" 2>&1
 	count "tests/out/$label-node.tap" "blackbox+e2e (node)" $?
 	# The same request-level suites with the binary as a FastCGI responder.
-	JO_MODE=fastcgi JO_CGI=$cgi JO_SEALTOOL=$build/sealtool node --test \
+	JO_MODE=fastcgi JO_CGI=$cgi JO_SEALTOOL=$build/sealtool timeout -k 10 1500 node --test \
 	    --test-reporter=tap --test-concurrency=1 $FASTCGI_SUITES \
 	    > "tests/out/$label-fastcgi.tap" 2>&1
 	count "tests/out/$label-fastcgi.tap" "the same as FastCGI (node)" $?
@@ -67,7 +67,7 @@ if [ "${JO_SKIP_VALGRIND:-0}" != 1 ]; then
 	echo "== valgrind"
 	JO_CGI=cgi-bin/jitsi-oidc JO_SEALTOOL=build/sealtool \
 	    JO_CGI_WRAPPER="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,possible --quiet" \
-	    node --test --test-reporter=tap --test-concurrency=1 \
+	    timeout -k 10 1800 node --test --test-reporter=tap --test-concurrency=1 \
 	    tests/blackbox.test.mjs tests/checklist.test.mjs tests/e2e.test.mjs \
 	    tests/features.test.mjs > tests/out/valgrind-node.tap 2>&1
 	count tests/out/valgrind-node.tap "blackbox+checklist+e2e+features under valgrind" $?

@@ -468,6 +468,30 @@ finish_rules(const char *name, struct jo_config *c, const int *seen,
 }
 
 static void
+config_print(const struct jo_config *c, char out[33])
+{
+	const char *const v[] = { c->issuer, c->client_id, c->jitsi_app_id,
+	    c->jitsi_audience, c->moderator, c->moderator_claim,
+	    c->moderator_values, c->allowed_email_domains, c->allowed_groups,
+	    c->groups_claim, c->require_email_verified ? "1" : "0",
+	    c->name_claim, c->email_claim, c->avatar, c->group_claim,
+	    c->userinfo };
+	struct jo_buf	 b = { 0 };
+	char		*hex;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		jo_buf_adds(&b, v[i] != NULL ? v[i] : "");
+		jo_buf_add(&b, "", 1);	/* a NUL between fields */
+	}
+	hex = jo_sha256_hex(b.p, b.len);
+	memcpy(out, hex, 32);
+	out[32] = '\0';
+	free(hex);
+	jo_buf_free(&b);
+}
+
+static void
 finish(const char *name, struct jo_config *c, const int *seen,
     struct problems *pr)
 {
@@ -526,6 +550,7 @@ finish(const char *name, struct jo_config *c, const int *seen,
 	dflt(&c->post_logout_redirect_uri, c->jitsi_url);
 	c->redirect_uri = jo_xasprintf("%s/redirect", c->public_url);
 	c->cookie_path = jo_url_path(c->public_url);
+	config_print(c, c->print);
 	c->cookie_secure = strncmp(c->public_url, "https://", 8) == 0;
 	if (c->cookie_path == NULL)
 		problem(pr, "%s: public_url: no path", name);
@@ -648,33 +673,24 @@ jo_config_load(const char *path, struct jo_config *c, char *why,
 	return rc;
 }
 
-static void
-wipe_free(char *s)
-{
-	if (s != NULL) {
-		explicit_bzero(s, strlen(s));
-		free(s);
-	}
-}
-
 void
 jo_config_free(struct jo_config *c)
 {
 	free(c->issuer);
 	free(c->client_id);
-	wipe_free(c->client_secret);
+	jo_wipe_free(c->client_secret);
 	free(c->public_url);
 	free(c->redirect_uri);
 	free(c->cookie_path);
 	free(c->scope);
 	free(c->jitsi_url);
 	free(c->jitsi_app_id);
-	wipe_free(c->jitsi_app_secret);
+	jo_wipe_free(c->jitsi_app_secret);
 	free(c->jitsi_audience);
 	free(c->jitsi_subject);
-	wipe_free(c->cookie_secret);
+	jo_wipe_free(c->cookie_secret);
 	free(c->cache_dir);
-	wipe_free(c->cookie_secret_old);
+	jo_wipe_free(c->cookie_secret_old);
 	free(c->moderator);
 	free(c->moderator_claim);
 	free(c->moderator_values);
@@ -690,35 +706,11 @@ jo_config_free(struct jo_config *c)
 	free(c->prompt);
 	free(c->post_logout_redirect_uri);
 	free(c->jitsi_signing);
-	wipe_free(c->jitsi_private_key);
+	jo_wipe_free(c->jitsi_private_key);
 	free(c->jitsi_kid);
 	free(c->app_scheme_mobile);
 	free(c->app_scheme_desktop);
 	while (c->nfiles > 0)
 		free(c->files[--c->nfiles]);
 	memset(c, 0, sizeof(*c));
-}
-
-void
-jo_config_print(const struct jo_config *c, char out[33])
-{
-	const char *const v[] = { c->issuer, c->client_id, c->jitsi_app_id,
-	    c->jitsi_audience, c->moderator, c->moderator_claim,
-	    c->moderator_values, c->allowed_email_domains, c->allowed_groups,
-	    c->groups_claim, c->require_email_verified ? "1" : "0",
-	    c->name_claim, c->email_claim, c->avatar, c->group_claim,
-	    c->userinfo };
-	struct jo_buf	 b = { 0 };
-	char		*hex;
-	size_t		 i;
-
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		jo_buf_adds(&b, v[i] != NULL ? v[i] : "");
-		jo_buf_add(&b, "", 1);	/* a NUL between fields */
-	}
-	hex = jo_sha256_hex(b.p, b.len);
-	memcpy(out, hex, 32);
-	out[32] = '\0';
-	free(hex);
-	jo_buf_free(&b);
 }

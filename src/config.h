@@ -55,6 +55,12 @@ struct jo_config {
 	long	 max_requests;		/* FastCGI: exit after this many */
 	char	*files[6];		/* the *_file paths read */
 	size_t	 nfiles;
+	/* What a login is decided under: the provider, the client, the
+	 * Jitsi app and every access and claim rule, as 32 hex digits.
+	 * Sessions carry it and are accepted only by a configuration with
+	 * the same (a sealed cookie opens wherever the cookie secret is the
+	 * same). */
+	char	 print[33];
 };
 
 /* Is value in the comma-separated list (blanks around items ignored)?
@@ -69,10 +75,5 @@ int	 jo_config_load(const char *, struct jo_config *, char *, size_t);
 int	 jo_config_parse(const char *, const char *, size_t,
 	    struct jo_config *, char *, size_t);
 void	 jo_config_free(struct jo_config *);
-/* What a login is decided under: the provider, the client, the Jitsi app
- * and every access and claim rule, as 32 hex digits.  Sessions carry it
- * and are accepted only by a configuration with the same (a sealed
- * cookie opens wherever the cookie secret is the same). */
-void	 jo_config_print(const struct jo_config *, char out[33]);
 
 #endif

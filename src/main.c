@@ -207,10 +207,8 @@ static int
 same_config(const struct req *r, json_object *o)
 {
 	const char	*cf = jo_json_str(o, "cf");
-	char		 mine[33];
 
-	jo_config_print(&r->cfg, mine);
-	return cf != NULL && strcmp(cf, mine) == 0;
+	return cf != NULL && strcmp(cf, r->cfg.print) == 0;
 }
 
 static void
@@ -248,12 +246,11 @@ to_tokenize(struct req *r, const struct jo_user *u,
     const struct jo_target *t, time_t exp, int answer)
 {
 	json_object	*o = json_object_new_object();
-	char		*sealed, *loc, cf[33];
+	char		*sealed, *loc;
 
 	user_to(o, u, exp);
 	target_to(o, t);
-	jo_config_print(&r->cfg, cf);
-	jadd(o, "cf", cf);
+	jadd(o, "cf", r->cfg.print);
 	/* Too large for a cookie (long picture URL, many URL options)?
 	 * The avatar is what can go. */
 	if ((sealed = seal_json(r, "session", exp, o)) == NULL) {
@@ -475,15 +472,6 @@ error_text(const char *err)
 	    strcmp(err, "consent_required") == 0)
 		return "The login provider needs you to log in again.";
 	return "The login provider could not log you in.";
-}
-
-static void
-wipe_free(char *s)
-{
-	if (s != NULL) {
-		explicit_bzero(s, strlen(s));
-		free(s);
-	}
 }
 
 /* The userinfo call (Core 5.3), when the ID token lacks claims the
@@ -721,7 +709,7 @@ route_redirect(struct req *r)
 end:
 	json_object_put(so);
 	json_object_put(lo);
-	wipe_free(at);
+	jo_wipe_free(at);
 	free(lpath);
 	jo_provider_free(&p);
 	jo_keys_free(&ks);
@@ -733,7 +721,7 @@ end:
 	if (idt != NULL)
 		explicit_bzero(idt, strlen(idt));
 	free(idt);
-	wipe_free(sealed);
+	jo_wipe_free(sealed);
 }
 
 static void

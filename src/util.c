@@ -186,6 +186,15 @@ jo_buf_free(struct jo_buf *b)
 	b->len = b->cap = 0;
 }
 
+void
+jo_wipe_free(char *s)
+{
+	if (s != NULL) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
 char *
 jo_xasprintf(const char *fmt, ...)
 {

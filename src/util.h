@@ -26,6 +26,8 @@ void	*jo_xmalloc(size_t);
 void	*jo_xrealloc(void *, size_t);
 char	*jo_xstrdup(const char *);
 char	*jo_xstrndup(const char *, size_t);
+/* Wipe a string (a secret) and free it; NULL is fine. */
+void	 jo_wipe_free(char *);
 char	*jo_xasprintf(const char *, ...)
 	    __attribute__((format(printf, 1, 2)));
 

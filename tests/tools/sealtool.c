@@ -18,7 +18,7 @@ main(int argc, char *argv[])
 	struct jo_config	 c;
 	json_object		*o = NULL;
 	const char		*plain;
-	char			*s, cf[33], why[4096];
+	char			*s, why[4096];
 
 	if (argc != 5 && argc != 6) {
 		fprintf(stderr, "usage: sealtool secret purpose expires "
@@ -33,8 +33,7 @@ main(int argc, char *argv[])
 			fprintf(stderr, "sealtool: %s\n", why);
 			return 1;
 		}
-		jo_config_print(&c, cf);
-		json_object_object_add(o, "cf", json_object_new_string(cf));
+		json_object_object_add(o, "cf", json_object_new_string(c.print));
 		plain = json_object_to_json_string_ext(o,
 		    JSON_C_TO_STRING_PLAIN);
 		jo_config_free(&c);

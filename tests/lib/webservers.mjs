@@ -42,17 +42,12 @@ export function serverDir(tag) {
 
 const isRoot = process.getuid && process.getuid() === 0;
 
-export const servers = {
-  async nginx(config, { extra, workers = 2 } = {}) {
-    const d = serverDir('jo-nginx'); const port = await freePort();
-    const sock = join(d, 'run', 'fcgiwrap.sock');
-    const loc = snippet('nginx-fcgiwrap.conf', d, config, [['unix:/run/fcgiwrap.socket', `unix:${sock}`]]);
-    copyFileSync('/etc/nginx/fastcgi_params', join(d, 'fastcgi_params'));
-    writeFileSync(join(d, 'nginx.conf'), `worker_processes 2;
+// A minimal nginx around a location snippet, everything under d.
+const nginxConf = (d, port, loc, extra = '') => `worker_processes 2;
 pid ${d}/run/nginx.pid;
 error_log ${d}/logs/error.log info;
 daemon off;
-events { worker_connections 256; }
+events { worker_connections 512; }
 http {
   access_log ${d}/logs/access.log;
   client_body_temp_path ${d}/tmp/body; fastcgi_temp_path ${d}/tmp/fcgi;
@@ -60,11 +55,20 @@ http {
   server {
     listen 127.0.0.1:${port};
     include ${loc};
-    ${extra ? extra(sock) : ''}
+    ${extra}
     location / { root ${d}/www; try_files /index.html =404; }
   }
 }
-`);
+`;
+
+
+export const servers = {
+  async nginx(config, { extra, workers = 2 } = {}) {
+    const d = serverDir('jo-nginx'); const port = await freePort();
+    const sock = join(d, 'run', 'fcgiwrap.sock');
+    const loc = snippet('nginx-fcgiwrap.conf', d, config, [['unix:/run/fcgiwrap.socket', `unix:${sock}`]]);
+    copyFileSync('/etc/nginx/fastcgi_params', join(d, 'fastcgi_params'));
+    writeFileSync(join(d, 'nginx.conf'), nginxConf(d, port, loc, extra ? extra(sock) : ''));
     const fcgi = spawn('/usr/sbin/fcgiwrap', ['-c', String(workers), '-s', `unix:${sock}`], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     const errs = []; fcgi.stderr.on('data', (x) => errs.push(String(x)));
     for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
@@ -132,26 +136,6 @@ include "${snip}"
   },
 };
 
-// The same binary as a persistent FastCGI responder, behind each server
-// as its conf/ file sets it up.
-const nginxConf = (d, port, loc, extra = '') => `worker_processes 2;
-pid ${d}/run/nginx.pid;
-error_log ${d}/logs/error.log info;
-daemon off;
-events { worker_connections 512; }
-http {
-  access_log ${d}/logs/access.log;
-  client_body_temp_path ${d}/tmp/body; fastcgi_temp_path ${d}/tmp/fcgi;
-  proxy_temp_path ${d}/tmp/proxy; uwsgi_temp_path ${d}/tmp/uwsgi; scgi_temp_path ${d}/tmp/scgi;
-  server {
-    listen 127.0.0.1:${port};
-    include ${loc};
-    ${extra}
-    location / { root ${d}/www; try_files /index.html =404; }
-  }
-}
-`;
-
 async function waitFile(f, ms = 10000) {
   for (let i = 0; i < ms / 20 && !existsSync(f); i++) await new Promise((r) => setTimeout(r, 20));
   if (!existsSync(f)) throw new Error(`${f} did not appear`);
@@ -159,6 +143,8 @@ async function waitFile(f, ms = 10000) {
 
 const pidAlive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 
+// The same binary as a persistent FastCGI responder, behind each server
+// as its conf/ file sets it up.
 export const fastcgiServers = {
   // nginx fastcgi_pass to a socket made by spawn-fcgi (-F processes).
   async 'nginx+spawn-fcgi'(config, { procs = 2, wrap = [], extra = '' } = {}) {

@@ -461,6 +461,18 @@ finish_rules(const char *name, struct jo_config *c, const int *seen,
 		    "jitsi_app_secret_file")])
 			problem(pr, "%s: jitsi_app_secret: required key missing "
 			    "(or jitsi_app_secret_file)", name);
+		/* RFC 7518 3.2: an HS256 key at least as long as the hash.
+		 * Every user receives a token signed with it: a short one
+		 * is found offline, and then any token can be made. */
+		else if (c->jitsi_app_secret != NULL &&
+		    strlen(c->jitsi_app_secret) < JO_JITSI_SECRET_MIN)
+			problem(pr, "%s: jitsi_app_secret: %zu bytes, at least "
+			    "%d are needed (every user gets a token signed with "
+			    "it, and a short secret is guessed from one); make "
+			    "one with `openssl rand -hex 32` and put the same "
+			    "value into Prosody's app_secret (docker-jitsi-meet: "
+			    "JWT_APP_SECRET)", name, strlen(c->jitsi_app_secret),
+			    JO_JITSI_SECRET_MIN);
 		if (c->jitsi_private_key != NULL || c->jitsi_kid != NULL)
 			problem(pr, "%s: jitsi_private_key_file, jitsi_kid: "
 			    "used only with jitsi_signing = RS256", name);
@@ -601,8 +613,14 @@ jo_config_parse(const char *name, const char *text, size_t len,
 			*ve = '\0';
 		}
 		if ((i = key_index(k)) == NKEYS) {
-			problem(&pr, "%s:%zu: %.64s: unknown key", name, lineno,
-			    k);
+			/* Only the first word: with the '=' forgotten
+			 * ("client_secret S3cr3t==") the rest is a secret. */
+			size_t w = strcspn(k, " \t");
+
+			problem(&pr, "%s:%zu: %.*s: unknown key%s", name,
+			    lineno, (int)(w < 64 ? w : 64), k, k[w] != '\0' ?
+			    " (a key is one word: is the '=' missing after it?)" :
+			    "");
 			continue;
 		}
 		if (seen[i]) {

@@ -8,6 +8,8 @@
 #define JO_DEFAULT_CONFIG "/etc/jitsi-oidc/jitsi-oidc.conf"
 #endif
 
+#define JO_JITSI_SECRET_MIN	32	/* bytes of an HS256 app secret */
+
 struct jo_config {
 	char	*issuer;
 	char	*client_id;

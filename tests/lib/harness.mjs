@@ -18,7 +18,7 @@ export const slow = !!process.env.JO_CGI_WRAPPER || sanitized;
 export const SECRETS = {
   client: 'jitsi-secret-0123456789',
   cookie: 'cookie-secret-0123456789abcdef0123456789',
-  jitsi: 'jitsiappsecret0123456789ABCDEF',
+  jitsi: 'jitsiappsecret0123456789ABCDEFghijklmn',
 };
 
 export function freePort() {

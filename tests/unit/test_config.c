@@ -14,7 +14,7 @@
 	"public_url = https://meet.example.org/oidc/\n" \
 	"jitsi_url = https://meet.example.org\n" \
 	"jitsi_app_id = app\n" \
-	"jitsi_app_secret = jitsisecret\n" \
+	"jitsi_app_secret = jitsisecret-0123456789abcdefghijkl\n" \
 	"cookie_secret = 0123456789abcdef0123456789abcdef\n"
 
 static int
@@ -109,6 +109,57 @@ a_line_without_equals_is_not_echoed(void **st)
 	    why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "test.conf:9: line without '='"));
 	assert_null(strstr(why, "TopSecret"));
+	/* issue 12 item 4: a base64 secret ends in '=': the line has one,
+	 * and its "key" is the whole line; only its first word is shown */
+	assert_int_equal(parse(BASE "client_secret S3cr3tValue0123xyz==\n", &c,
+	    why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "test.conf:9: client_secret: unknown key "
+	    "(a key is one word: is the '=' missing after it?)"));
+	assert_null(strstr(why, "S3cr3t"));
+	assert_int_equal(parse(BASE "cookie_secret\tAbCdEfGh0123456789==x=\n",
+	    &c, why, sizeof(why)), -1);
+	assert_null(strstr(why, "AbCdEf"));
+}
+
+/* BASE with one value replaced (the value must be in BASE). */
+static char *
+base_with(const char *from, const char *to)
+{
+	const char	*at = strstr(BASE, from);
+	char		*t;
+
+	assert_non_null(at);
+	t = malloc(strlen(BASE) + strlen(to) + 1);
+	sprintf(t, "%.*s%s%s", (int)(at - BASE), BASE, to, at + strlen(from));
+	return t;
+}
+
+/* issue 12 item 3: an HS256 Jitsi secret shorter than the hash. */
+static void
+short_jitsi_app_secret_refused(void **st)
+{
+	struct jo_config c;
+	char		 why[1024], *t;
+
+	(void)st;
+	t = base_with("jitsisecret-0123456789abcdefghijkl", "abc");
+	assert_int_equal(parse(t, &c, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "jitsi_app_secret: 3 bytes, at least 32 "
+	    "are needed"));
+	assert_non_null(strstr(why, "openssl rand"));
+	assert_non_null(strstr(why, "Prosody's app_secret"));
+	assert_non_null(strstr(why, "JWT_APP_SECRET"));
+	free(t);
+	t = base_with("jitsisecret-0123456789abcdefghijkl",
+	    "0123456789abcdef0123456789abcde");
+	assert_int_equal(parse(t, &c, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "31 bytes, at least 32"));
+	free(t);
+	t = base_with("jitsisecret-0123456789abcdefghijkl",
+	    "0123456789abcdef0123456789abcdeF");
+	assert_int_equal(parse(t, &c, why, sizeof(why)), 0);
+	jo_config_free(&c);
+	free(t);
 }
 
 static void
@@ -259,6 +310,7 @@ main(void)
 		cmocka_unit_test(errors_name_file_line_and_key),
 		cmocka_unit_test(a_line_without_equals_is_not_echoed),
 		cmocka_unit_test(short_cookie_secret_refused),
+		cmocka_unit_test(short_jitsi_app_secret_refused),
 		cmocka_unit_test(secret_files_are_read_and_newline_stripped),
 		cmocka_unit_test(load_reports_a_missing_file),
 		cmocka_unit_test(issue6_defaults),

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 
@@ -10,6 +11,27 @@
 #include "json.h"
 #include "unicode.h"
 #include "util.h"
+
+static int
+ascii_only(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+static int
+wildcard(const char *s)
+{
+	char	*low = jo_nfkc_lower(s);
+	int	 w = strchr(low, '*') != NULL;
+
+	free(low);
+	return w;
+}
 
 int
 jo_room_valid(const char *s, char *why, size_t wl)
@@ -42,7 +64,39 @@ jo_room_valid(const char *s, char *why, size_t wl)
 		    "a blank");
 		return -1;
 	}
+	/* Jitsi reads a room claim or sub of "*" as every room or every
+	 * tenant; checked in the form Jitsi compares, since NFKC makes
+	 * '*' of U+FF0A and U+FE61 */
+	if (strchr(s, '*') != NULL || (!ascii_only(s, n) && wildcard(s))) {
+		jo_why(why, wl, "name contains '*' (or a character NFKC "
+		    "makes '*'), which Jitsi reads as every room");
+		return -1;
+	}
 	return 0;
+}
+
+int
+jo_target_check(const struct jo_config *c, const struct jo_target *t,
+    char *why, size_t wl)
+{
+	struct jo_target	 bare = *t;
+	char			*u;
+	size_t			 n = strlen(c->public_url);
+	int			 rc = 0;
+
+	/* A room or tenant that names a path of the adapter's own (with
+	 * public_url under jitsi_url: tenant "oidc", room "tokenize")
+	 * would send the token into the adapter, or log the user out. */
+	bare.flags = NULL;
+	u = jo_jitsi_url(c, &bare, NULL, NULL);
+	if (strncasecmp(u, c->public_url, n) == 0 &&
+	    (u[n] == '\0' || u[n] == '/')) {
+		jo_why(why, wl, "the room's address %s lies under public_url",
+		    u);
+		rc = -1;
+	}
+	free(u);
+	return rc;
 }
 
 char *

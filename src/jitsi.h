@@ -24,8 +24,13 @@ struct jo_target {
 
 /* Is this a plain room (or tenant) name?  Decoded UTF-8, no '/', '\\',
  * '?', '#', '%', '&', ':', quotes, angle brackets, controls or "..", at
- * most JO_ROOM_MAX bytes, not empty, not "." */
+ * most JO_ROOM_MAX bytes, not empty, not "."; nothing that
+ * lower(NFKC()) makes a '*' (Jitsi's wildcard). */
 int	 jo_room_valid(const char *, char *, size_t);
+/* May the browser be sent to this target?  Not to an address under
+ * public_url (the adapter's own routes). */
+int	 jo_target_check(const struct jo_config *, const struct jo_target *,
+	    char *, size_t);
 /* The room claim Jitsi compares with: lowercase, percent-encoded as by
  * encodeURIComponent, hex in lowercase. */
 char	*jo_room_claim(const char *);

@@ -316,6 +316,8 @@ route_authorize(struct req *r)
 	else
 		rc = jo_target_set(&t, jo_param_get(&r->q, "room"),
 		    jo_param_get(&r->q, "tenant"), why, sizeof(why));
+	if (rc == 0)
+		rc = jo_target_check(&r->cfg, &t, why, sizeof(why));
 	if (rc == -1) {
 		fail(r, 400, "Not a valid room", "The meeting room in this "
 		    "link is not a valid room name.", "%s", why);
@@ -764,7 +766,8 @@ route_tokenize(struct req *r)
 	/* the names were checked before they were sealed; again, cheaply */
 	if (jo_room_valid(t.room, why, sizeof(why)) == -1 ||
 	    (t.tenant != NULL && jo_room_valid(t.tenant, why,
-	    sizeof(why)) == -1)) {
+	    sizeof(why)) == -1) ||
+	    jo_target_check(&r->cfg, &t, why, sizeof(why)) == -1) {
 		not_logged_in(r, "session cookie holds an invalid room");
 		goto end;
 	}

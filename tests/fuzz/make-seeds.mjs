@@ -49,4 +49,7 @@ put('idtoken', [tok({ alg: 'RS256', kid: 'r1' }, claims, b64u(Buffer.alloc(256, 
 put('state', [JSON.stringify({ room: 'Team Sync', roomSafe: 'team%20sync', tenant: 'acme', 'config.prejoinConfig.enabled': false }),
   JSON.stringify({ room: 'Caf%C3%A9%20Room' }), JSON.stringify({ roomSafe: 'r1' }), JSON.stringify({ room: '//evil.example' }),
   JSON.stringify({ room: 'a', 'config.subject': 'a b', 'interfaceConfig.X': 3, ios: true, 'config.bad-key': 1, 'config.o': {} }),
-  JSON.stringify({ room: 'a%00b' }), '{"room":"a","x":[[[[[[[[[[[[[]]]]]]]]]]]]]}', '[]', '{"room":1}']);
+  JSON.stringify({ room: 'a%00b' }), '{"room":"a","x":[[[[[[[[[[[[[]]]]]]]]]]]]]}', '[]', '{"room":1}',
+  // issue 12: Jitsi's wildcard, plain and as NFKC makes it; the adapter's own paths
+  JSON.stringify({ room: '*' }), JSON.stringify({ room: '\uff0a' }), JSON.stringify({ room: 'a', tenant: '%EF%B9%A1' }),
+  JSON.stringify({ roomSafe: 'x*y' }), JSON.stringify({ room: 'tokenize', tenant: 'oidc' }), JSON.stringify({ room: 'OIDC' })]);

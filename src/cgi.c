@@ -194,6 +194,8 @@ jo_resp_cookie(struct jo_resp *r, const char *name, const char *value,
 {
 	struct jo_buf	 b = { 0 };
 
+	if (r->head)	/* a HEAD changes nothing */
+		return;
 	jo_buf_adds(&b, name);
 	jo_buf_adds(&b, "=");
 	if (value == NULL)

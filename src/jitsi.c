@@ -263,6 +263,49 @@ end:
 	return rc;
 }
 
+/* The URL options a page of another site may choose for someone who is
+ * logged in: only those that expose the user less than Jitsi's own
+ * defaults. */
+static const char *const safe_flags[] = {
+	"config.startWithAudioMuted=true",
+	"config.startWithVideoMuted=true",
+	"config.startAudioOnly=true",
+	"config.startSilent=true",
+	"config.prejoinConfig.enabled=true",
+	"config.prejoinPageEnabled=true",
+	NULL
+};
+
+int
+jo_target_safe_flags(struct jo_target *t)
+{
+	struct jo_buf	 b = { 0 };
+	const char	*s, *e;
+	size_t		 i;
+	int		 dropped = 0;
+
+	if (t->flags == NULL)
+		return 0;
+	for (s = t->flags; *s != '\0'; s = *e ? e + 1 : e) {
+		e = s + strcspn(s, "&");
+		for (i = 0; safe_flags[i] != NULL; i++)
+			if (strlen(safe_flags[i]) == (size_t)(e - s) &&
+			    memcmp(safe_flags[i], s, (size_t)(e - s)) == 0)
+				break;
+		if (safe_flags[i] == NULL) {
+			dropped++;
+			continue;
+		}
+		if (b.len)
+			jo_buf_adds(&b, "&");
+		jo_buf_add(&b, s, (size_t)(e - s));
+	}
+	free(t->flags);
+	t->flags = b.len ? jo_buf_take(&b) : NULL;
+	jo_buf_free(&b);
+	return dropped;
+}
+
 char *
 jo_gravatar(const char *email)
 {

@@ -41,6 +41,10 @@ int	 jo_jitsi_state(const char *, struct jo_target *, char *, size_t);
 int	 jo_target_set(struct jo_target *, const char *room,
 	    const char *tenant, char *, size_t);
 void	 jo_target_free(struct jo_target *);
+/* Keep only the URL options that expose the user less than Jitsi's
+ * defaults (muted, audio only, prejoin on), for a login another site
+ * started; returns how many were dropped. */
+int	 jo_target_safe_flags(struct jo_target *);
 
 /* The signed Jitsi token for this user and room (HS256 with the app
  * secret, or RS256 with the private key); NULL with why when RS256

@@ -44,6 +44,8 @@ struct req {
 	struct jo_resp		 resp;
 	time_t			 now;
 	char			*back;	/* the room, with ?oidc=<flag> */
+	const char		*fetch_site;	/* Sec-Fetch-Site, or NULL */
+	const char		*referer;	/* Referer, or NULL */
 };
 
 static const char *const cookie_names[] = { COOKIE_STATE, COOKIE_SESSION,
@@ -99,6 +101,24 @@ set_back(struct req *r, const struct jo_target *t, const char *flag)
 {
 	free(r->back);
 	r->back = jo_jitsi_url(&r->cfg, t, "oidc", flag);
+}
+
+/* Was this request started by a page of another site?  The browser's
+ * Sec-Fetch-Site when it sends one: same-origin, or none (typed, a
+ * bookmark), is ours; same-site and cross-site are ours only with a
+ * Referer from jitsi_url's or public_url's origin.  Without
+ * Sec-Fetch-Site (older browsers) the Referer decides, and a missing
+ * one counts as another site. */
+static int
+cross_site(const struct req *r)
+{
+	const char	*f = r->fetch_site;
+
+	if (f != NULL && (strcmp(f, "same-origin") == 0 ||
+	    strcmp(f, "none") == 0))
+		return 0;
+	return !jo_same_origin(r->referer, r->cfg.jitsi_url) &&
+	    !jo_same_origin(r->referer, r->cfg.public_url);
 }
 
 static char *
@@ -323,6 +343,10 @@ route_authorize(struct req *r)
 		    "link is not a valid room name.", "%s", why);
 		goto end;
 	}
+	/* A page of another site may send a logged-in user into a room,
+	 * but not choose to skip the prejoin screen or switch media on. */
+	if (t.flags != NULL && cross_site(r))
+		jo_target_safe_flags(&t);
 	set_back(r, &t, "failed");
 	/* Single sign-on, except for a login the apps start (the token then
 	 * leaves the browser: the provider is always asked) and when the
@@ -814,8 +838,18 @@ route_logout(struct req *r)
 	struct jo_buf		 loc = { 0 };
 	json_object		*o = NULL;
 	const char		*hint = NULL;
-	char			*lpath, why[600];
+	char			*lpath, *self, why[600];
 
+	/* Another site cannot end the session unasked: a page with a
+	 * button, which comes back from our own origin. */
+	if (cross_site(r)) {
+		self = jo_xasprintf("%s/logout", r->cfg.public_url);
+		jo_log("200: logout started by another site: asking the user");
+		jo_resp_page(&r->resp, 200, "Log out?", "Do you want to log "
+		    "out of the meetings here?", self, "Log out");
+		free(self);
+		return;
+	}
 	lpath = logout_path(r);
 	jo_resp_cookie(&r->resp, COOKIE_STATE, NULL, 0, r->cfg.cookie_path,
 	    r->cfg.cookie_secure);
@@ -850,14 +884,19 @@ route_logout(struct req *r)
 	free(lpath);
 }
 
+#define RT_HEAD		0x01	/* HEAD is answered (without cookies) */
+
+/* A HEAD is answered only where it has no effect: a link prefetcher
+ * must not spend a code, take a token, or log anyone out. */
 static const struct route {
 	const char	*path;
 	void		(*fn)(struct req *);
+	int		 flags;
 } routes[] = {
-	{ "/authorize", route_authorize },
-	{ "/redirect", route_redirect },
-	{ "/tokenize", route_tokenize },
-	{ "/logout", route_logout },
+	{ "/authorize", route_authorize, RT_HEAD },
+	{ "/redirect", route_redirect, 0 },
+	{ "/tokenize", route_tokenize, 0 },
+	{ "/logout", route_logout, 0 },
 };
 
 /* A request parameter: the CGI environment, or the FastCGI request's. */
@@ -1058,13 +1097,17 @@ serve(char **envp, struct cfgcache *cc)
 		    "here.", NULL, NULL);
 		return;
 	}
-	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+	if (strcmp(method, "GET") != 0 && !(r.resp.head &&
+	    (rt->flags & RT_HEAD))) {
 		jo_log("405: method %.16s not allowed", method);
-		jo_resp_header(&r.resp, "Allow", "GET, HEAD");
+		jo_resp_header(&r.resp, "Allow", rt->flags & RT_HEAD ?
+		    "GET, HEAD" : "GET");
 		jo_resp_page(&r.resp, 405, "Method not allowed", "Only GET "
 		    "is served here.", NULL, NULL);
 		return;
 	}
+	r.fetch_site = env_get(envp, "HTTP_SEC_FETCH_SITE");
+	r.referer = env_get(envp, "HTTP_REFERER");
 	if (cc == NULL)
 		rc = jo_config_load(config_path_in(envp), &r.cfg, why,
 		    sizeof(why));

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "crypto.h"
@@ -715,6 +716,21 @@ jo_url_host(const char *url)
 	if (url_split(url, &https, &host, &hostlen, &rest) == -1)
 		return NULL;
 	return jo_xstrndup(host, hostlen);
+}
+
+int
+jo_same_origin(const char *a, const char *b)
+{
+	const char	*ha, *hb, *ra, *rb;
+	size_t		 la, lb;
+	int		 sa, sb;
+
+	if (a == NULL || b == NULL || url_split(a, &sa, &ha, &la, &ra) == -1 ||
+	    url_split(b, &sb, &hb, &lb, &rb) == -1)
+		return 0;
+	/* scheme, host and port: the spans before the path */
+	return sa == sb && ra - a == rb - b &&
+	    strncasecmp(a, b, (size_t)(ra - a)) == 0;
 }
 
 char *

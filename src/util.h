@@ -79,6 +79,9 @@ int	 jo_url_ok(const char *, char *, size_t);
 char	*jo_url_host(const char *);
 /* The path part of an http(s) URL ("/" when empty), or NULL. */
 char	*jo_url_path(const char *);
+/* Do two http(s) URLs have the same origin (scheme, host, port; ASCII
+ * case-insensitive)?  0 for anything that is not such a URL. */
+int	 jo_same_origin(const char *, const char *);
 
 time_t	 jo_now(void);
 

@@ -64,11 +64,12 @@ test('POST, PUT and DELETE are 405 with Allow: GET, HEAD', () => {
   }
 });
 
-test('HEAD gets the headers and no body', () => {
-  const r = runCgi({ config, method: 'HEAD', path: '/tokenize' });
+test('HEAD of /authorize gets the headers, no body and no cookie', () => {
+  const r = runCgi({ config, method: 'HEAD', path: '/authorize', query: 'room=a' });
   assertClean(assert, r);
-  assert.equal(r.status, 401);
+  assert.equal(r.status, 302);
   assert.equal(r.body, '');
+  assert.equal(r.cookies.jitsi_oidc_state, undefined);
 });
 
 test('authorize redirects to the provider with a sealed state cookie', () => {

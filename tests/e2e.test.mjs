@@ -53,7 +53,9 @@ test('Jitsi tokenAuthUrl state: tenant, room and config flags come back as Jitsi
   const p = providers.RS256;
   const config = writeConfig(tempDir(), p.issuer);
   const state = { room: 'Team Sync', roomSafe: 'team%20sync', tenant: 'acme', 'config.prejoinConfig.enabled': false, 'config.startWithAudioMuted': true, electron: false };
-  const { tokenize } = await fullLogin({ config, query: `state=${encodeURIComponent(JSON.stringify(state))}` });
+  // the navigation from the Jitsi page (same origin) keeps every option
+  const { tokenize } = await fullLogin({ config, query: `state=${encodeURIComponent(JSON.stringify(state))}`,
+    extraEnv: { HTTP_SEC_FETCH_SITE: 'same-origin' } });
   assert.equal(tokenize.status, 302, tokenize.stderr);
   const u = new URL(tokenize.location);
   assert.equal(u.pathname, '/acme/Team%20Sync');

@@ -16,6 +16,8 @@ import { startProvider, tempDir, writeConfig, runCgi, assertClean, cookieHeader,
 import { fullLogin, PUBLIC } from './lib/login.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
 import { startHostile } from './lib/hostile.mjs';
+// what a browser sends for a link on the Jitsi page itself
+const SAME_ORIGIN = { HTTP_SEC_FETCH_SITE: 'same-origin' };
 
 const JITSI = 'https://meet.example.test';
 const rules = { jitsiUrl: JITSI, appId: 'jitsi-oidc-test', secret: SECRETS.jitsi, subject: 'meet.example.test' };
@@ -254,7 +256,7 @@ test('logout: cookies cleared, the provider\'s end_session_endpoint with id_toke
   const first = await login({}, 'alice');
   const logoutCookie = first.redirect.cookies.jitsi_oidc_logout;
   assert.ok(logoutCookie.attrs.includes('Path=/oidc/logout'), 'sent to /logout only');
-  const o = runCgi({ config: first.config, path: '/logout', cookie: cookieHeader(['jitsi_oidc_session', first.sessionCookie.value], ['jitsi_oidc_logout', logoutCookie.value]) });
+  const o = runCgi({ config: first.config, path: '/logout', cookie: cookieHeader(['jitsi_oidc_session', first.sessionCookie.value], ['jitsi_oidc_logout', logoutCookie.value]), extraEnv: SAME_ORIGIN });
   assertClean(assert, o);
   assert.equal(o.status, 302);
   for (const c of ['jitsi_oidc_state', 'jitsi_oidc_session', 'jitsi_oidc_logout']) {
@@ -285,7 +287,7 @@ test('logout: cookies cleared, the provider\'s end_session_endpoint with id_toke
 
 test('logout at a provider without end_session_endpoint: cookies cleared, straight to post_logout_redirect_uri', async () => {
   const config = writeConfig(tempDir(), `${hostile.base}/s/ok`, { post_logout_redirect_uri: `${JITSI}/goodbye` });
-  const o = runCgi({ config, path: '/logout' });
+  const o = runCgi({ config, path: '/logout', extraEnv: SAME_ORIGIN });
   assertClean(assert, o);
   assert.equal(o.status, 302);
   assert.equal(o.location, `${JITSI}/goodbye`);

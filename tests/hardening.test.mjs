@@ -15,7 +15,9 @@ before(async () => {
 after(() => idp.stop());
 
 const now = () => Math.floor(Date.now() / 1000);
-const session = (body, cfg = config) => sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify(body), cfg]);
+// a live session as /redirect seals it ("x": its expiry, for single sign-on)
+const session = (body, cfg = config) => sealTool([SECRETS.cookie, 'session', String(now() + 600),
+  JSON.stringify({ x: now() + 600, ...body }), cfg]);
 
 function refused(res, status, re) {
   assertClean(assert, res);
@@ -47,6 +49,8 @@ test('12.1: a room or tenant that is or becomes "*" is refused by /authorize (qu
 
 test('12.1: a live session is not re-sealed for a "*" room, and a session holding one gets no token', () => {
   const live = cookieHeader(['jitsi_oidc_session', session({ sub: 'alice', r: 'a' })]);
+  const ok = runCgi({ config, path: '/authorize', query: 'room=b', cookie: live });
+  assert.equal(ok.location, `${PUBLIC}/tokenize`, 'the session is live: single sign-on');
   for (const q of ['room=*', 'room=%EF%BC%8A', 'room=a&tenant=%EF%B9%A1']) {
     const r = runCgi({ config, path: '/authorize', query: q, cookie: live });
     refused(r, 400, /every room/);
@@ -81,4 +85,90 @@ test('12.5: a room whose address lies under public_url is refused (no loop, no l
   // with public_url on a host of its own, no room is under it
   const apart = writeConfig(tempDir(), idp.issuer, { public_url: 'https://auth.example.test/oidc' });
   assert.equal(runCgi({ config: apart, path: '/authorize', query: 'room=tokenize&tenant=oidc' }).status, 302);
+});
+
+// --- 6. A signed-in user dropped into a stranger's room -------------------------
+const trap = encodeURIComponent(JSON.stringify({ room: 'Trap', 'config.prejoinConfig.enabled': false,
+  'config.startWithAudioMuted': false, 'config.startWithVideoMuted': true, 'config.subject': 'Call me' }));
+
+function ssoHash(extraEnv) {
+  const live = cookieHeader(['jitsi_oidc_session', session({ sub: 'alice', r: 'a' })]);
+  const a = runCgi({ config, path: '/authorize', query: `state=${trap}`, cookie: live, extraEnv });
+  assertClean(assert, a);
+  assert.equal(a.status, 302, a.stderr);
+  assert.equal(a.location, `${PUBLIC}/tokenize`, 'single sign-on');
+  const t = runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', a.cookies.jitsi_oidc_session.value]) });
+  assert.equal(t.status, 302, t.stderr);
+  const u = new URL(t.location);
+  assert.equal(u.pathname, '/Trap');
+  return u.hash;
+}
+
+test('12.6: a login another site starts keeps only the URL options that expose the user less', () => {
+  const safe = '#config.startWithVideoMuted=true';
+  for (const env of [{ HTTP_SEC_FETCH_SITE: 'cross-site' },
+    { HTTP_SEC_FETCH_SITE: 'same-site' }, // a sibling host, no Referer from us
+    { HTTP_SEC_FETCH_SITE: 'cross-site', HTTP_REFERER: 'https://meet.example.test.evil.example/' },
+    { HTTP_REFERER: 'https://evil.example/page' }, // no Sec-Fetch-Site: the Referer decides
+    {}]) { // neither: counted as another site
+    assert.equal(ssoHash(env), safe, JSON.stringify(env));
+  }
+  const all = '#config.prejoinConfig.enabled=false&config.startWithAudioMuted=false&config.startWithVideoMuted=true'
+    + '&config.subject=%22Call%20me%22';
+  for (const env of [{ HTTP_SEC_FETCH_SITE: 'same-origin' }, { HTTP_SEC_FETCH_SITE: 'none' },
+    { HTTP_SEC_FETCH_SITE: 'same-site', HTTP_REFERER: 'https://meet.example.test/Room' },
+    { HTTP_REFERER: 'https://MEET.example.test/Room' }]) {
+    assert.equal(ssoHash(env), all, JSON.stringify(env));
+  }
+});
+
+test('12.6: through the provider too (a provider that answers silently is the same attack)', async () => {
+  const { fullLogin } = await import('./lib/login.mjs');
+  const { tokenize } = await fullLogin({ config, query: `state=${trap}`, extraEnv: { HTTP_SEC_FETCH_SITE: 'cross-site' } });
+  assert.equal(tokenize.status, 302, tokenize.stderr);
+  assert.equal(new URL(tokenize.location).hash, '#config.startWithVideoMuted=true');
+});
+
+// --- 9. HEAD and side effects ----------------------------------------------------
+test('12.9: HEAD /redirect does not spend the code; HEAD /tokenize and /logout are 405 too', async () => {
+  const { providerLogin } = await import('./lib/harness.mjs');
+  const a = runCgi({ config, path: '/authorize', query: 'room=Head' });
+  const st = a.cookies.jitsi_oidc_state.value;
+  const cb = await providerLogin(a.location, `${PUBLIC}/redirect`, 'alice');
+  const query = new URL(cb).search.slice(1);
+  const cookie = cookieHeader(['jitsi_oidc_state', st]);
+  await idp.sync();
+  const n0 = idp.requests().length;
+  const h = runCgi({ config, method: 'HEAD', path: '/redirect', query, cookie });
+  assert.equal(h.status, 405);
+  assert.equal(h.header('allow'), 'GET');
+  assert.deepEqual(Object.keys(h.cookies), [], 'no cookie touched');
+  await idp.sync();
+  assert.equal(idp.requests().length, n0, 'the provider was not called');
+  // the code is still good for the browser's own GET
+  const g = runCgi({ config, path: '/redirect', query, cookie });
+  assert.equal(g.status, 302, g.stderr);
+  const sess = cookieHeader(['jitsi_oidc_session', g.cookies.jitsi_oidc_session.value]);
+  for (const path of ['/tokenize', '/logout']) {
+    const r = runCgi({ config, method: 'HEAD', path, cookie: sess });
+    assert.equal(r.status, 405, path);
+    assert.equal(r.header('allow'), 'GET');
+    assert.doesNotMatch(r.raw, /jwt=/);
+    assert.deepEqual(Object.keys(r.cookies), [], `${path}: no cookie touched`);
+  }
+});
+
+test('12.9: /logout started by another site asks first, with a button that logs out', () => {
+  const sess = cookieHeader(['jitsi_oidc_session', session({ sub: 'alice', r: 'a' })]);
+  for (const env of [{ HTTP_SEC_FETCH_SITE: 'cross-site' }, { HTTP_REFERER: 'https://evil.example/' }, {}]) {
+    const r = runCgi({ config, path: '/logout', cookie: sess, extraEnv: env });
+    assertClean(assert, r);
+    assert.equal(r.status, 200);
+    assert.deepEqual(Object.keys(r.cookies), [], 'nothing cleared');
+    assert.match(r.body, /<a href="https:\/\/meet\.example\.test\/oidc\/logout">Log out<\/a>/);
+  }
+  // the button: a navigation from the adapter's own page
+  const ok = runCgi({ config, path: '/logout', cookie: sess, extraEnv: { HTTP_SEC_FETCH_SITE: 'same-origin' } });
+  assert.equal(ok.status, 302);
+  assert.equal(ok.cookies.jitsi_oidc_session.value, '');
 });

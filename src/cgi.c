@@ -307,8 +307,12 @@ jo_resp_page(struct jo_resp *r, int status, const char *title,
 		jo_html_escape(&out, r->refresh);
 		jo_buf_adds(&out, "\">");
 	}
+	/* the page's first link is its button */
 	jo_buf_adds(&out, "<style>body{font-family:sans-serif;"
-	    "max-width:36em;margin:4em auto;padding:0 1em}</style></head>\n"
+	    "max-width:36em;margin:4em auto;padding:0 1em}"
+	    "h1+p+p a{display:inline-block;padding:.6em 1.4em;"
+	    "border-radius:.4em;background:#1a5fb4;color:#fff;"
+	    "text-decoration:none}</style></head>\n"
 	    "<body><h1>");
 	jo_html_escape(&out, title);
 	jo_buf_adds(&out, "</h1>\n<p>");

@@ -102,6 +102,8 @@ static const struct key keys[] = {
 	    NULL },
 	{ "app_scheme_desktop", K_STR, 0, OFF(app_scheme_desktop), 0, 0,
 	    NULL, NULL },
+	{ "app_package_android", K_STR, 0, OFF(app_package_android), 0, 0,
+	    NULL, NULL },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -386,6 +388,26 @@ scheme_ok(const char *s)
 	return i <= 64;
 }
 
+/* An Android package name: dot-separated Java identifiers, two at
+ * least (org.jitsi.meet). */
+static int
+package_ok(const char *s)
+{
+	size_t	 i, parts = 1;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '.') {
+			if (i == 0 || s[i - 1] == '.' || s[i + 1] == '\0')
+				return 0;
+			parts++;
+		} else if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_' ||
+		    (s[i] >= '0' && s[i] <= '9' && i > 0 && s[i - 1] != '.')))
+			return 0;
+	}
+	return parts >= 2 && i <= 128 && !(s[0] >= '0' && s[0] <= '9');
+}
+
 /* prompt: space-separated none, login, consent, select_account; "none"
  * alone (OpenID Connect Core 3.1.2.1). */
 static int
@@ -439,6 +461,7 @@ finish_rules(const char *name, struct jo_config *c, const int *seen,
 	dflt(&c->jitsi_signing, "HS256");
 	dflt(&c->app_scheme_mobile, "org.jitsi.meet");
 	dflt(&c->app_scheme_desktop, "jitsi-meet");
+	dflt(&c->app_package_android, "org.jitsi.meet");
 	if (!seen[key_index("session_lifetime")])
 		c->session_lifetime = 8 * 3600;
 	if (c->prompt != NULL && !prompt_ok(c->prompt))
@@ -448,6 +471,9 @@ finish_rules(const char *name, struct jo_config *c, const int *seen,
 		problem(pr, "%s: app_scheme_mobile: not a URL scheme", name);
 	if (!scheme_ok(c->app_scheme_desktop))
 		problem(pr, "%s: app_scheme_desktop: not a URL scheme", name);
+	if (!package_ok(c->app_package_android))
+		problem(pr, "%s: app_package_android: not an Android package "
+		    "name (like org.jitsi.meet)", name);
 	if (strcmp(c->jitsi_signing, "RS256") == 0) {
 		if (c->jitsi_private_key == NULL || c->jitsi_kid == NULL)
 			problem(pr, "%s: jitsi_signing: RS256 needs "
@@ -728,6 +754,7 @@ jo_config_free(struct jo_config *c)
 	free(c->jitsi_kid);
 	free(c->app_scheme_mobile);
 	free(c->app_scheme_desktop);
+	free(c->app_package_android);
 	while (c->nfiles > 0)
 		free(c->files[--c->nfiles]);
 	memset(c, 0, sizeof(*c));

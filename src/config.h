@@ -54,6 +54,7 @@ struct jo_config {
 	char	*jitsi_kid;		/* RS256 */
 	char	*app_scheme_mobile;	/* default "org.jitsi.meet" */
 	char	*app_scheme_desktop;	/* default "jitsi-meet" */
+	char	*app_package_android;	/* default "org.jitsi.meet" */
 	long	 max_requests;		/* FastCGI: exit after this many */
 	char	*files[6];		/* the *_file paths read */
 	size_t	 nfiles;

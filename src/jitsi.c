@@ -243,8 +243,10 @@ jo_jitsi_state(const char *json, struct jo_target *t, char *why, size_t wl)
 	}
 	/* the mobile and desktop apps open the login in a browser and
 	 * expect to be called back through their own URL scheme */
-	if (state_true(o, "ios") || state_true(o, "android"))
-		t->app = jo_xstrdup("mobile");
+	if (state_true(o, "android"))
+		t->app = jo_xstrdup("android");
+	else if (state_true(o, "ios"))
+		t->app = jo_xstrdup("ios");
 	else if (state_true(o, "electron"))
 		t->app = jo_xstrdup("desktop");
 	if (flags.len > JO_FLAGS_MAX) {
@@ -444,11 +446,25 @@ jo_jitsi_app_url(const struct jo_config *c, const struct jo_target *t,
 	const char	*scheme, *rest;
 	char		*web, *out;
 
+	struct jo_target	 bare;
+
 	scheme = t->app != NULL && strcmp(t->app, "desktop") == 0 ?
 	    c->app_scheme_desktop : c->app_scheme_mobile;
-	web = jo_jitsi_url(c, t, "jwt", token);
-	rest = strstr(web, "://");
-	out = jo_xasprintf("%s%s", scheme, rest);
+	if (t->app != NULL && strcmp(t->app, "android") == 0) {
+		/* Only the app of that package receives an intent: another
+		 * app that claims the scheme does not get the token.  An
+		 * intent has one fragment, its own: no URL options. */
+		bare = *t;
+		bare.flags = NULL;
+		web = jo_jitsi_url(c, &bare, "jwt", token);
+		rest = strstr(web, "://");
+		out = jo_xasprintf("intent%s#Intent;scheme=%s;package=%s;end",
+		    rest, scheme, c->app_package_android);
+	} else {
+		web = jo_jitsi_url(c, t, "jwt", token);
+		rest = strstr(web, "://");
+		out = jo_xasprintf("%s%s", scheme, rest);
+	}
 	free(web);
 	return out;
 }

@@ -19,7 +19,8 @@ struct jo_target {
 	char	*room;		/* decoded, as the user wrote it */
 	char	*tenant;	/* decoded, or NULL */
 	char	*flags;		/* "config.x=y&..." for the hash, or NULL */
-	char	*app;		/* "mobile" or "desktop" from the state, or NULL */
+	char	*app;		/* "ios", "android" or "desktop" from the
+				 * state, or NULL */
 };
 
 /* Is this a plain room (or tenant) name?  Decoded UTF-8, no '/', '\\',
@@ -58,7 +59,9 @@ char	*jo_jitsi_token(const struct jo_config *, const struct jo_user *,
 char	*jo_jitsi_url(const struct jo_config *, const struct jo_target *,
 	    const char *key, const char *value);
 /* The same in the app's own scheme (app_scheme_mobile or _desktop for
- * t->app) instead of https: org.jitsi.meet://host/room?jwt=... */
+ * t->app) instead of https: org.jitsi.meet://host/room?jwt=...; for
+ * Android an intent for app_package_android only:
+ * intent://host/room?jwt=...#Intent;scheme=...;package=...;end */
 char	*jo_jitsi_app_url(const struct jo_config *, const struct jo_target *,
 	    const char *token);
 /* https://www.gravatar.com/avatar/<sha256>?d=identicon */

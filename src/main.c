@@ -804,18 +804,17 @@ route_tokenize(struct req *r)
 	}
 	if (t.app != NULL) {
 		/* The app opened the login in a browser: hand the token
-		 * back through its own scheme, with a page for browsers
-		 * that do not follow by themselves. */
+		 * back through its own scheme when the user taps it --
+		 * never by itself, since a link and a provider that
+		 * answers silently would be enough to push a token into
+		 * whatever app claims the scheme. */
 		loc = jo_jitsi_app_url(&r->cfg, &t, tok);
 		web = jo_jitsi_url(&r->cfg, &t, "jwt", tok);
-		r->resp.refresh = loc;
-		r->resp.refresh_after = 0;
 		r->resp.alt = web;
 		r->resp.alttext = "Continue in this browser instead";
 		jo_resp_page(&r->resp, 200, "Back to the app", "You are "
-		    "logged in. If the Jitsi Meet app does not open by "
-		    "itself, use the link below.", loc, "Open the meeting "
-		    "in the app");
+		    "logged in. Tap the button to go back to the Jitsi Meet "
+		    "app.", loc, "Open the meeting in the app");
 		goto end;
 	}
 	loc = jo_jitsi_url(&r->cfg, &t, "jwt", tok);

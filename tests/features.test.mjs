@@ -335,28 +335,39 @@ test('cookie_secret_old: a session sealed before a secret rotation still opens; 
 });
 
 // --- 8. Mobile and desktop apps -------------------------------------------------------------------------
+// Issue 12 item 7: the hand-back is a tap, never a refresh (a link and a
+// provider that answers silently would push a token into whatever app
+// claims the scheme); Android gets an intent only the real app receives.
 for (const [flag, scheme] of [['ios', 'org.jitsi.meet'], ['android', 'org.jitsi.meet'], ['electron', 'jitsi-meet']]) {
-  test(`Jitsi state with ${flag}: the token goes back through ${scheme}:// with a plain HTML fallback`, async () => {
-    const state = { room: 'Daily', roomSafe: 'daily', [flag]: true };
+  test(`Jitsi state with ${flag}: the token goes back through ${flag === 'android' ? 'an intent for ' : ''}${scheme}:// when the user taps, with a plain HTML fallback`, async () => {
+    const state = { room: 'Daily', roomSafe: 'daily', [flag]: true, 'config.startWithAudioMuted': true };
     const s = await login({}, 'alice', `state=${encodeURIComponent(JSON.stringify(state))}`);
     const t = s.tokenize;
     assert.equal(t.status, 200, t.stderr);
     assert.equal(t.header('status'), '200 OK');
     assert.equal(t.header('content-type'), 'text/html; charset=utf-8');
-    const deep = t.body.match(/<meta http-equiv="refresh" content="0;url=([^"]+)">/)[1].replace(/&amp;/g, '&');
-    assert.match(deep, new RegExp(`^${scheme.replace(/\./g, '\\.')}://meet\\.example\\.test/Daily\\?jwt=`));
+    assert.doesNotMatch(t.body, /http-equiv="refresh"/i, 'nothing happens by itself');
+    assert.doesNotMatch(t.body, /<script/i);
     const web = [...t.body.matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
-    assert.ok(web.includes(deep), 'a link to the app');
+    const deep = web[0];
+    if (flag === 'android') {
+      assert.match(deep, /^intent:\/\/meet\.example\.test\/Daily\?jwt=[A-Za-z0-9_.-]+#Intent;scheme=org\.jitsi\.meet;package=org\.jitsi\.meet;end$/);
+    } else {
+      assert.match(deep, new RegExp(`^${scheme.replace(/\./g, '\\.')}://meet\\.example\\.test/Daily\\?jwt=[^#]+#config\\.startWithAudioMuted=true$`));
+    }
     const https = web.find((u) => u.startsWith(`${JITSI}/Daily?jwt=`));
     assert.ok(https, 'a link to go on in the browser');
     const { payload } = await verifyJitsiRedirect(https, rules);
     assert.equal(payload.room, 'daily');
-    assert.equal(new URL(deep.replace(/^[^:]+:/, 'https:')).searchParams.get('jwt'), new URL(https).searchParams.get('jwt'));
+    const jwt = (u) => new URL(u.replace(/^[^:]+:/, 'https:').replace(/#.*$/, '')).searchParams.get('jwt');
+    assert.equal(jwt(deep), jwt(https));
   });
 }
 
-test('app_scheme_mobile is configurable (a rebranded app)', async () => {
+test('app_scheme_mobile and app_package_android are configurable (a rebranded app)', async () => {
   const state = { room: 'Daily', ios: true };
   const s = await login({ app_scheme_mobile: 'com.example.meet' }, 'alice', `state=${encodeURIComponent(JSON.stringify(state))}`);
-  assert.match(s.tokenize.body, /content="0;url=com\.example\.meet:\/\/meet\.example\.test\/Daily\?jwt=/);
+  assert.match(s.tokenize.body, /href="com\.example\.meet:\/\/meet\.example\.test\/Daily\?jwt=/);
+  const a = await login({ app_package_android: 'com.example.meet' }, 'alice', `state=${encodeURIComponent(JSON.stringify({ room: 'Daily', android: true }))}`);
+  assert.match(a.tokenize.body, /href="intent:\/\/meet\.example\.test\/Daily\?jwt=[^"]+#Intent;scheme=org\.jitsi\.meet;package=com\.example\.meet;end"/);
 });

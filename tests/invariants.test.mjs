@@ -25,3 +25,15 @@ test('invariants: a Location outside jitsi_url, /tokenize and the provider is ca
     assert.doesNotThrow(() => checkInvariants(env(), res({ location: loc, raw: `Location: ${loc}` })));
   }
 });
+
+test('invariants: a token in a page link outside jitsi_url, the apps\' schemes or the app\'s own intent is caught', () => {
+  for (const u of ['intent://meet.example.test/R?jwt=a#Intent;scheme=org.jitsi.meet;package=com.evil;end',
+    'intent://evil.example/R?jwt=a#Intent;scheme=org.jitsi.meet;package=org.jitsi.meet;end',
+    'evil-scheme://meet.example.test/R?jwt=a', 'https://evil.example/R?jwt=a']) {
+    assert.throws(() => checkInvariants(env(), res({ raw: `<a href="${u}">x</a>` })), /token outside the Location/, u);
+  }
+  for (const u of ['intent://meet.example.test/R?jwt=a#Intent;scheme=org.jitsi.meet;package=org.jitsi.meet;end',
+    'org.jitsi.meet://meet.example.test/R?jwt=a', 'https://meet.example.test/R?jwt=a']) {
+    assert.doesNotThrow(() => checkInvariants(env(), res({ raw: `<a href="${u}">x</a>` })), u);
+  }
+});

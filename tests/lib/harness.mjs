@@ -240,8 +240,11 @@ export function checkInvariants(env, res) {
   // it in links: into jitsi_url, or the same URL in the app's scheme.
   const host = cfg.jitsi_url ? cfg.jitsi_url.replace(/^https?:\/\//, '').replace(/\/$/, '') : '\0';
   const schemes = [cfg.app_scheme_mobile || 'org.jitsi.meet', cfg.app_scheme_desktop || 'jitsi-meet'];
+  // (for Android an intent that only the app's package receives)
+  const pkg = cfg.app_package_android || 'org.jitsi.meet';
   const okLink = (u) => u.startsWith(`${(cfg.jitsi_url || '').replace(/\/$/, '')}/`) ||
-    schemes.some((sc) => u.startsWith(`${sc}://${host}/`));
+    schemes.some((sc) => u.startsWith(`${sc}://${host}/`)) ||
+    (u.startsWith(`intent://${host}/`) && u.endsWith(`#Intent;scheme=${schemes[0]};package=${pkg};end`));
   const bodyAndHeaders = res.raw.replace(/^Location: .*$/m, '')
     .replace(/(href="|url=)([^"]*)/g, (m, a, u) => (okLink(u.replace(/&amp;/g, '&')) ? a : m));
   if (/jwt=/.test(bodyAndHeaders)) throw new Error('a token outside the Location');

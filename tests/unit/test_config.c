@@ -274,6 +274,14 @@ issue6_errors(void **st)
 	expect_error(BASE "post_logout_redirect_uri = http://evil.example/\n",
 	    "post_logout_redirect_uri: URL must use https://");
 	expect_error(BASE "jitsi_signing = HS512\n", "expected one of HS256|RS256");
+	expect_error(BASE "app_package_android = org\n", "app_package_android: "
+	    "not an Android package name");
+	expect_error(BASE "app_package_android = org.1jitsi\n",
+	    "app_package_android: not");
+	expect_error(BASE "app_package_android = org..jitsi\n",
+	    "app_package_android: not");
+	expect_error(BASE "app_package_android = org.jitsi;end\n",
+	    "app_package_android: not");
 }
 
 static void

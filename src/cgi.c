@@ -17,6 +17,28 @@ jo_param_get(const struct jo_params *p, const char *key)
 	return NULL;
 }
 
+size_t
+jo_param_count(const struct jo_params *p, const char *key)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->v[i].key, key) == 0)
+			n++;
+	return n;
+}
+
+const char *
+jo_param_nth(const struct jo_params *p, const char *key, size_t nth)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->v[i].key, key) == 0 && nth-- == 0)
+			return p->v[i].val;
+	return NULL;
+}
+
 void
 jo_params_free(struct jo_params *p)
 {
@@ -144,10 +166,11 @@ jo_cookie_parse(const char *hdr, const char *const *names,
 				break;
 		if (names[i] == NULL)
 			continue;
-		if (jo_param_get(p, names[i]) != NULL) {
-			jo_why(why, wl, "cookie %s sent twice", names[i]);
-			goto err;
-		}
+		/* A copy may have been planted by a sibling host (cookie
+		 * tossing): every copy is kept, for the caller to choose
+		 * or to ignore them all. */
+		if (jo_param_count(p, names[i]) >= JO_COOKIE_COPIES)
+			continue;
 		if (ve - vs > 4096) {
 			jo_why(why, wl, "cookie %s of %zu bytes (at most "
 			    "4096)", names[i], (size_t)(ve - vs));
@@ -165,6 +188,31 @@ jo_cookie_parse(const char *hdr, const char *const *names,
 err:
 	jo_params_free(p);
 	return -1;
+}
+
+void
+jo_resp_cookie_delete(struct jo_resp *r, const char *name, const char *path,
+    const char *domain, int secure)
+{
+	struct jo_buf	 b = { 0 };
+
+	if (r->head)
+		return;
+	jo_buf_adds(&b, name);
+	jo_buf_adds(&b, "=; Max-Age=0; Path=");
+	jo_buf_adds(&b, path);
+	if (domain != NULL) {
+		jo_buf_adds(&b, "; Domain=");
+		jo_buf_adds(&b, domain);
+	}
+	jo_buf_adds(&b, secure ? "; HttpOnly; SameSite=Lax; Secure" :
+	    "; HttpOnly; SameSite=Lax");
+	if (strpbrk(path, ";,") != NULL ||
+	    (domain != NULL && strpbrk(domain, ";, ") != NULL))
+		r->bad = 1;
+	else
+		jo_resp_header(r, "Set-Cookie", b.p);
+	jo_buf_free(&b);
 }
 
 /* A header value may never carry CR, LF, NUL or other controls. */

@@ -10,6 +10,7 @@
 #define JO_QUERY_MAX	8192	/* bytes of QUERY_STRING */
 #define JO_COOKIE_MAX	16384	/* bytes of HTTP_COOKIE */
 #define JO_PARAMS_MAX	64
+#define JO_COOKIE_COPIES 4	/* copies of one cookie kept */
 
 struct jo_param {
 	char	*key;
@@ -28,11 +29,15 @@ struct jo_params {
  * string. */
 int	 jo_query_parse(const char *, struct jo_params *, char *, size_t);
 /* Parse a Cookie header; only cookies whose names are given are kept
- * (NULL-terminated list).  Fails on one of them repeated or too long,
- * or on a header over JO_COOKIE_MAX. */
+ * (NULL-terminated list), each copy of a repeated one (up to
+ * JO_COOKIE_COPIES).  Fails on one of them too long or holding a
+ * control, or on a header over JO_COOKIE_MAX. */
 int	 jo_cookie_parse(const char *, const char *const *, struct jo_params *,
 	    char *, size_t);
 const char *jo_param_get(const struct jo_params *, const char *);
+/* How many parameters have this key, and the nth of them (from 0). */
+size_t	 jo_param_count(const struct jo_params *, const char *);
+const char *jo_param_nth(const struct jo_params *, const char *, size_t);
 void	 jo_params_free(struct jo_params *);
 
 struct jo_resp {
@@ -48,6 +53,9 @@ struct jo_resp {
 /* Add a Set-Cookie line; value NULL deletes the cookie. */
 void	 jo_resp_cookie(struct jo_resp *, const char *name, const char *value,
 	    long maxage, const char *path, int secure);
+/* Delete a cookie set with this Path and Domain (NULL: host-only). */
+void	 jo_resp_cookie_delete(struct jo_resp *, const char *name,
+	    const char *path, const char *domain, int secure);
 void	 jo_resp_header(struct jo_resp *, const char *name, const char *value);
 /* Write a complete response to stdout and release the response. */
 void	 jo_resp_redirect(struct jo_resp *, const char *url);

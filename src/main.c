@@ -169,21 +169,16 @@ seal_json(struct req *r, const char *purpose, time_t exp, json_object *o)
 	    purpose, exp, s, strlen(s));
 }
 
-/* Open our cookie of this purpose; NULL with the reason in why. */
+/* Open one copy of our cookie of this purpose; NULL with the reason. */
 static json_object *
-open_cookie(struct req *r, const char *name, const char *purpose,
-    char *why, size_t wl)
+open_copy(struct req *r, const char *name, const char *purpose,
+    const char *v, char *why, size_t wl)
 {
-	const char		*v;
 	char			*plain;
 	size_t			 len;
 	enum jo_seal_err	 e;
 	json_object		*o;
 
-	if ((v = jo_param_get(&r->ck, name)) == NULL || *v == '\0') {
-		jo_why(why, wl, "no %s cookie", name);
-		return NULL;
-	}
 	e = jo_unseal(r->cfg.cookie_secret, r->cfg.cookie_secret_len,
 	    purpose, r->now, v, &plain, &len);
 	/* during a rotation, cookies sealed with the old secret still open */
@@ -203,6 +198,79 @@ open_cookie(struct req *r, const char *name, const char *purpose,
 		return NULL;
 	}
 	return o;
+}
+
+/* Open our cookie of this purpose; NULL with the reason in why.  When
+ * the browser sent it more than once (a sibling host can plant a copy:
+ * cookie tossing), no copy is trusted -- but the state cookie, whose
+ * copy that matches the state parameter is the login's own. */
+static json_object *
+open_cookie(struct req *r, const char *name, const char *purpose,
+    char *why, size_t wl)
+{
+	const char	*v, *state, *st;
+	json_object	*o;
+	size_t		 i, n = jo_param_count(&r->ck, name);
+
+	if (n > 1 && strcmp(purpose, "state") == 0 &&
+	    (state = jo_param_get(&r->q, "state")) != NULL) {
+		for (i = 0; i < n; i++) {
+			v = jo_param_nth(&r->ck, name, i);
+			if ((o = open_copy(r, name, purpose, v, why,
+			    wl)) == NULL)
+				continue;
+			if ((st = jo_json_str(o, "st")) != NULL &&
+			    jo_ct_equal(state, st))
+				return o;
+			json_object_put(o);
+		}
+	}
+	if (n > 1) {
+		jo_why(why, wl, "%s cookie sent %zu times (a copy planted by "
+		    "another host?): every copy ignored and deleted", name, n);
+		return NULL;
+	}
+	if ((v = jo_param_get(&r->ck, name)) == NULL || *v == '\0') {
+		jo_why(why, wl, "no %s cookie", name);
+		return NULL;
+	}
+	return open_copy(r, name, purpose, v, why, wl);
+}
+
+/* A cookie of ours the browser sent more than once: delete each copy
+ * we can name -- host-only, and for every parent domain of public_url's
+ * host that a sibling may have set it for, at our path and below. */
+static void
+delete_copies(struct req *r, const char *name)
+{
+	static const char *const sub[] = { "", "/authorize", "/redirect",
+	    "/tokenize", "/logout" };
+	char		*host, *path;
+	const char	*d;
+	size_t		 i, n = strlen(r->cfg.cookie_path);
+
+	host = jo_url_host(r->cfg.public_url);
+	for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
+		path = jo_xasprintf("%.*s%s", (int)(n > 1 &&
+		    r->cfg.cookie_path[n - 1] == '/' ? n - 1 : n),
+		    r->cfg.cookie_path, sub[i]);
+		if (*path == '\0') {
+			free(path);
+			path = jo_xstrdup("/");
+		}
+		jo_resp_cookie_delete(&r->resp, name, path, NULL,
+		    r->cfg.cookie_secure);
+		/* parents with a dot left in them: example.org, not org;
+		 * not for an address (no parents) */
+		for (d = host != NULL && strspn(host, "0123456789.[]:") !=
+		    strlen(host) ? strchr(host, '.') : NULL;
+		    d != NULL && strchr(d + 1, '.') != NULL;
+		    d = strchr(d + 1, '.'))
+			jo_resp_cookie_delete(&r->resp, name, path, d + 1,
+			    r->cfg.cookie_secure);
+		free(path);
+	}
+	free(host);
 }
 
 static void
@@ -1144,6 +1212,9 @@ serve(char **envp, struct cfgcache *cc)
 		    "%s", why);
 		goto end;
 	}
+	for (i = 0; cookie_names[i] != NULL; i++)
+		if (jo_param_count(&r.ck, cookie_names[i]) > 1)
+			delete_copies(&r, cookie_names[i]);
 	rt->fn(&r);
 end:
 	jo_params_free(&r.q);

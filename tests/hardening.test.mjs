@@ -172,3 +172,67 @@ test('12.9: /logout started by another site asks first, with a button that logs 
   assert.equal(ok.status, 302);
   assert.equal(ok.cookies.jitsi_oidc_session.value, '');
 });
+
+// --- 8. Cookie tossing ---------------------------------------------------------
+// What a sibling host (evil.example.test) can plant: a cookie of ours for
+// the parent domain, at our path or below it.
+const setCookies = (r) => r.headers.filter(([k]) => k === 'set-cookie').map(([, v]) => v);
+
+function deletesEveryCopy(r, name) {
+  const sc = setCookies(r);
+  for (const path of ['/oidc', '/oidc/redirect', '/oidc/tokenize', '/oidc/logout']) {
+    for (const dom of ['', '; Domain=example.test']) {
+      assert.ok(sc.some((c) => c.startsWith(`${name}=; Max-Age=0; Path=${path}${dom};`)), `${name} ${path}${dom} deleted: ${sc.join(' | ')}`);
+    }
+  }
+  assert.ok(!sc.some((c) => /Domain=test;/.test(c)), 'never for a public suffix');
+}
+
+test('12.8: a planted copy of the state cookie does not stop the login: the copy that matches state is used', async () => {
+  const { providerLogin } = await import('./lib/harness.mjs');
+  for (const order of ['planted-first', 'planted-last']) {
+    const a = runCgi({ config, path: '/authorize', query: 'room=Tossed' });
+    const mine = a.cookies.jitsi_oidc_state.value;
+    // the attacker's own genuine state cookie (from a login of theirs)
+    const theirs = runCgi({ config, path: '/authorize', query: 'room=Trap' }).cookies.jitsi_oidc_state.value;
+    const cb = await providerLogin(a.location, `${PUBLIC}/redirect`, 'alice');
+    const pair = order === 'planted-first' ? [['jitsi_oidc_state', theirs], ['jitsi_oidc_state', mine]]
+      : [['jitsi_oidc_state', mine], ['jitsi_oidc_state', 'v1.garbage']];
+    const r = runCgi({ config, path: '/redirect', query: new URL(cb).search.slice(1), cookie: cookieHeader(...pair) });
+    assertClean(assert, r);
+    assert.equal(r.status, 302, `${order}: ${r.stderr}`);
+    assert.equal(r.location, `${PUBLIC}/tokenize`);
+    deletesEveryCopy(r, 'jitsi_oidc_state');
+    const t = runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', r.cookies.jitsi_oidc_session.value]) });
+    assert.equal(new URL(t.location).pathname, '/Tossed', 'the login\'s own room');
+  }
+});
+
+test('12.8: a duplicated session is trusted in no copy, and every copy is deleted; logout still logs out', () => {
+  const mine = session({ sub: 'alice', r: 'a' });
+  const theirs = session({ sub: 'mallory', r: 'a' });
+  const both = cookieHeader(['jitsi_oidc_session', theirs], ['jitsi_oidc_session', mine]);
+  const t = runCgi({ config, path: '/tokenize', cookie: both });
+  assertClean(assert, t);
+  assert.equal(t.status, 401);
+  assert.match(t.stderr, /sent 2 times/);
+  deletesEveryCopy(t, 'jitsi_oidc_session');
+  // no single sign-on on a duplicated session: the provider is asked
+  const a = runCgi({ config, path: '/authorize', query: 'room=b', cookie: both });
+  assert.equal(a.status, 302);
+  assert.ok(a.location.startsWith(`${idp.issuer}/auth?`), a.location);
+  deletesEveryCopy(a, 'jitsi_oidc_session');
+  // logout: not a 400 that clears nothing
+  const o = runCgi({ config, path: '/logout', cookie: both, extraEnv: { HTTP_SEC_FETCH_SITE: 'same-origin' } });
+  assertClean(assert, o);
+  assert.equal(o.status, 302, o.stderr);
+  deletesEveryCopy(o, 'jitsi_oidc_session');
+  const dup = runCgi({ config, path: '/logout', cookie: cookieHeader(['jitsi_oidc_logout', 'v1.a'], ['jitsi_oidc_logout', 'v1.b']),
+    extraEnv: { HTTP_SEC_FETCH_SITE: 'same-origin' } });
+  assert.equal(dup.status, 302);
+  deletesEveryCopy(dup, 'jitsi_oidc_logout');
+  // a single copy: no extra deletions
+  const one = runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', mine]) });
+  assert.equal(one.status, 302);
+  assert.equal(setCookies(one).length, 0);
+});

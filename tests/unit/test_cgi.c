@@ -83,15 +83,27 @@ cookies_keep_only_ours(void **st)
 }
 
 static void
-cookies_reject_repeats_and_oversize(void **st)
+cookies_keep_repeats_and_reject_oversize(void **st)
 {
 	struct jo_params p;
 	struct jo_buf	 b = { 0 };
 	char		 why[256];
 
 	(void)st;
+	/* every copy of a repeated cookie is kept (cookie tossing: the
+	 * caller decides), up to JO_COOKIE_COPIES */
 	assert_int_equal(jo_cookie_parse("jitsi_oidc_state=a; jitsi_oidc_state=b",
-	    names, &p, why, sizeof(why)), -1);
+	    names, &p, why, sizeof(why)), 0);
+	assert_int_equal(jo_param_count(&p, "jitsi_oidc_state"), 2);
+	assert_string_equal(jo_param_nth(&p, "jitsi_oidc_state", 0), "a");
+	assert_string_equal(jo_param_nth(&p, "jitsi_oidc_state", 1), "b");
+	assert_null(jo_param_nth(&p, "jitsi_oidc_state", 2));
+	jo_params_free(&p);
+	assert_int_equal(jo_cookie_parse("jitsi_oidc_state=1; jitsi_oidc_state=2; "
+	    "jitsi_oidc_state=3; jitsi_oidc_state=4; jitsi_oidc_state=5",
+	    names, &p, why, sizeof(why)), 0);
+	assert_int_equal(jo_param_count(&p, "jitsi_oidc_state"), JO_COOKIE_COPIES);
+	jo_params_free(&p);
 	jo_buf_adds(&b, "jitsi_oidc_state=");
 	while (b.len < 5000)
 		jo_buf_adds(&b, "x");
@@ -129,7 +141,7 @@ main(void)
 		cmocka_unit_test(query_rejects_repeats_controls_and_bad_escapes),
 		cmocka_unit_test(query_caps_the_parameter_count),
 		cmocka_unit_test(cookies_keep_only_ours),
-		cmocka_unit_test(cookies_reject_repeats_and_oversize),
+		cmocka_unit_test(cookies_keep_repeats_and_reject_oversize),
 		cmocka_unit_test(response_refuses_header_injection),
 	};
 

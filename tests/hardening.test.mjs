@@ -236,3 +236,42 @@ test('12.8: a duplicated session is trusted in no copy, and every copy is delete
   assert.equal(one.status, 302);
   assert.equal(setCookies(one).length, 0);
 });
+
+// --- review pass (issue 12, "then the class") ------------------------------
+test('review: a planted cookie of ours holding a TAB (which browsers store) does not make every route 400', () => {
+  // RFC 6265bis and browsers reject CTLs in a cookie value except HTAB:
+  // a sibling can plant jitsi_oidc_session="a<TAB>b" for Domain=example.test
+  const planted = 'jitsi_oidc_session=a\tb';
+  const o = runCgi({ config, path: '/logout', cookie: planted, extraEnv: { HTTP_SEC_FETCH_SITE: 'same-origin' } });
+  assertClean(assert, o);
+  assert.equal(o.status, 302, `logout must still log out: ${o.stderr}`);
+  const a = runCgi({ config, path: '/authorize', query: 'room=a', cookie: planted });
+  assert.equal(a.status, 302, `login must still start: ${a.stderr}`);
+  const mine = session({ sub: 'alice', r: 'a' });
+  const t = runCgi({ config, path: '/tokenize', cookie: `${planted}; jitsi_oidc_session=${mine}` });
+  assert.notEqual(t.status, 400, `a tossed copy is ignored and deleted, not a 400: ${t.stderr}`);
+});
+
+test('review: a duplicated cookie is deleted at every path the browser sends it with (/, /oidc/ too)', () => {
+  // a sibling plants jitsi_oidc_session for Domain=example.test at Path=/ or
+  // Path=/oidc/: both are sent to /oidc/tokenize, and neither is deleted,
+  // so every later login of this browser ends in 401 at /tokenize
+  const both = cookieHeader(['jitsi_oidc_session', session({ sub: 'alice', r: 'a' })], ['jitsi_oidc_session', 'v1.x']);
+  const t = runCgi({ config, path: '/tokenize', cookie: both });
+  const sc = setCookies(t);
+  for (const path of ['/', '/oidc/', '/oidc', '/oidc/tokenize']) {
+    assert.ok(sc.some((c) => c.startsWith(`jitsi_oidc_session=; Max-Age=0; Path=${path}; Domain=example.test;`)),
+      `Path=${path}; Domain=example.test deleted: ${sc.join(' | ')}`);
+  }
+});
+
+test('review: a stranger\'s link through Jitsi\'s own page (a same-origin hop) cannot skip prejoin or unmute either', () => {
+  // https://meet.example.test/Trap#config.prejoinConfig.enabled=false&config.startWithAudioMuted=false
+  // opened from any site: Jitsi's client (no token) itself navigates to
+  // tokenAuthUrl ?state={..., the hash's config.* overrides}; that request
+  // is same-origin, with a Referer of the Jitsi page
+  for (const env of [{ HTTP_SEC_FETCH_SITE: 'same-origin', HTTP_REFERER: 'https://meet.example.test/Trap' },
+    { HTTP_REFERER: 'https://meet.example.test/Trap' }]) {
+    assert.equal(ssoHash(env), '#config.startWithVideoMuted=true', JSON.stringify(env));
+  }
+});

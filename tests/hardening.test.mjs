@@ -275,3 +275,44 @@ test('review: a stranger\'s link through Jitsi\'s own page (a same-origin hop) c
     assert.equal(ssoHash(env), '#config.startWithVideoMuted=true', JSON.stringify(env));
   }
 });
+
+test('review: a FastCGI request cannot name a configuration of its own (a co-tenant with the socket mints "*" owner tokens with the service\'s secret files)', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { writeFileSync, readFileSync, chmodSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { cgiPath } = await import('./lib/harness.mjs');
+  // the service: its configuration in its environment (the systemd unit's
+  // Environment=JITSI_OIDC_CONFIG=%d/...), the Jitsi secret in a file of
+  // its own (%d/jitsi_app_secret, readable by the service only)
+  const svc = tempDir();
+  const secretFile = join(svc, 'jitsi_app_secret');
+  writeFileSync(secretFile, `${SECRETS.jitsi}\n`);
+  chmodSync(secretFile, 0o600);
+  const real = writeConfig(svc, idp.issuer, { jitsi_app_secret: undefined, jitsi_app_secret_file: secretFile });
+  writeFileSync(real, readFileSync(real, 'utf8').split('\n').filter((l) => !/^jitsi_app_secret =/.test(l)).join('\n'));
+  // a co-tenant (any www-data process: the socket is 0660 www-data) writes
+  // a configuration of its own that points at the service's secret file
+  const evilSecret = 'mallory-cookie-secret-0123456789abcdef';
+  const evil = writeConfig(tempDir(), idp.issuer, { jitsi_app_secret: undefined, jitsi_app_secret_file: secretFile,
+    cookie_secret: evilSecret, room_claim: '*', moderator: 'all' });
+  writeFileSync(evil, readFileSync(evil, 'utf8').split('\n').filter((l) => !/^jitsi_app_secret =/.test(l)).join('\n'));
+  const dir = tempDir('jo-fcgi-rv'); const sock = join(dir, 's'); const pid = join(dir, 'pid');
+  const s = spawnSync('spawn-fcgi', ['-s', sock, '-P', pid, '--', '/usr/bin/env', `JITSI_OIDC_CONFIG=${real}`, cgiPath],
+    { encoding: 'utf8', env: { PATH: process.env.PATH, ...(process.env.ASAN_OPTIONS ? { ASAN_OPTIONS: process.env.ASAN_OPTIONS } : {}) } });
+  assert.equal(s.status, 0, s.stderr);
+  try {
+    const now = Math.floor(Date.now() / 1000);
+    const sess = sealTool([evilSecret, 'session', String(now + 600), JSON.stringify({ x: now + 600, sub: 'mallory', mod: true, r: 'x' }), evil]);
+    const r = spawnSync('cgi-fcgi', ['-bind', '-connect', sock], { encoding: 'latin1', timeout: 30000, env: {
+      GATEWAY_INTERFACE: 'CGI/1.1', REQUEST_METHOD: 'GET', PATH_INFO: '/tokenize', QUERY_STRING: '',
+      HTTP_COOKIE: `jitsi_oidc_session=${sess}`, JITSI_OIDC_CONFIG: evil } });
+    const m = /jwt=([\w-]+)\.([\w-]+)\.([\w-]+)/.exec(r.stdout);
+    const claims = m ? JSON.parse(Buffer.from(m[2], 'base64url').toString()) : {};
+    const { createHmac } = await import('node:crypto');
+    const signedReal = m && createHmac('sha256', SECRETS.jitsi).update(`${m[1]}.${m[2]}`).digest('base64url') === m[3];
+    assert.ok(!m, `a request chose its configuration: token for room ${claims.room}, owner ${claims.context?.user?.affiliation}, `
+      + `signed with the service's own Jitsi secret: ${signedReal}`);
+  } finally {
+    for (const p of readFileSync(pid, 'utf8').split(/\s+/).filter(Boolean)) { try { process.kill(Number(p), 'SIGTERM'); } catch {} }
+  }
+});

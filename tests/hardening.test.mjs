@@ -316,3 +316,15 @@ test('review: a FastCGI request cannot name a configuration of its own (a co-ten
     for (const p of readFileSync(pid, 'utf8').split(/\s+/).filter(Boolean)) { try { process.kill(Number(p), 'SIGTERM'); } catch {} }
   }
 });
+
+test('review: the token goes to Jitsi in the URL hash, never the query (the web server\'s access log, Referer of same-origin loads)', () => {
+  // README: "no token in an access log"; ../shared/jitsi-token-rules.md:
+  // Jitsi reads #jwt="<token>" first since 2024, and a hash never reaches
+  // an access log or a Referer; ?jwt= is logged by Jitsi's nginx on every
+  // login (the request line, and the Referer of every same-origin asset)
+  const t = runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', session({ sub: 'alice', r: 'Room' })]) });
+  assert.equal(t.status, 302, t.stderr);
+  const u = new URL(t.location);
+  assert.equal(u.searchParams.get('jwt'), null, `token in the query: ${u.origin}${u.pathname}?jwt=…`);
+  assert.match(u.hash, /(^#|&)jwt=%22[\w-]+\.[\w-]+\.[\w-]+%22/);
+});

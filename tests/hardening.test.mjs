@@ -328,3 +328,14 @@ test('review: the token goes to Jitsi in the URL hash, never the query (the web 
   assert.equal(u.searchParams.get('jwt'), null, `token in the query: ${u.origin}${u.pathname}?jwt=…`);
   assert.match(u.hash, /(^#|&)jwt=%22[\w-]+\.[\w-]+\.[\w-]+%22/);
 });
+
+test('review: Sec-Fetch-Site: cross-site is not overruled by a Referer of ours (a cross-site redirect hop keeps the first Referer)', () => {
+  // with public_url on jitsi_url's origin, a login of ours is always
+  // same-origin; "cross-site" with our Referer means the navigation went
+  // through another site (a link on a Jitsi page to an attacker's page that
+  // redirects to /oidc/authorize: the Referer stays the Jitsi page's)
+  for (const env of [{ HTTP_SEC_FETCH_SITE: 'cross-site', HTTP_REFERER: 'https://meet.example.test/' },
+    { HTTP_SEC_FETCH_SITE: 'cross-site', HTTP_REFERER: 'https://meet.example.test/oidc/logout' }]) {
+    assert.equal(ssoHash(env), '#config.startWithVideoMuted=true', JSON.stringify(env));
+  }
+});

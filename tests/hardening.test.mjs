@@ -339,3 +339,10 @@ test('review: Sec-Fetch-Site: cross-site is not overruled by a Referer of ours (
     assert.equal(ssoHash(env), '#config.startWithVideoMuted=true', JSON.stringify(env));
   }
 });
+
+test('review: a target under public_url is refused however the two URLs spell the same origin (default port)', () => {
+  for (const over of [{ jitsi_url: 'https://meet.example.test:443' }, { public_url: 'https://meet.example.test:443/oidc' }]) {
+    const cfg = writeConfig(tempDir(), idp.issuer, over);
+    refused(runCgi({ config: cfg, path: '/authorize', query: 'room=tokenize&tenant=oidc' }), 400, /lies under public_url/);
+  }
+});

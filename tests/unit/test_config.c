@@ -121,6 +121,21 @@ a_line_without_equals_is_not_echoed(void **st)
 	assert_null(strstr(why, "AbCdEf"));
 }
 
+/* review: the "first word" of an unparsable line can be the whole secret:
+ * a base64 secret (padded with '=') pasted on a line of its own, e.g.
+ * wrapped under "client_secret =" */
+static void
+review_a_secret_on_a_line_of_its_own_is_not_echoed(void **st)
+{
+	struct jo_config c;
+	char		 why[4096] = "";
+
+	(void)st;
+	assert_int_equal(parse(BASE "  Zm9vYmFyU2VjcmV0VmFsdWUwMTIzNDU2Nzg5==\n",
+	    &c, why, sizeof(why)), -1);
+	assert_null(strstr(why, "Zm9vYmFy"));
+}
+
 /* BASE with one value replaced (the value must be in BASE). */
 static char *
 base_with(const char *from, const char *to)
@@ -317,6 +332,7 @@ main(void)
 		cmocka_unit_test(hash_inside_a_value_is_kept_and_comments_and_blanks_skipped),
 		cmocka_unit_test(errors_name_file_line_and_key),
 		cmocka_unit_test(a_line_without_equals_is_not_echoed),
+		cmocka_unit_test(review_a_secret_on_a_line_of_its_own_is_not_echoed),
 		cmocka_unit_test(short_cookie_secret_refused),
 		cmocka_unit_test(short_jitsi_app_secret_refused),
 		cmocka_unit_test(secret_files_are_read_and_newline_stripped),

@@ -346,3 +346,17 @@ test('review: a target under public_url is refused however the two URLs spell th
     refused(runCgi({ config: cfg, path: '/authorize', query: 'room=tokenize&tenant=oidc' }), 400, /lies under public_url/);
   }
 });
+
+test('review: the pages with a button (log out, hand the token to the app) cannot be framed', () => {
+  // a same-site sibling's page gets our SameSite=Lax cookies in an iframe
+  // of /oidc/logout and can overlay the "Log out" button (clickjacking)
+  const sess = cookieHeader(['jitsi_oidc_session', session({ sub: 'alice', r: 'a' })]);
+  const pages = [runCgi({ config, path: '/logout', cookie: sess, extraEnv: { HTTP_SEC_FETCH_SITE: 'same-site' } }),
+    runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', session({ sub: 'alice', r: 'a', a: 'ios' })]) })];
+  for (const r of pages) {
+    assert.equal(r.status, 200, r.stderr);
+    const csp = r.header('content-security-policy') || '';
+    assert.ok(/frame-ancestors 'none'/.test(csp) || /^(deny|sameorigin)$/i.test(r.header('x-frame-options') || ''),
+      `framable: CSP "${csp}", X-Frame-Options ${r.header('x-frame-options')}`);
+  }
+});

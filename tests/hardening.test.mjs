@@ -360,3 +360,15 @@ test('review: the pages with a button (log out, hand the token to the app) canno
       `framable: CSP "${csp}", X-Frame-Options ${r.header('x-frame-options')}`);
   }
 });
+
+test('review: a room whose Jitsi name outgrows an XMPP node is refused, not a Location over 8 KiB', () => {
+  // 66 x U+FDFA is 198 bytes (JO_ROOM_MAX is 200), but NFKC makes each one
+  // 18 letters: the room claim is 7 KiB, the Location 9.7 KiB (over nginx's
+  // fastcgi_buffer_size and Apache's 8190-byte header line: a 502/500),
+  // and Prosody refuses a room node over 1023 bytes anyway
+  const room = '\ufdfa'.repeat(66);
+  const r = runCgi({ config, path: '/authorize', query: `room=${encodeURIComponent(room)}` });
+  assert.equal(r.status, 400, `${r.status}: ${r.stderr}`);
+  const t = runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', session({ sub: 'alice', r: room })]) });
+  assert.ok(!t.location || t.location.length < 4096, `Location of ${t.location && t.location.length} bytes`);
+});

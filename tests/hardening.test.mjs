@@ -372,3 +372,11 @@ test('review: a room whose Jitsi name outgrows an XMPP node is refused, not a Lo
   const t = runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', session({ sub: 'alice', r: room })]) });
   assert.ok(!t.location || t.location.length < 4096, `Location of ${t.location && t.location.length} bytes`);
 });
+
+test('review: a link opened from another application (Sec-Fetch-Site: none, no Referer) cannot skip prejoin or unmute', () => {
+  // "none" is not only a typed URL or a bookmark: a link clicked in a mail
+  // or chat application (Outlook, Slack, Teams desktop) opens the browser
+  // with Sec-Fetch-Site: none and no Referer -- the way such a trap link
+  // is most easily delivered
+  assert.equal(ssoHash({ HTTP_SEC_FETCH_SITE: 'none' }), '#config.startWithVideoMuted=true');
+});

@@ -149,6 +149,22 @@ base_with(const char *from, const char *to)
 	return t;
 }
 
+/* review: a URL with credentials in it is refused -- and echoed, password
+ * and all, into every request's log line and by --check-config */
+static void
+review_a_url_with_a_password_is_not_echoed(void **st)
+{
+	struct jo_config c;
+	char		 why[4096] = "", *t;
+
+	(void)st;
+	t = base_with("https://idp.example.com/realms/x",
+	    "https://admin:Pa55w0rdSecret@idp.example.com/realms/x");
+	assert_int_equal(parse(t, &c, why, sizeof(why)), -1);
+	assert_null(strstr(why, "Pa55w0rd"));
+	free(t);
+}
+
 /* issue 12 item 3: an HS256 Jitsi secret shorter than the hash. */
 static void
 short_jitsi_app_secret_refused(void **st)
@@ -333,6 +349,7 @@ main(void)
 		cmocka_unit_test(errors_name_file_line_and_key),
 		cmocka_unit_test(a_line_without_equals_is_not_echoed),
 		cmocka_unit_test(review_a_secret_on_a_line_of_its_own_is_not_echoed),
+		cmocka_unit_test(review_a_url_with_a_password_is_not_echoed),
 		cmocka_unit_test(short_cookie_secret_refused),
 		cmocka_unit_test(short_jitsi_app_secret_refused),
 		cmocka_unit_test(secret_files_are_read_and_newline_stripped),

@@ -238,7 +238,7 @@ test('12.8: a duplicated session is trusted in no copy, and every copy is delete
 });
 
 // --- review pass (issue 12, "then the class") ------------------------------
-test('review: a planted cookie of ours holding a TAB (which browsers store) does not make every route 400', () => {
+test('review: a planted cookie of ours that fails a per-cookie check (a TAB, which RFC 6265bis allows) does not make every route 400', () => {
   // RFC 6265bis rejects CTLs in a cookie value except HTAB, so a browser
   // that follows it lets a sibling plant jitsi_oidc_session="a<TAB>b" for
   // Domain=example.test (Chromium 156 refuses the TAB: checked by hand);

@@ -171,23 +171,17 @@ jo_cookie_parse(const char *hdr, const char *const *names,
 		 * or to ignore them all. */
 		if (jo_param_count(p, names[i]) >= JO_COOKIE_COPIES)
 			continue;
-		if (ve - vs > 4096) {
-			jo_why(why, wl, "cookie %s of %zu bytes (at most "
-			    "4096)", names[i], (size_t)(ve - vs));
-			goto err;
-		}
-		if (jo_has_ctl(vs, (size_t)(ve - vs))) {
-			jo_why(why, wl, "control character in cookie %s",
-			    names[i]);
-			goto err;
+		/* a copy too long or holding a control (a TAB, which
+		 * RFC 6265bis lets a browser store) is kept without its
+		 * value: ignored, and deleted like a planted one */
+		if (ve - vs > 4096 || jo_has_ctl(vs, (size_t)(ve - vs))) {
+			params_add(p, jo_xstrdup(names[i]), NULL, 0);
+			continue;
 		}
 		params_add(p, jo_xstrdup(names[i]),
 		    jo_xstrndup(vs, (size_t)(ve - vs)), (size_t)(ve - vs));
 	}
 	return 0;
-err:
-	jo_params_free(p);
-	return -1;
 }
 
 void
@@ -341,7 +335,8 @@ jo_resp_page(struct jo_resp *r, int status, const char *title,
 	    "Cache-Control: no-store\r\n"
 	    "X-Content-Type-Options: nosniff\r\n"
 	    "Content-Security-Policy: default-src 'none'; "
-	    "style-src 'unsafe-inline'\r\n%s\r\n",
+	    "style-src 'unsafe-inline'; frame-ancestors 'none'\r\n"
+	    "X-Frame-Options: DENY\r\n%s\r\n",
 	    status, reason(status), r->hdrs.p ? r->hdrs.p : "");
 	if (r->head)
 		goto send;

@@ -10,7 +10,7 @@
 #define JO_QUERY_MAX	8192	/* bytes of QUERY_STRING */
 #define JO_COOKIE_MAX	16384	/* bytes of HTTP_COOKIE */
 #define JO_PARAMS_MAX	64
-#define JO_COOKIE_COPIES 4	/* copies of one cookie kept */
+#define JO_COOKIE_COPIES 16	/* copies of one cookie kept */
 
 struct jo_param {
 	char	*key;
@@ -30,8 +30,8 @@ struct jo_params {
 int	 jo_query_parse(const char *, struct jo_params *, char *, size_t);
 /* Parse a Cookie header; only cookies whose names are given are kept
  * (NULL-terminated list), each copy of a repeated one (up to
- * JO_COOKIE_COPIES).  Fails on one of them too long or holding a
- * control, or on a header over JO_COOKIE_MAX. */
+ * JO_COOKIE_COPIES); a copy over 4096 bytes or holding a control is
+ * kept with a NULL value.  Fails on a header over JO_COOKIE_MAX. */
 int	 jo_cookie_parse(const char *, const char *const *, struct jo_params *,
 	    char *, size_t);
 const char *jo_param_get(const struct jo_params *, const char *);

@@ -331,6 +331,25 @@ strip_slash(char *s)
 		s[n - 1] = '\0';
 }
 
+/* Drop a default port (https :443, http :80): the URLs built from
+ * jitsi_url and public_url are compared as text, and the browser never
+ * sends a default port in an origin. */
+static void
+strip_default_port(char *s)
+{
+	const char	*port = strncmp(s, "https://", 8) == 0 ? ":443" : ":80";
+	char		*h = strstr(s, "://"), *p;
+	size_t		 n = strlen(port);
+
+	if (h == NULL)
+		return;
+	h += 3;
+	p = h + strcspn(h, "/?#");
+	if ((size_t)(p - h) > n && strncmp(p - n, port, n) == 0 &&
+	    p[-n - 1] != ':')
+		memmove(p - n, p, strlen(p) + 1);
+}
+
 /* Problems are collected, one per line, so that --check-config can list
  * them all; the program refuses to run with any. */
 struct problems {
@@ -570,6 +589,8 @@ finish(const char *name, struct jo_config *c, const int *seen,
 		return;
 	strip_slash(c->public_url);
 	strip_slash(c->jitsi_url);
+	strip_default_port(c->public_url);
+	strip_default_port(c->jitsi_url);
 	if (c->jitsi_audience == NULL)
 		c->jitsi_audience = jo_xstrdup("jitsi");
 	if (c->jitsi_subject == NULL) {
@@ -592,6 +613,29 @@ finish(const char *name, struct jo_config *c, const int *seen,
 	c->cookie_secure = strncmp(c->public_url, "https://", 8) == 0;
 	if (c->cookie_path == NULL)
 		problem(pr, "%s: public_url: no path", name);
+}
+
+/* An unknown key is named only when it looks like one: with the '='
+ * forgotten ("client_secret S3cr3t=="), or a base64 secret pasted on a
+ * line of its own, the "key" holds a secret.  Only the first word, and
+ * only when it is made of a key's characters. */
+static void
+unknown_key(struct problems *pr, const char *name, size_t lineno,
+    const char *k)
+{
+	size_t	 w = strcspn(k, " \t"), i;
+
+	for (i = 0; i < w; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || k[i] == '_'))
+			break;
+	if (i < w || w > 64) {
+		problem(pr, "%s:%zu: not a \"key = value\" line (not shown: "
+		    "it may hold a secret)", name, lineno);
+		return;
+	}
+	problem(pr, "%s:%zu: %.*s: unknown key%s", name, lineno, (int)w, k,
+	    k[w] != '\0' ? " (a key is one word: is the '=' missing after "
+	    "it?)" : "");
 }
 
 int
@@ -639,14 +683,7 @@ jo_config_parse(const char *name, const char *text, size_t len,
 			*ve = '\0';
 		}
 		if ((i = key_index(k)) == NKEYS) {
-			/* Only the first word: with the '=' forgotten
-			 * ("client_secret S3cr3t==") the rest is a secret. */
-			size_t w = strcspn(k, " \t");
-
-			problem(&pr, "%s:%zu: %.*s: unknown key%s", name,
-			    lineno, (int)(w < 64 ? w : 64), k, k[w] != '\0' ?
-			    " (a key is one word: is the '=' missing after it?)" :
-			    "");
+			unknown_key(&pr, name, lineno, k);
 			continue;
 		}
 		if (seen[i]) {

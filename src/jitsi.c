@@ -23,20 +23,13 @@ ascii_only(const char *s, size_t n)
 	return 1;
 }
 
-static int
-wildcard(const char *s)
-{
-	char	*low = jo_nfkc_lower(s);
-	int	 w = strchr(low, '*') != NULL;
-
-	free(low);
-	return w;
-}
 
 int
 jo_room_valid(const char *s, char *why, size_t wl)
 {
-	size_t	 n = strlen(s), i;
+	size_t	 n = strlen(s), i, grown = 0;
+	char	*low;
+	int	 star = 0;
 
 	if (n == 0) {
 		jo_why(why, wl, "empty name");
@@ -64,12 +57,27 @@ jo_room_valid(const char *s, char *why, size_t wl)
 		    "a blank");
 		return -1;
 	}
-	/* Jitsi reads a room claim or sub of "*" as every room or every
-	 * tenant; checked in the form Jitsi compares, since NFKC makes
-	 * '*' of U+FF0A and U+FE61 */
-	if (strchr(s, '*') != NULL || (!ascii_only(s, n) && wildcard(s))) {
+	/* Checked again in the form Jitsi compares, lower(NFKC()): Jitsi
+	 * reads a room claim or sub of "*" as every room or every tenant,
+	 * and NFKC makes '*' of U+FF0A and U+FE61; and a few characters
+	 * grow eighteenfold under NFKC (U+FDFA), which would make a claim
+	 * (and a Location) of kilobytes */
+	if (strchr(s, '*') != NULL)
+		star = 1;
+	else if (!ascii_only(s, n)) {
+		low = jo_nfkc_lower(s);
+		star = strchr(low, '*') != NULL;
+		grown = strlen(low);
+		free(low);
+	}
+	if (star) {
 		jo_why(why, wl, "name contains '*' (or a character NFKC "
 		    "makes '*'), which Jitsi reads as every room");
+		return -1;
+	}
+	if (grown > JO_ROOM_MAX) {
+		jo_why(why, wl, "name grows to %zu bytes under NFKC (at most "
+		    "%d)", grown, JO_ROOM_MAX);
 		return -1;
 	}
 	return 0;

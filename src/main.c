@@ -103,22 +103,30 @@ set_back(struct req *r, const struct jo_target *t, const char *flag)
 	r->back = jo_jitsi_url(&r->cfg, t, "oidc", flag);
 }
 
-/* Was this request started by a page of another site?  The browser's
- * Sec-Fetch-Site when it sends one: same-origin, or none (typed, a
- * bookmark), is ours; same-site and cross-site are ours only with a
- * Referer from jitsi_url's or public_url's origin.  Without
- * Sec-Fetch-Site (older browsers) the Referer decides, and a missing
- * one counts as another site. */
+/* Was this request started by the user on a page of ours?  Only a
+ * same-origin navigation is; "none" is a typed address or a bookmark,
+ * but also a link clicked in a mail or chat application, so it is not.
+ * When the adapter has an origin of its own (public_url's origin is
+ * not jitsi_url's), a navigation from the Jitsi page is same-site or
+ * cross-site with a Referer of jitsi_url's origin; when the two share
+ * an origin, a cross-site navigation with our Referer went through
+ * another site on its way (a redirect keeps the first Referer).
+ * Without Sec-Fetch-Site (older browsers) a Referer of ours decides. */
 static int
 cross_site(const struct req *r)
 {
 	const char	*f = r->fetch_site;
+	int		 apart;
 
-	if (f != NULL && (strcmp(f, "same-origin") == 0 ||
-	    strcmp(f, "none") == 0))
+	if (f == NULL)
+		return !jo_same_origin(r->referer, r->cfg.jitsi_url) &&
+		    !jo_same_origin(r->referer, r->cfg.public_url);
+	if (strcmp(f, "same-origin") == 0)
 		return 0;
-	return !jo_same_origin(r->referer, r->cfg.jitsi_url) &&
-	    !jo_same_origin(r->referer, r->cfg.public_url);
+	apart = !jo_same_origin(r->cfg.public_url, r->cfg.jitsi_url);
+	return !(apart && (strcmp(f, "same-site") == 0 ||
+	    strcmp(f, "cross-site") == 0) &&
+	    jo_same_origin(r->referer, r->cfg.jitsi_url));
 }
 
 static char *
@@ -215,7 +223,8 @@ open_cookie(struct req *r, const char *name, const char *purpose,
 	if (n > 1 && strcmp(purpose, "state") == 0 &&
 	    (state = jo_param_get(&r->q, "state")) != NULL) {
 		for (i = 0; i < n; i++) {
-			v = jo_param_nth(&r->ck, name, i);
+			if ((v = jo_param_nth(&r->ck, name, i)) == NULL)
+				continue;
 			if ((o = open_copy(r, name, purpose, v, why,
 			    wl)) == NULL)
 				continue;
@@ -230,6 +239,11 @@ open_cookie(struct req *r, const char *name, const char *purpose,
 		    "another host?): every copy ignored and deleted", name, n);
 		return NULL;
 	}
+	if (n == 1 && (v = jo_param_get(&r->ck, name)) == NULL) {
+		jo_why(why, wl, "%s cookie over 4096 bytes or holding a "
+		    "control character: ignored and deleted", name);
+		return NULL;
+	}
 	if ((v = jo_param_get(&r->ck, name)) == NULL || *v == '\0') {
 		jo_why(why, wl, "no %s cookie", name);
 		return NULL;
@@ -237,40 +251,69 @@ open_cookie(struct req *r, const char *name, const char *purpose,
 	return open_copy(r, name, purpose, v, why, wl);
 }
 
-/* A cookie of ours the browser sent more than once: delete each copy
- * we can name -- host-only, and for every parent domain of public_url's
- * host that a sibling may have set it for, at our path and below. */
+/* Delete a cookie at this path for our host and for every parent domain
+ * of it that a sibling could set it for (example.org, not org; none for
+ * an address). */
+static void
+delete_at(struct req *r, const char *name, const char *path,
+    const char *host)
+{
+	const char	*d = NULL;
+
+	jo_resp_cookie_delete(&r->resp, name, path, NULL,
+	    r->cfg.cookie_secure);
+	if (host != NULL && strspn(host, "0123456789.[]:") != strlen(host))
+		d = strchr(host, '.');
+	for (; d != NULL && strchr(d + 1, '.') != NULL; d = strchr(d + 1, '.'))
+		jo_resp_cookie_delete(&r->resp, name, path, d + 1,
+		    r->cfg.cookie_secure);
+}
+
+/* A cookie of ours the browser sent more than once, or a copy it could
+ * not be (too long, a control): delete each copy we can name -- at every
+ * path the browser sends to us ("/", each prefix of our path, with and
+ * without its slash) and at each route below it. */
 static void
 delete_copies(struct req *r, const char *name)
 {
-	static const char *const sub[] = { "", "/authorize", "/redirect",
-	    "/tokenize", "/logout" };
+	static const char *const sub[] = { "authorize", "redirect",
+	    "tokenize", "logout" };
+	const char	*cp = r->cfg.cookie_path;
 	char		*host, *path;
-	const char	*d;
-	size_t		 i, n = strlen(r->cfg.cookie_path);
+	size_t		 i;
 
 	host = jo_url_host(r->cfg.public_url);
-	for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
-		path = jo_xasprintf("%.*s%s", (int)(n > 1 &&
-		    r->cfg.cookie_path[n - 1] == '/' ? n - 1 : n),
-		    r->cfg.cookie_path, sub[i]);
-		if (*path == '\0') {
+	delete_at(r, name, "/", host);
+	for (i = 1; cp[i - 1] != '\0'; i++) {
+		if (cp[i] != '/' && cp[i] != '\0')
+			continue;
+		path = jo_xstrndup(cp, i);
+		delete_at(r, name, path, host);
+		free(path);
+		if (cp[i] == '\0' || cp[i + 1] != '\0') {
+			path = jo_xasprintf("%.*s/", (int)i, cp);
+			delete_at(r, name, path, host);
 			free(path);
-			path = jo_xstrdup("/");
 		}
-		jo_resp_cookie_delete(&r->resp, name, path, NULL,
-		    r->cfg.cookie_secure);
-		/* parents with a dot left in them: example.org, not org;
-		 * not for an address (no parents) */
-		for (d = host != NULL && strspn(host, "0123456789.[]:") !=
-		    strlen(host) ? strchr(host, '.') : NULL;
-		    d != NULL && strchr(d + 1, '.') != NULL;
-		    d = strchr(d + 1, '.'))
-			jo_resp_cookie_delete(&r->resp, name, path, d + 1,
-			    r->cfg.cookie_secure);
+		if (cp[i] == '\0')
+			break;
+	}
+	for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
+		path = jo_xasprintf("%s%s%s", cp, cp[strlen(cp) - 1] == '/' ?
+		    "" : "/", sub[i]);
+		delete_at(r, name, path, host);
 		free(path);
 	}
 	free(host);
+}
+
+/* Did the browser send this cookie of ours twice, or a bad copy? */
+static int
+tossed(const struct req *r, const char *name)
+{
+	size_t	 n = jo_param_count(&r->ck, name);
+
+	return n > 1 || (n == 1 && jo_param_get(&r->ck, name) == NULL);
 }
 
 static void
@@ -411,10 +454,12 @@ route_authorize(struct req *r)
 		    "link is not a valid room name.", "%s", why);
 		goto end;
 	}
-	/* A page of another site may send a logged-in user into a room,
-	 * but not choose to skip the prejoin screen or switch media on. */
-	if (t.flags != NULL && cross_site(r))
-		jo_target_safe_flags(&t);
+	/* Anyone can make a link that sends a logged-in user into a room
+	 * -- also through Jitsi's own page, whose navigation here is then
+	 * same-origin -- so no login carries the URL options that skip
+	 * the prejoin screen or switch media on: only those that expose
+	 * the user less than Jitsi's defaults. */
+	jo_target_safe_flags(&t);
 	set_back(r, &t, "failed");
 	/* Single sign-on, except for a login the apps start (the token then
 	 * leaves the browser: the provider is always asked) and when the
@@ -1213,7 +1258,7 @@ serve(char **envp, struct cfgcache *cc)
 		goto end;
 	}
 	for (i = 0; cookie_names[i] != NULL; i++)
-		if (jo_param_count(&r.ck, cookie_names[i]) > 1)
+		if (tossed(&r, cookie_names[i]))
 			delete_copies(&r, cookie_names[i]);
 	rt->fn(&r);
 end:

@@ -690,12 +690,17 @@ jo_url_ok(const char *url, char *why, size_t whylen)
 			    "or unsafe character");
 			return -1;
 		}
-	if (url_split(url, &https, &host, &hostlen, &rest) == -1) {
-		jo_why(why, whylen, "not an absolute http(s) URL: \"%s\"", url);
+	/* user information (user:password@) is refused before anything
+	 * echoes the URL: the password would reach the log */
+	host = strstr(url, "://");
+	host = host != NULL ? host + 3 : url;
+	if (memchr(host, '@', strcspn(host, "/?#")) != NULL) {
+		jo_why(why, whylen, "URL with user information (user:password@; "
+		    "not shown, it may hold a password)");
 		return -1;
 	}
-	if (memchr(host, '@', hostlen) != NULL) {
-		jo_why(why, whylen, "URL with user information: \"%s\"", url);
+	if (url_split(url, &https, &host, &hostlen, &rest) == -1) {
+		jo_why(why, whylen, "not an absolute http(s) URL: \"%s\"", url);
 		return -1;
 	}
 	if (!https && !host_is_loopback(host, hostlen)) {

@@ -90,8 +90,16 @@ test('chromium: room without a token -> provider login and consent -> the room, 
     // Logout: the provider confirms and sends the browser back to the site
     // (whose root sends to a room); with the adapter's session and the
     // provider's both gone, that room asks for a login again.
+    // Opened by address (Sec-Fetch-Site: none, as a link from a mail
+    // app would be) /logout asks first; its button, a navigation from
+    // the adapter's own page, logs out (issue 12 item 9).
     await page.goto(`http://127.0.0.1:${port}/oidc/logout`);
-    await page.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${idpPort}/session/end`));
+    assert.equal(await page.title(), 'Log out?');
+    assert.ok((await context.cookies(`http://127.0.0.1:${port}/oidc/`)).some((c) => c.name === 'jitsi_oidc_session' && c.value),
+      'nothing ended before the click');
+    await page.click('a:has-text("Log out")');
+    await page.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${idpPort}/session/end`))
+      .catch(async (e) => { throw new Error(`${e.message}\nat ${page.url()}: ${(await page.content()).slice(0, 900)}`); });
     const afterLogout = seen.length;
     await page.click('button[value="yes"]');
     await page.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${idpPort}/interaction/`), { timeout: 30000 })

@@ -1334,7 +1334,7 @@ check_config(void)
 	struct jo_keys		 ks;
 	char			 why[8192];
 	size_t			 i;
-	int			 rc = 1;
+	int			 rc = 1, cache_bad = 0;
 
 	jo_log_route("check-config");
 	if (jo_config_load(config_path(), &c, why, sizeof(why)) == -1) {
@@ -1346,6 +1346,14 @@ check_config(void)
 	printf("redirect_uri  %s\n", c.redirect_uri);
 	printf("cookies       Path=%s%s; HttpOnly; SameSite=Lax\n",
 	    c.cookie_path, c.cookie_secure ? "; Secure" : "");
+	/* a cache_dir that cannot be used fails the check, yet the rest
+	 * is checked, uncached (logged once: the requests' warning) */
+	if (jo_cache_dir_ok(&c, why, sizeof(why)) == 0)
+		printf("cache_dir     %s: ok\n", c.cache_dir);
+	else {
+		jo_cache_warn("%s", why);
+		cache_bad = 1;
+	}
 	if (jo_discover(&c, &p, why, sizeof(why)) == -1) {
 		fprintf(stderr, "discovery: %s\n", why);
 		goto end;
@@ -1365,7 +1373,7 @@ check_config(void)
 		    ks.v[i].bits, ks.v[i].pem ? "" : " (too weak, unused)");
 	jo_keys_free(&ks);
 	jo_provider_free(&p);
-	rc = 0;
+	rc = cache_bad;
 end:
 	jo_config_free(&c);
 	return rc;

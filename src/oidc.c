@@ -7,12 +7,21 @@
  *                      "expires":N,"keys":[{kid,kty,alg,crv,bits,pem}]}
  * Both are checked against the configured issuer when read; anything
  * unreadable, foreign or expired is ignored and fetched again.  A cache
- * that cannot be written is a warning, never a failure. */
+ * that cannot be written is a warning, never a failure.
+ *
+ * Another local user must not be able to plant either file: cache_dir is
+ * used only when it is ours (or root's) and writable by no one else; a
+ * file is read only when it is a regular file of our own, writable by no
+ * one else, with no second name, opened without following a symbolic
+ * link or waiting on a FIFO; its expiry may lie no further ahead than
+ * the longest we write (TTL_MAX).  Everything goes through one
+ * descriptor of the checked directory (openat, renameat). */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,19 +70,96 @@ cache_path(const struct jo_config *c, const char *what)
 	return p;
 }
 
-static json_object *
-cache_read(const char *path)
+/* The file name of a cache path, relative to cache_dir. */
+static const char *
+cache_name(const char *path)
+{
+	return strrchr(path, '/') + 1;
+}
+
+/* cache_dir, opened for one read or write and checked: a directory (a
+ * symbolic link to one is followed, here only), owned by our user or
+ * root, writable by no one else.  -1 with why set: it cannot be opened
+ * (*unsafe 0), or it is not safe (*unsafe 1; why says how to fix it). */
+static int
+cache_dir_open(const struct jo_config *c, int *unsafe, char *why,
+    size_t wl)
 {
 	struct stat	 st;
-	char		*buf;
+	struct passwd	*pw;
+	char		 user[64];
+	uid_t		 me = geteuid();
+	int		 fd;
+
+	*unsafe = 0;
+	if ((fd = open(c->cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1 || fstat(fd, &st) == -1) {
+		jo_why(why, wl, "cannot create a file in cache_dir %s: %s",
+		    c->cache_dir, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	if ((st.st_uid == me || st.st_uid == 0) &&
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) == 0)
+		return fd;
+	close(fd);
+	*unsafe = 1;
+	if ((pw = getpwuid(me)) != NULL)
+		snprintf(user, sizeof(user), "%s", pw->pw_name);
+	else
+		snprintf(user, sizeof(user), "%u", (unsigned)me);
+	if (st.st_uid != me && st.st_uid != 0)
+		jo_why(why, wl, "cache_dir %s belongs to uid %u, not to the "
+		    "adapter's user (%s, uid %u): not used; make it the "
+		    "adapter's own: chown %s %s && chmod 0700 %s", c->cache_dir,
+		    (unsigned)st.st_uid, user, (unsigned)me, user,
+		    c->cache_dir, c->cache_dir);
+	else
+		jo_why(why, wl, "cache_dir %s is writable by group or others "
+		    "(mode %04o): not used; make it the adapter's own: chown "
+		    "%s %s && chmod 0700 %s", c->cache_dir,
+		    (unsigned)(st.st_mode & 07777), user, c->cache_dir,
+		    c->cache_dir);
+	return -1;
+}
+
+int
+jo_cache_dir_ok(const struct jo_config *c, char *why, size_t wl)
+{
+	int	 fd, unsafe;
+
+	if ((fd = cache_dir_open(c, &unsafe, why, wl)) == -1)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+static json_object *
+cache_read(const struct jo_config *c, const char *path)
+{
+	struct stat	 st;
+	char		*buf, why[512];
 	ssize_t		 n;
 	size_t		 len = 0;
-	int		 fd;
+	int		 dfd, fd, unsafe;
 	json_object	*o = NULL;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((dfd = cache_dir_open(c, &unsafe, why, sizeof(why))) == -1) {
+		if (unsafe)
+			jo_cache_warn("%s", why);
 		return NULL;
+	}
+	fd = openat(dfd, cache_name(path),
+	    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(dfd);
+	if (fd == -1)
+		return NULL;
+	/* only what we wrote ourselves: no one else's file, no file
+	 * another could write, no second name of a file elsewhere */
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
+	    st.st_nlink != 1 ||
 	    st.st_size <= 0 || st.st_size > CACHE_FILE_MAX) {
 		close(fd);
 		return NULL;
@@ -135,27 +221,55 @@ mem_put(const char *path, json_object *doc)
 /* The cached document: from memory, else from the file (kept in memory
  * once it passes the caller's check). */
 static json_object *
-cache_get(const char *path, int pass)
+cache_get(const struct jo_config *c, const char *path, int pass)
 {
-	return pass == 0 ? mem_get(path) : cache_read(path);
+	return pass == 0 ? mem_get(path) : cache_read(c, path);
+}
+
+/* A new file in the directory, as mkstemp(3) does but relative to dfd:
+ * a name never used (O_EXCL: not a planted file or symbolic link),
+ * mode 0600 until it is whole.  tmp is ".tmp.XXXXXX". */
+static int
+tmp_create(int dfd, char *tmp)
+{
+	static const char	 abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char		 r[6];
+	size_t			 i;
+	int			 fd, tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		if (jo_random(r, sizeof(r)) == -1)
+			return -1;
+		for (i = 0; i < sizeof(r); i++)
+			tmp[5 + i] = abc[r[i] % (sizeof(abc) - 1)];
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd != -1 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
 }
 
 static void
 cache_write(const struct jo_config *c, const char *path, json_object *o)
 {
 	const char	*s;
-	char		*tmp;
+	char		 tmp[] = ".tmp.XXXXXX", why[512];
 	size_t		 len, off = 0;
 	ssize_t		 n;
-	int		 fd, bad;
+	int		 dfd, fd, bad, unsafe;
 
 	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	len = strlen(s);
-	tmp = jo_xasprintf("%s/.tmp.XXXXXX", c->cache_dir);
-	if ((fd = mkstemp(tmp)) == -1) {
+	if ((dfd = cache_dir_open(c, &unsafe, why, sizeof(why))) == -1) {
+		jo_cache_warn("%s", why);
+		return;
+	}
+	if ((fd = tmp_create(dfd, tmp)) == -1) {
 		jo_cache_warn("cannot create a file in cache_dir %s: %s",
 		    c->cache_dir, strerror(errno));
-		free(tmp);
+		close(dfd);
 		return;
 	}
 	while (off < len) {
@@ -163,11 +277,11 @@ cache_write(const struct jo_config *c, const char *path, json_object *o)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			jo_cache_warn("cannot write %s: %s", tmp,
-			    n < 0 ? strerror(errno) : "short write");
+			jo_cache_warn("cannot write %s/%s: %s", c->cache_dir,
+			    tmp, n < 0 ? strerror(errno) : "short write");
 			close(fd);
-			unlink(tmp);
-			free(tmp);
+			unlinkat(dfd, tmp, 0);
+			close(dfd);
 			return;
 		}
 		off += (size_t)n;
@@ -176,11 +290,22 @@ cache_write(const struct jo_config *c, const char *path, json_object *o)
 	bad = fchmod(fd, 0644) == -1;
 	if (close(fd) == -1)
 		bad = 1;
-	if (bad || rename(tmp, path) == -1) {
+	/* renameat replaces a planted symbolic link or FIFO itself, never
+	 * what it points to; a planted directory stays, with a warning */
+	if (bad || renameat(dfd, tmp, dfd, cache_name(path)) == -1) {
 		jo_cache_warn("cannot store %s: %s", path, strerror(errno));
-		unlink(tmp);
+		unlinkat(dfd, tmp, 0);
 	}
-	free(tmp);
+	close(dfd);
+}
+
+/* An expiry we could have written: ahead, and by no more than the
+ * longest time-to-live we write (a file of ours written under a clock
+ * that was ahead is not kept for as long as that clock was off). */
+static int
+fresh(long long exp, time_t now)
+{
+	return exp > now && exp <= (long long)now + TTL_MAX;
 }
 
 static int
@@ -318,11 +443,11 @@ jo_discover(const struct jo_config *c, struct jo_provider *p, char *why,
 
 	path = cache_path(c, "discovery");
 	for (pass = 0; pass < 2; pass++) {
-		if ((o = cache_get(path, pass)) == NULL)
+		if ((o = cache_get(c, path, pass)) == NULL)
 			continue;
 		if ((iss = jo_json_str(o, "issuer")) != NULL &&
 		    strcmp(iss, c->issuer) == 0 &&
-		    jint(o, "expires", &exp) == 0 && exp > now &&
+		    jint(o, "expires", &exp) == 0 && fresh(exp, now) &&
 		    json_object_object_get_ex(o, "provider", &prov) &&
 		    provider_from(prov, p, why, wl) == 0) {
 			if (pass == 1)
@@ -730,13 +855,13 @@ jo_jwks_load(const struct jo_config *c, const struct jo_provider *p,
 	/* a forced re-fetch looks at the file first: another process may
 	 * have fetched the new keys already */
 	for (pass = refresh ? 1 : 0; pass < 2 && !cached; pass++) {
-		if ((o = cache_get(path, pass)) == NULL)
+		if ((o = cache_get(c, path, pass)) == NULL)
 			continue;
 		if ((s = jo_json_str(o, "issuer")) != NULL &&
 		    strcmp(s, c->issuer) == 0 &&
 		    (s = jo_json_str(o, "jwks_uri")) != NULL &&
 		    strcmp(s, p->jwks_uri) == 0 &&
-		    jint(o, "expires", &exp) == 0 && exp > now &&
+		    jint(o, "expires", &exp) == 0 && fresh(exp, now) &&
 		    keys_from_json(o, ks) == 0) {
 			cached = 1;
 			if (pass == 1)

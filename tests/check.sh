@@ -42,7 +42,7 @@ pass() { # label build-dir cgi
 }
 FASTCGI_SUITES="tests/blackbox.test.mjs tests/checklist.test.mjs tests/e2e.test.mjs
     tests/features.test.mjs tests/faults.test.mjs tests/invariants.test.mjs
-    tests/hardening.test.mjs"
+    tests/hardening.test.mjs tests/cache.test.mjs"
 
 [ -d tests/node_modules/oidc-provider ] || (cd tests && npm ci --no-audit --no-fund)
 

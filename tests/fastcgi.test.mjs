@@ -31,7 +31,7 @@ async function withServer(name, over, fn, opts) {
   const idp = await startProvider({ redirectUri: `${srv.base}/oidc/redirect` });
   try {
     writeConfig(dir, idp.issuer, { public_url: `${srv.base}/oidc`, jitsi_url: srv.base, ...over });
-    shareWithServers(dir);
+    shareWithServers(dir, srv);
     return await fn({ srv, idp, dir, config });
   } finally {
     await srv.stop();

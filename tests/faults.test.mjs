@@ -161,7 +161,7 @@ test('faults: cache_dir missing, read-only or full -- logins still work, uncache
     { name: 'full', reason: /cannot write \S+\/\.tmp\.\w+: No space left on device/,
       setup: (dir) => {
         const d = join(dir, 'full'); mkdirSync(d);
-        const undo = tmpfs(d, 'size=64k,mode=0777');
+        const undo = tmpfs(d, 'size=64k,mode=0700');	// the CGI user's own (src/oidc.c refuses a shared one)
         if (!undo) return null;
         spawnSync('dd', ['if=/dev/zero', `of=${join(d, 'filler')}`, 'bs=4k', 'count=1000'], { stdio: 'ignore' });
         return { over: { cache_dir: d }, undo };
@@ -330,7 +330,7 @@ test('faults: the provider restarts mid-storm with new signing keys -- logins st
   const port = p.port;
   try {
     writeConfig(dir, p.issuer, { public_url: `${srv.base}/oidc`, jitsi_url: srv.base });
-    shareWithServers(dir);
+    shareWithServers(dir, srv);
     const start = (i) => `${srv.base}/oidc/authorize?room=Rot${i}`;
     assert.ok((await walk(start('warm'), { jitsiUrl: srv.base })).ok, srv.errorLog());
     // The cached keys were fetched more than the 60 s re-fetch throttle
@@ -442,7 +442,7 @@ test('faults: the web server gives up on the CGI (nginx fastcgi_read_timeout, cl
   const p = await startProvider({ redirectUri: `${srv.base}/oidc/redirect` });
   try {
     writeConfig(dir, p.issuer, { public_url: `${srv.base}/oidc`, jitsi_url: srv.base, http_timeout: 3 });
-    shareWithServers(dir);
+    shareWithServers(dir, srv);
     const start = `${srv.base}/oidc/authorize?room=Cut`;
     for (const how of ['timeout', 'disconnect']) {
       const jar = new Jar();

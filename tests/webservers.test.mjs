@@ -21,7 +21,7 @@ for (const name of Object.keys(servers)) {
     const idp = await startProvider({ redirectUri: `${srv.base}/oidc/redirect` });
     try {
       writeConfig(dir, idp.issuer, { public_url: `${srv.base}/oidc`, jitsi_url: srv.base });
-      shareWithServers(dir);
+      shareWithServers(dir, srv);
       const start = `${srv.base}/oidc/authorize?room=Weekly%20Sync`;
       const ok = await walkLogin(start, { jitsiUrl: srv.base });
       assert.ok(ok.location, `login stopped at ${ok.url}: ${ok.response && ok.response.status} ${ok.body}\n${srv.errorLog()}`);

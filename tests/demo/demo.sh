@@ -45,6 +45,7 @@ stop
 rm -rf "$demo"
 mkdir -p "$demo"/{run,logs,tmp,cache,www}
 chmod 0755 "$demo" "$demo/www"
+chmod 0700 "$demo/cache"	# the CGI user's own: a shared cache_dir is not used
 cp tests/demo/jitsi.html "$demo/www/jitsi.html"
 cp cgi-bin/jitsi-oidc "$demo/jitsi-oidc"
 secret() { head -c 36 /dev/urandom | base64 | tr -d '/+=' ; }

@@ -156,7 +156,8 @@ if (fastcgi) after(stopFastcgi);
 
 // Run the CGI once.  Returns { status, headers: [[k,v]...], header(k),
 // cookies: {name: {value, attrs}}, location, body, stderr, exit }.
-export function runCgi({ config, method = 'GET', path = '/', query = '', cookie, extraEnv = {} }) {
+// timeout: milliseconds before the run is killed (a hang then fails).
+export function runCgi({ config, method = 'GET', path = '/', query = '', cookie, extraEnv = {}, timeout }) {
   const env = {
     PATH: process.env.PATH,
     GATEWAY_INTERFACE: 'CGI/1.1',
@@ -175,10 +176,10 @@ export function runCgi({ config, method = 'GET', path = '/', query = '', cookie,
   const wrap = (process.env.JO_CGI_WRAPPER || '').split(' ').filter(Boolean);
   const r = fastcgi
     ? spawnSync('cgi-fcgi', ['-bind', '-connect', fcgiServer(Object.fromEntries(Object.entries(extraEnv)
-      .filter(([k]) => PROCESS_ENV.test(k)))).sock], { env, encoding: 'latin1', maxBuffer: 64 << 20, timeout: 120000 })
+      .filter(([k]) => PROCESS_ENV.test(k)))).sock], { env, encoding: 'latin1', maxBuffer: 64 << 20, timeout: timeout || 120000 })
     : wrap.length
-    ? spawnSync(wrap[0], [...wrap.slice(1), cgiPath], { env, encoding: 'latin1', maxBuffer: 64 << 20, timeout: 120000 })
-    : spawnSync(cgiPath, [], { env, encoding: 'latin1', maxBuffer: 64 << 20, timeout: 60000 });
+    ? spawnSync(wrap[0], [...wrap.slice(1), cgiPath], { env, encoding: 'latin1', maxBuffer: 64 << 20, timeout: timeout || 120000 })
+    : spawnSync(cgiPath, [], { env, encoding: 'latin1', maxBuffer: 64 << 20, timeout: timeout || 60000 });
   const out = r.stdout || '';
   const sep = out.indexOf('\r\n\r\n');
   const head = sep >= 0 ? out.slice(0, sep) : out;

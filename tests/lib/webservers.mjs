@@ -3,7 +3,7 @@
 // the test's (CGI binary, config file, fcgiwrap socket), and wrapped in a
 // minimal server config with its own pid file, logs and temp dirs.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync, chmodSync, existsSync, copyFileSync, openSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, chmodSync, chownSync, existsSync, copyFileSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, freePort, tempDir, cgiPath } from './harness.mjs';
 
@@ -41,6 +41,8 @@ export function serverDir(tag) {
 }
 
 const isRoot = process.getuid && process.getuid() === 0;
+// whom Apache and lighttpd run the adapter as (User / server.username)
+const CGI_UID = isRoot ? 65534 : process.getuid();
 
 // A minimal nginx around a location snippet, everything under d.
 const nginxConf = (d, port, loc, extra = '') => `worker_processes 2;
@@ -107,7 +109,7 @@ DocumentRoot ${d}/www
     const p = spawn('/usr/sbin/apache2', ['-f', join(d, 'httpd.conf'), '-DFOREGROUND'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     const errs = []; p.stderr.on('data', (x) => errs.push(String(x)));
     await waitPort(port).catch((e) => { throw new Error(`${e.message}: ${errs.join('')} ${existsSync(join(d, 'logs', 'error.log')) ? readFileSync(join(d, 'logs', 'error.log'), 'utf8') : ''}`); });
-    return { name: 'apache (mod_cgid)', base: `http://127.0.0.1:${port}`, dir: d,
+    return { name: 'apache (mod_cgid)', base: `http://127.0.0.1:${port}`, dir: d, cgiUid: CGI_UID,
       errorLog: () => readFileSync(join(d, 'logs', 'error.log'), 'utf8'),
       stop: async () => { try { process.kill(-p.pid, 'SIGTERM'); } catch {} await new Promise((r) => setTimeout(r, 300)); } };
   },
@@ -128,7 +130,7 @@ include "${snip}"
     const p = spawn('/usr/sbin/lighttpd', ['-D', '-f', join(d, 'server.conf')], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     const errs = []; p.stderr.on('data', (x) => errs.push(String(x)));
     await waitPort(port).catch((e) => { throw new Error(`${e.message}: ${errs.join('')}`); });
-    return { name: 'lighttpd (mod_cgi)', base: `http://127.0.0.1:${port}`, dir: d,
+    return { name: 'lighttpd (mod_cgi)', base: `http://127.0.0.1:${port}`, dir: d, cgiUid: CGI_UID,
       // server.breakagelog: where lighttpd puts the CGI's stderr
       errorLog: () => ['error.log', 'cgi-stderr.log'].map((f) => join(d, 'logs', f))
         .filter(existsSync).map((f) => readFileSync(f, 'utf8')).join(''),
@@ -235,7 +237,7 @@ DocumentRoot ${d}/www
     const p = spawn('/usr/sbin/apache2', ['-f', join(d, 'httpd.conf'), '-DFOREGROUND'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     const errs = []; p.stderr.on('data', (x) => errs.push(String(x)));
     await waitPort(port).catch((e) => { throw new Error(`${e.message}: ${errs.join('')} ${existsSync(join(d, 'logs', 'error.log')) ? readFileSync(join(d, 'logs', 'error.log'), 'utf8') : ''}`); });
-    return { name: 'apache (mod_fcgid)', base: `http://127.0.0.1:${port}`, dir: d,
+    return { name: 'apache (mod_fcgid)', base: `http://127.0.0.1:${port}`, dir: d, cgiUid: CGI_UID,
       errorLog: () => readFileSync(join(d, 'logs', 'error.log'), 'utf8') + errs.join(''),
       stop: async () => { try { process.kill(-p.pid, 'SIGTERM'); } catch {} await new Promise((r) => setTimeout(r, 500)); } };
   },
@@ -257,7 +259,7 @@ include "${snip}"
       env: { ...process.env } });
     const errs = []; p.stderr.on('data', (x) => errs.push(String(x)));
     await waitPort(port).catch((e) => { throw new Error(`${e.message}: ${errs.join('')}`); });
-    return { name: 'lighttpd (mod_fastcgi)', base: `http://127.0.0.1:${port}`, dir: d,
+    return { name: 'lighttpd (mod_fastcgi)', base: `http://127.0.0.1:${port}`, dir: d, cgiUid: CGI_UID,
       errorLog: () => ['error.log', 'cgi-stderr.log'].map((f) => join(d, 'logs', f))
         .filter(existsSync).map((f) => readFileSync(f, 'utf8')).join('') + errs.join(''),
       stop: async () => { try { process.kill(-p.pid, 'SIGTERM'); } catch {} await new Promise((r) => setTimeout(r, 300)); } };
@@ -275,12 +277,14 @@ export const available = {
 };
 
 // Files the servers' unprivileged CGI user must read: the config (and the
-// cache dir it must write).
-export function shareWithServers(dir) {
+// cache dir it must write: that user's own, mode 0700, as src/oidc.c
+// requires; srv.cgiUid is whom the server runs the adapter as).
+export function shareWithServers(dir, srv = {}) {
   chmodSync(dir, 0o755);
-  for (const [f, mode] of [['jitsi-oidc.conf', 0o644], ['cache', 0o777]]) {
+  for (const [f, mode] of [['jitsi-oidc.conf', 0o644], ['cache', 0o700]]) {
     if (existsSync(join(dir, f))) chmodSync(join(dir, f), mode);
   }
+  if (isRoot && srv.cgiUid !== undefined && existsSync(join(dir, 'cache'))) chownSync(join(dir, 'cache'), srv.cgiUid, srv.cgiUid);
 }
 
 export { spawnSync };

@@ -48,7 +48,7 @@ const config = join(dir, 'jitsi-oidc.conf');
 const srv = await servers.nginx(config, { workers: WORKERS });
 const idp = await startProvider({ redirectUri: `${srv.base}/oidc/redirect` });
 writeConfig(dir, idp.issuer, { public_url: `${srv.base}/oidc`, jitsi_url: srv.base });
-shareWithServers(dir);
+shareWithServers(dir, srv);
 const cacheDir = join(dir, 'cache');
 const rules = { jitsiUrl: srv.base, appId: 'jitsi-oidc-test', secret: SECRETS.jitsi, subject: '127.0.0.1' };
 const adapterLines = () => srv.errorLog().split('\n').filter((l) => l.includes('jitsi-oidc:'));

@@ -1,6 +1,13 @@
-/* Unit tests: discovery validation and JWK -> PEM conversion. */
+/* Unit tests: discovery validation, JWK -> PEM conversion, and which
+ * cache files are trusted. */
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "testutil.h"
 #include "idtoken.h"
@@ -149,6 +156,248 @@ discovery_endpoints_must_be_safe_urls(void **st)
 	assert_non_null(strstr(why, "jwks_uri"));
 }
 
+/* The cache: a discovery file planted in cache_dir names endpoints of
+ * its own (evil.example).  The issuer is a closed loopback port, so a
+ * file that is not trusted makes jo_discover fail at once (it fetches,
+ * and nothing answers); one that is trusted hands out its endpoints. */
+#define CISSUER	"http://127.0.0.1:1"
+
+struct cdir {
+	char	 dir[64];		/* the directory made for the test */
+	char	*cache;			/* cache_dir: dir/cache */
+	char	*file;			/* the discovery file's path */
+};
+
+static void
+cdir_new(struct cdir *d)
+{
+	char	*h;
+
+	snprintf(d->dir, sizeof(d->dir), "/tmp/jo-unit-cache-XXXXXX");
+	assert_non_null(mkdtemp(d->dir));
+	d->cache = jo_xasprintf("%s/cache", d->dir);
+	assert_int_equal(mkdir(d->cache, 0700), 0);
+	assert_int_equal(chmod(d->cache, 0700), 0);
+	h = jo_sha256_hex(CISSUER, strlen(CISSUER));
+	d->file = jo_xasprintf("%s/%.16s.discovery.json", d->cache, h);
+	free(h);
+}
+
+static void
+cdir_free(struct cdir *d)
+{
+	char	*cmd;
+
+	cmd = jo_xasprintf("rm -rf '%s'", d->dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(d->cache);
+	free(d->file);
+}
+
+/* A discovery file as the adapter writes it, expiring at now + ttl. */
+static void
+plant(const char *path, long ttl, mode_t mode)
+{
+	FILE	*f;
+
+	unlink(path);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "{\"issuer\":\"%s\",\"expires\":%lld,\"provider\":{"
+	    "\"authorization_endpoint\":\"https://evil.example/auth\","
+	    "\"token_endpoint\":\"https://evil.example/token\","
+	    "\"jwks_uri\":\"https://evil.example/jwks\"}}", CISSUER,
+	    (long long)time(NULL) + ttl);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+/* 1: the planted endpoints were trusted; 0: the file was not used.  A
+ * document once trusted is also kept in memory (as a FastCGI process
+ * does), keyed by its path: each test ends with its one trusted case. */
+static int
+trusted(const char *cache_dir)
+{
+	struct jo_config	 c;
+	struct jo_provider	 p;
+	char			 why[512];
+	int			 rc;
+
+	memset(&c, 0, sizeof(c));
+	c.issuer = (char *)(uintptr_t)CISSUER;
+	c.cache_dir = (char *)(uintptr_t)cache_dir;
+	c.http_timeout = 2;
+	alarm(20);		/* a hang fails the test */
+	rc = jo_discover(&c, &p, why, sizeof(why));
+	alarm(0);
+	if (rc == -1) {
+		assert_non_null(strstr(why, "cannot reach"));
+		return 0;
+	}
+	assert_string_equal(p.token_endpoint, "https://evil.example/token");
+	jo_provider_free(&p);
+	return 1;
+}
+
+static void
+cache_file_of_ours_in_a_private_dir_is_trusted(void **st)
+{
+	static const mode_t	 modes[] = { 0644, 0600, 0400 };
+	struct cdir		 d;
+	size_t			 i;
+
+	(void)st;
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		cdir_new(&d);
+		plant(d.file, 600, modes[i]);
+		assert_int_equal(trusted(d.cache), 1);
+		cdir_free(&d);
+	}
+}
+
+static void
+cache_dir_writable_by_group_or_others_is_not_used(void **st)
+{
+	static const mode_t	 modes[] = { 0770, 0730, 0707, 0777, 01777,
+	    0702 };
+	struct cdir		 d;
+	size_t			 i;
+
+	(void)st;
+	cdir_new(&d);
+	plant(d.file, 600, 0644);
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		assert_int_equal(chmod(d.cache, modes[i]), 0);
+		assert_int_equal(trusted(d.cache), 0);
+	}
+	cdir_free(&d);
+}
+
+static void
+cache_file_writable_by_group_or_others_is_not_trusted(void **st)
+{
+	static const mode_t	 modes[] = { 0664, 0646, 0666, 0620, 0602 };
+	struct cdir		 d;
+	size_t			 i;
+
+	(void)st;
+	cdir_new(&d);
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		plant(d.file, 600, modes[i]);
+		assert_int_equal(trusted(d.cache), 0);
+	}
+	cdir_free(&d);
+}
+
+static void
+cache_file_or_dir_of_another_user_is_not_trusted(void **st)
+{
+	struct cdir	 d;
+
+	(void)st;
+	if (geteuid() != 0)
+		skip();		/* chown needs root */
+	cdir_new(&d);
+	plant(d.file, 600, 0644);
+	assert_int_equal(chown(d.cache, 65534, 65534), 0);
+	assert_int_equal(trusted(d.cache), 0);
+	assert_int_equal(chown(d.cache, 0, 0), 0);
+	assert_int_equal(chown(d.file, 65534, 65534), 0);
+	assert_int_equal(trusted(d.cache), 0);
+	plant(d.file, 600, 0644);
+	assert_int_equal(trusted(d.cache), 1);
+	cdir_free(&d);
+}
+
+static void
+cache_symlink_fifo_or_hard_link_is_not_followed(void **st)
+{
+	struct cdir	 d;
+	char		*other;
+
+	(void)st;
+	cdir_new(&d);
+	/* a symbolic link to a file that would be trusted */
+	other = jo_xasprintf("%s/cache/elsewhere.json", d.dir);
+	plant(other, 600, 0644);
+	assert_int_equal(symlink(other, d.file), 0);
+	assert_int_equal(trusted(d.cache), 0);
+	/* a second name of it */
+	unlink(d.file);
+	assert_int_equal(link(other, d.file), 0);
+	assert_int_equal(trusted(d.cache), 0);
+	/* a FIFO nobody writes to: must not block */
+	unlink(d.file);
+	assert_int_equal(mkfifo(d.file, 0600), 0);
+	assert_int_equal(trusted(d.cache), 0);
+	free(other);
+	cdir_free(&d);
+}
+
+static void
+cache_expires_beyond_the_longest_ttl_is_not_trusted(void **st)
+{
+	struct cdir	 d;
+
+	(void)st;
+	cdir_new(&d);
+	plant(d.file, 86400 + 60, 0644);
+	assert_int_equal(trusted(d.cache), 0);
+	plant(d.file, 10L * 365 * 86400, 0644);
+	assert_int_equal(trusted(d.cache), 0);
+	plant(d.file, 86400 - 60, 0644);
+	assert_int_equal(trusted(d.cache), 1);
+	cdir_free(&d);
+}
+
+static void
+cache_dir_may_be_a_symlink_to_a_private_dir(void **st)
+{
+	struct cdir	 d;
+	char		*link_;
+
+	(void)st;
+	cdir_new(&d);
+	plant(d.file, 600, 0644);
+	link_ = jo_xasprintf("%s/link", d.dir);
+	assert_int_equal(symlink(d.cache, link_), 0);
+	assert_int_equal(chmod(d.cache, 0777), 0);
+	assert_int_equal(trusted(link_), 0);
+	assert_int_equal(chmod(d.cache, 0700), 0);
+	assert_int_equal(trusted(link_), 1);
+	free(link_);
+	cdir_free(&d);
+}
+
+static void
+cache_dir_ok_says_why_and_how_to_fix_it(void **st)
+{
+	struct cdir		 d;
+	struct jo_config	 c;
+	char			 why[512], *missing;
+
+	(void)st;
+	cdir_new(&d);
+	memset(&c, 0, sizeof(c));
+	c.cache_dir = d.cache;
+	assert_int_equal(jo_cache_dir_ok(&c, why, sizeof(why)), 0);
+	assert_int_equal(chmod(d.cache, 01777), 0);
+	assert_int_equal(jo_cache_dir_ok(&c, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "is writable by group or others "
+	    "(mode 1777): not used"));
+	assert_non_null(strstr(why, "&& chmod 0700 "));
+	missing = jo_xasprintf("%s/no/such", d.dir);
+	c.cache_dir = missing;
+	assert_int_equal(jo_cache_dir_ok(&c, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "No such file or directory"));
+	c.cache_dir = d.file;	/* not a directory */
+	plant(d.file, 600, 0644);
+	assert_int_equal(jo_cache_dir_ok(&c, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "Not a directory"));
+	free(missing);
+	cdir_free(&d);
+}
+
 int
 main(void)
 {
@@ -159,6 +408,14 @@ main(void)
 		cmocka_unit_test(ec_point_not_on_the_curve_never_verifies),
 		cmocka_unit_test(discovery_issuer_must_match_exactly),
 		cmocka_unit_test(discovery_endpoints_must_be_safe_urls),
+		cmocka_unit_test(cache_file_of_ours_in_a_private_dir_is_trusted),
+		cmocka_unit_test(cache_dir_writable_by_group_or_others_is_not_used),
+		cmocka_unit_test(cache_file_writable_by_group_or_others_is_not_trusted),
+		cmocka_unit_test(cache_file_or_dir_of_another_user_is_not_trusted),
+		cmocka_unit_test(cache_symlink_fifo_or_hard_link_is_not_followed),
+		cmocka_unit_test(cache_expires_beyond_the_longest_ttl_is_not_trusted),
+		cmocka_unit_test(cache_dir_may_be_a_symlink_to_a_private_dir),
+		cmocka_unit_test(cache_dir_ok_says_why_and_how_to_fix_it),
 	};
 
 	return RUN(tests);

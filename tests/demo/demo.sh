@@ -106,7 +106,7 @@ fcgiwrap=$(command -v fcgiwrap || echo /usr/sbin/fcgiwrap)
 setsid "$fcgiwrap" -c 2 -s "unix:$demo/run/fcgiwrap.sock" </dev/null >/dev/null \
     2>>"$demo/logs/fcgiwrap.log" &
 echo $! > "$demo/run/fcgiwrap.pid"
-PORT=$idp_port REDIRECT_URI=$base/oidc/redirect POST_LOGOUT_REDIRECT_URI=$base CLIENT_SECRET=jitsi-demo-secret-0123456789 \
+PORT=$idp_port REDIRECT_URI=$base/oidc/redirect POST_LOGOUT_REDIRECT_URI=$base/ CLIENT_SECRET=jitsi-demo-secret-0123456789 \
     setsid node tests/idp/provider.mjs </dev/null >"$demo/logs/provider.log" 2>&1 &
 echo $! > "$demo/run/provider.pid"
 for _ in $(seq 1 100); do

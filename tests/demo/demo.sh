@@ -88,7 +88,7 @@ http {
         # The stand-in Jitsi: one path segment is a room.
         location ~ ^/([^/?&:'"]+)\$ {
             if (\$jitsi_oidc_login) {
-                return 302 /oidc/authorize?room=\$jitsi_oidc_room;
+                return 302 /oidc/authorize?room=\$jitsi_oidc_room&tenant=\$jitsi_oidc_tenant;
             }
             root $demo/www;
             try_files /jitsi.html =404;

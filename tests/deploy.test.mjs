@@ -137,8 +137,11 @@ http {
   const fcgi = spawn('/usr/sbin/fcgiwrap', ['-c', '2', '-s', `unix:${sock}`], { stdio: 'ignore', detached: true });
   for (let i = 0; i < 100 && !existsSync(sock); i++) await sleep(20);
   spawnSync('chmod', ['0666', sock]);
-  const ngx = startNginx(d, join(d, 'nginx.conf'));
-  await waitPort(port);
+  let ngx;
+  try {
+    ngx = startNginx(d, join(d, 'nginx.conf'));
+    await waitPort(port);
+  } catch (e) { kill(fcgi); throw e; } // nothing left running
   return { base: `http://127.0.0.1:${port}`, d, cfgDir, config,
     errorLog: () => readFileSync(join(d, 'logs', 'error.log'), 'utf8'),
     stop: async () => { kill(ngx); kill(fcgi); await sleep(100); } };
@@ -214,8 +217,11 @@ http {
     kill(p); await gone;
   };
   await startSidecar();
-  const ngx = startNginx(d, join(c, 'nginx', 'nginx.conf'));
-  await waitPort(port);
+  let ngx;
+  try {
+    ngx = startNginx(d, join(c, 'nginx', 'nginx.conf'));
+    await waitPort(port);
+  } catch (e) { await stopSidecar(); throw e; } // nothing left running
   return { base: `http://127.0.0.1:${port}`, d, cfgDir, config, startSidecar, stopSidecar,
     errorLog: () => readFileSync(join(d, 'logs', 'error.log'), 'utf8') + (existsSync(log) ? readFileSync(log, 'utf8') : ''),
     sidecarLog: () => (existsSync(log) ? readFileSync(log, 'utf8') : ''),

@@ -6,6 +6,7 @@ LIBEXECDIR	?= $(PREFIX)/lib
 CGIDIR		?= $(LIBEXECDIR)/cgi-bin
 MANDIR		?= $(PREFIX)/share/man
 SYSTEMDDIR	?= $(PREFIX)/lib/systemd/system
+DOCDIR		?= $(PREFIX)/share/doc/jitsi-oidc
 DESTDIR		?=
 
 CC		?= cc
@@ -82,6 +83,12 @@ sanitize:
 	    CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	    LDFLAGS='-fsanitize=address,undefined' build-san/jitsi-oidc unit tools
 
+GEN_SECRETS	 = cookie_secret jitsi_app_secret
+EXAMPLES	 = nginx-fcgiwrap.conf nginx-fastcgi.conf nginx-room-login.conf \
+		   nginx-docker-jitsi-meet.conf nginx-docker-room-login.conf \
+		   apache.conf apache-fcgid.conf lighttpd.conf \
+		   lighttpd-fastcgi.conf jitsi-config.js jitsi-oidc.conf.example
+
 install: all
 	install -d $(DESTDIR)$(CGIDIR) $(DESTDIR)$(SYSCONFDIR)/jitsi-oidc \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
@@ -89,8 +96,33 @@ install: all
 	install -m 0644 man/jitsi-oidc.8 $(DESTDIR)$(MANDIR)/man8/jitsi-oidc.8
 	install -m 0644 man/jitsi-oidc.conf.5 $(DESTDIR)$(MANDIR)/man5/jitsi-oidc.conf.5
 	[ -e $(DESTDIR)$(SYSCONFDIR)/jitsi-oidc/jitsi-oidc.conf ] || \
-	    install -m 0640 conf/jitsi-oidc.conf.example \
-	    $(DESTDIR)$(SYSCONFDIR)/jitsi-oidc/jitsi-oidc.conf
+	    { sed -e 's|/etc/jitsi-oidc/|$(SYSCONFDIR)/jitsi-oidc/|g' \
+	    conf/jitsi-oidc.conf.example > \
+	    $(DESTDIR)$(SYSCONFDIR)/jitsi-oidc/jitsi-oidc.conf && \
+	    chmod 0640 $(DESTDIR)$(SYSCONFDIR)/jitsi-oidc/jitsi-oidc.conf; }
+	# The secrets the adapter makes itself, generated on the machine it is
+	# installed on, never over existing ones.  Not into a DESTDIR: a
+	# package would give every installation the same secrets (its
+	# postinst makes them: openssl rand -base64 48 > the file).
+	@if [ -z "$(DESTDIR)" ]; then \
+	    for s in $(GEN_SECRETS); do \
+	        f=$(SYSCONFDIR)/jitsi-oidc/$$s; [ -e $$f ] && continue; \
+	        (umask 077 && openssl rand -base64 48 > $$f.tmp) && \
+	        chmod 0640 $$f.tmp && mv $$f.tmp $$f && \
+	        echo "generated $$f" || { rm -f $$f.tmp; exit 1; }; \
+	    done; \
+	else \
+	    echo "DESTDIR set: $(GEN_SECRETS) not generated (a package's postinst makes them)"; \
+	fi
+	# the web-server and Jitsi examples, with the installed paths
+	install -d $(DESTDIR)$(DOCDIR)/examples
+	for f in $(EXAMPLES); do \
+	    sed -e 's|/usr/local/lib/cgi-bin/jitsi-oidc|$(CGIDIR)/jitsi-oidc|g' \
+	        -e 's|/usr/local/lib/cgi-bin|$(CGIDIR)|g' \
+	        -e 's|/etc/jitsi-oidc/|$(SYSCONFDIR)/jitsi-oidc/|g' \
+	        conf/$$f > $(DESTDIR)$(DOCDIR)/examples/$$f && \
+	    chmod 0644 $(DESTDIR)$(DOCDIR)/examples/$$f || exit 1; \
+	done
 	# the FastCGI units (not enabled), pointing at the installed paths
 	install -d $(DESTDIR)$(SYSTEMDDIR)
 	for u in jitsi-oidc.socket jitsi-oidc.service; do \
@@ -143,6 +175,7 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man5/jitsi-oidc.conf.5 \
 	    $(DESTDIR)$(SYSTEMDDIR)/jitsi-oidc.socket \
 	    $(DESTDIR)$(SYSTEMDDIR)/jitsi-oidc.service
+	rm -rf $(DESTDIR)$(DOCDIR)/examples
 
 clean:
 	rm -rf build build-san build-fuzz cgi-bin/jitsi-oidc tests/out

@@ -15,7 +15,8 @@ config.tokenAuthUrl = 'https://meet.example.org/oidc/authorize?state={state}';
 //
 //      authentication = "token"
 //      app_id = "example_app_id"          -- = jitsi_app_id   (the token's iss)
-//      app_secret = "long-alphanumeric"   -- = jitsi_app_secret (HS256 key)
+//      app_secret = "<jitsi_app_secret>"  -- = jitsi_app_secret (HS256 key;
+//                                         -- make install generated one)
 //      asap_accepted_issuers = { "example_app_id" }
 //      asap_accepted_audiences = { "jitsi" }   -- = jitsi_audience
 //      allow_empty_token = false
@@ -34,14 +35,23 @@ config.tokenAuthUrl = 'https://meet.example.org/oidc/authorize?state={state}';
 //      ENABLE_AUTH=1
 //      AUTH_TYPE=jwt
 //      JWT_APP_ID=example_app_id                  # = jitsi_app_id
-//      JWT_APP_SECRET=long-alphanumeric           # = jitsi_app_secret; no quotes or backslashes
+//      JWT_APP_SECRET=<jitsi_app_secret>          # = jitsi_app_secret; no quotes or backslashes
 //      JWT_ACCEPTED_ISSUERS=example_app_id
 //      JWT_ACCEPTED_AUDIENCES=jitsi               # = jitsi_audience
 //      JWT_ENABLE_DOMAIN_VERIFICATION=false       # if true: jitsi_subject = XMPP_DOMAIN (meet.jitsi)
+//      # JWT_ASAP_KEYSERVER=https://...           # only with jitsi_signing = RS256
+//      #                                          # (Prosody: asap_key_server), see the README
 //      TOKEN_AUTH_URL=https://meet.example.org/oidc/authorize?state={state}
 //      ENABLE_GUESTS=1                            # optional, see 3.
 //
-//    and the adapter's nginx snippet (conf/nginx-fcgiwrap.conf) goes into
-//    ${CONFIG}/web/nginx-custom/jitsi-oidc.conf, with the adapter binary,
-//    its configuration and fcgiwrap made available to the web container
-//    (or served by another web server on the same host name under /oidc/).
+//    and the adapter runs in a sidecar container as a FastCGI responder
+//    (spawn-fcgi -n -a 0.0.0.0 -p 9009 -- jitsi-oidc), with
+//    conf/nginx-docker-jitsi-meet.conf as
+//    ${CONFIG}/web/nginx-custom/jitsi-oidc.conf (see the README,
+//    "docker-jitsi-meet").
+//
+// 5. Moderators (context.user.affiliation / moderator in the token):
+//    Prosody's token_affiliation module on the conference component
+//    (Debian: modules_enabled of Component "conference.<your-domain>";
+//    docker: XMPP_MUC_MODULES=token_affiliation), Jicofo's auto-owner off
+//    (docker: ENABLE_AUTO_OWNER=0), see the README, "Moderators".

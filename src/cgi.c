@@ -65,6 +65,16 @@ params_add(struct jo_params *p, char *k, char *v, size_t vlen)
 	p->n++;
 }
 
+/* Jitsi's tokenAuthUrl {room} and the nginx room rule insert the room
+ * and the tenant as they stand in the address bar, where '+' is a plus:
+ * for these two parameters '+' is not decoded as a space (a space
+ * arrives as %20). */
+static int
+literal_plus(const char *k)
+{
+	return strcmp(k, "room") == 0 || strcmp(k, "tenant") == 0;
+}
+
 int
 jo_query_parse(const char *qs, struct jo_params *p, char *why, size_t wl)
 {
@@ -90,8 +100,8 @@ jo_query_parse(const char *qs, struct jo_params *p, char *why, size_t wl)
 			eq = amp;
 		if (jo_pct_decode(s, (size_t)(eq - s), 1, &k, &klen) == -1 ||
 		    jo_pct_decode(eq < amp ? eq + 1 : amp,
-		    eq < amp ? (size_t)(amp - eq - 1) : 0, 1, &v,
-		    &vlen) == -1) {
+		    eq < amp ? (size_t)(amp - eq - 1) : 0, !literal_plus(k),
+		    &v, &vlen) == -1) {
 			jo_why(why, wl, "malformed percent-encoding in the "
 			    "query string");
 			goto err;

@@ -524,6 +524,78 @@ finish_rules(const char *name, struct jo_config *c, const int *seen,
 	}
 }
 
+/* Values the example file and the documentation ever shipped for a
+ * secret: public, so never a secret.  Any value holding "change-me" or
+ * "changeme" (in any case) is refused as well. */
+static const char *const shipped_secrets[] = {
+	"long-alphanumeric",
+	"the-previous-cookie-secret-of-at-least-32-bytes",
+	NULL
+};
+
+/* Why a secret is refused, or NULL.  ours: a secret the administrator
+ * makes (cookie and Jitsi secrets), which must also look random: of 32
+ * bytes or more, at least 8 different byte values (all one character,
+ * or a short pattern repeated, is not a secret).  A client secret is
+ * the provider's: only placeholders are refused. */
+static const char *
+secret_placeholder(const char *v, int ours)
+{
+	unsigned char	 seen[256];
+	size_t		 i, n = strlen(v), distinct = 0;
+
+	if (strcasestr(v, "change-me") != NULL ||
+	    strcasestr(v, "changeme") != NULL)
+		return "a placeholder from the example, not a secret";
+	if (n >= 2 && v[0] == '<' && v[n - 1] == '>')
+		return "a placeholder from the example, not a secret";
+	for (i = 0; shipped_secrets[i] != NULL; i++)
+		if (strcmp(v, shipped_secrets[i]) == 0)
+			return "the example value from the documentation";
+	if (!ours || n < 32)
+		return NULL;
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < n; i++)
+		if (!seen[(unsigned char)v[i]]++)
+			distinct++;
+	if (distinct < 8)
+		return "not random (fewer than 8 different bytes)";
+	return NULL;
+}
+
+/* The secrets must not be placeholders: the example's values are public,
+ * and a known cookie_secret lets anyone seal a session that /tokenize
+ * turns into a Jitsi token for any user and room. */
+static void
+secrets_check(const char *name, const struct jo_config *c, const int *seen,
+    struct problems *pr)
+{
+	const struct {
+		const char	*key;
+		const char	*v;
+		int		 ours;
+	} s[] = {
+		{ "client_secret", c->client_secret, 0 },
+		{ "cookie_secret", c->cookie_secret, 1 },
+		{ "cookie_secret_old", c->cookie_secret_old, 1 },
+		{ "jitsi_app_secret", c->jitsi_app_secret, 1 },
+	};
+	const char	*why;
+	char		 file[64];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+		if (s[i].v == NULL ||
+		    (why = secret_placeholder(s[i].v, s[i].ours)) == NULL)
+			continue;
+		snprintf(file, sizeof(file), "%s_file", s[i].key);
+		problem(pr, "%s: %s: %s; %s", name,
+		    seen[key_index(file)] ? file : s[i].key, why, s[i].ours ?
+		    "make one with: openssl rand -base64 48" :
+		    "use the secret the provider issued for this client");
+	}
+}
+
 static void
 config_print(const struct jo_config *c, char out[33])
 {
@@ -567,6 +639,7 @@ finish(const char *name, struct jo_config *c, const int *seen,
 			problem(pr, "%s: %s: required key missing", name,
 			    keys[i].name);
 	}
+	secrets_check(name, c, seen, pr);
 	if (c->cookie_secret != NULL) {
 		c->cookie_secret_len = strlen(c->cookie_secret);
 		if (c->cookie_secret_len < 32)
@@ -606,7 +679,11 @@ finish(const char *name, struct jo_config *c, const int *seen,
 		c->http_timeout = 10;
 	if (c->cache_dir == NULL)
 		c->cache_dir = jo_xstrdup("/var/cache/jitsi-oidc");
-	dflt(&c->post_logout_redirect_uri, c->jitsi_url);
+	/* the start page, as providers register it (exact match): with
+	 * its slash */
+	if (c->post_logout_redirect_uri == NULL)
+		c->post_logout_redirect_uri = jo_xasprintf("%s/",
+		    c->jitsi_url);
 	c->redirect_uri = jo_xasprintf("%s/redirect", c->public_url);
 	c->cookie_path = jo_url_path(c->public_url);
 	config_print(c, c->print);

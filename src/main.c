@@ -1033,6 +1033,31 @@ config_path_in(char **envp)
 	return p != NULL && *p != '\0' ? p : JO_DEFAULT_CONFIG;
 }
 
+/* Is the adapter served where public_url says?  SCRIPT_NAME (the web
+ * server's location, e.g. /oidc) must be public_url's path, or its end
+ * at a '/' (a proxy in front that strips a prefix).  Otherwise the
+ * provider's callback and the cookies' Path go where the adapter is not,
+ * and the login fails far from the cause.  No SCRIPT_NAME (or an empty
+ * one): nothing to compare. */
+static int
+script_name_ok(const char *sn, const char *path)
+{
+	size_t	 n, m;
+
+	if (sn == NULL || path == NULL)
+		return 1;
+	n = strlen(sn);
+	m = strlen(path);
+	while (n > 0 && sn[n - 1] == '/')
+		n--;
+	while (m > 0 && path[m - 1] == '/')
+		m--;
+	if (n == 0)
+		return 1;
+	return n <= m && memcmp(path + m - n, sn, n) == 0 &&
+	    (n == m || sn[0] == '/' || path[m - n - 1] == '/');
+}
+
 static const char *
 config_path(void)
 {
@@ -1245,6 +1270,15 @@ serve(char **envp, struct cfgcache *cc)
 		    "service is not configured correctly. The server's "
 		    "error log says why.", NULL, NULL);
 		return;
+	}
+	if (!script_name_ok(env_get(envp, "SCRIPT_NAME"), r.cfg.cookie_path)) {
+		fail(&r, 500, "Not configured", "The login service is not "
+		    "configured correctly. The server's error log says why.",
+		    "configuration: public_url's path is %.200s, but the web "
+		    "server runs the adapter at %.200s (SCRIPT_NAME): make "
+		    "them the same", r.cfg.cookie_path,
+		    env_get(envp, "SCRIPT_NAME"));
+		goto end;
 	}
 	if (jo_query_parse(env_get(envp, "QUERY_STRING"), &r.q, why,
 	    sizeof(why)) == -1 ||

@@ -350,10 +350,32 @@ test('a session is only good for the configuration it was made under, and its ro
   assert.equal(runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', good]) }).status, 302);
 });
 
-test('the shipped example configuration is valid as it stands', () => {
-  const r = runCgi({ config: join(process.cwd(), 'conf', 'jitsi-oidc.conf.example'), path: '/tokenize' });
+test('the shipped example holds no secret value, is valid once its secret files exist, and every secret value it or the docs show is refused', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { spawnSync } = await import('node:child_process');
+  const example = readFileSync(join(process.cwd(), 'conf', 'jitsi-oidc.conf.example'), 'utf8');
+  const SECRET_KEYS = /^(client_secret|cookie_secret|cookie_secret_old|jitsi_app_secret) = (.*)$/gm;
+  assert.deepEqual([...example.matchAll(SECRET_KEYS)], [], 'no secret value in the example');
+  // As make install leaves it: the *_file keys point at files that exist.
+  const d = tempDir();
+  writeFileSync(join(d, 'client_secret'), SECRETS.client + '\n');
+  for (const f of ['cookie_secret', 'jitsi_app_secret']) {
+    writeFileSync(join(d, f), spawnSync('openssl', ['rand', '-base64', '48'], { encoding: 'utf8' }).stdout);
+  }
+  const p = join(d, 'jitsi-oidc.conf');
+  writeFileSync(p, example.split('/etc/jitsi-oidc/').join(`${d}/`));
   // Loaded (not a 500): the request is simply not logged in.
-  expectFailure(r, 401, /no jitsi_oidc_session cookie/);
+  expectFailure(runCgi({ config: p, path: '/tokenize' }), 401, /no jitsi_oidc_session cookie/);
+  // Every secret value shown in a comment of the example, and in conf/jitsi-config.js, uncommented: refused.
+  const shown = [...example.matchAll(/^# ((?:client_secret|cookie_secret|cookie_secret_old|jitsi_app_secret) = .*)$/gm)].map((m) => m[1]);
+  const js = readFileSync(join(process.cwd(), 'conf', 'jitsi-config.js'), 'utf8');
+  for (const m of js.matchAll(/app_secret = "([^"]+)"|JWT_APP_SECRET=(\S+)/g)) shown.push(`jitsi_app_secret = ${m[1] || m[2]}`);
+  assert.ok(shown.length >= 5, shown.join(', '));
+  for (const line of shown) {
+    const key = line.slice(0, line.indexOf(' '));
+    const g = good(); delete g[key];
+    badConfig(configText(g) + line + '\n', new RegExp(`${key}: (a placeholder|the example value|not random)`));
+  }
 });
 
 test('command line: --version, --help, and --check-config against the real provider', async () => {
@@ -421,4 +443,55 @@ test('a user turned away is linked back to the room with ?oidc=unauthorized|fail
   // Without a readable state cookie the room is unknown: the site's root.
   const lost = expectFailure(runCgi({ config, path: '/redirect', query: `state=${state}&error=access_denied` }), 400, /no jitsi_oidc_state cookie/);
   assert.match(lost.body, /href="https:\/\/meet\.example\.test"/);
+});
+
+// --- issue 17: what an admin meets installing it ----------------------------
+
+test('config: a placeholder secret (the example\'s, the docs\', or one not random) is a 500; --check-config says how to make one', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { cgiPath } = await import('./lib/harness.mjs');
+  for (const [over, re] of [
+    [{ cookie_secret: 'change-me-to-at-least-32-random-bytes-of-secret' }, /cookie_secret: a placeholder from the example, not a secret; make one with: openssl rand -base64 48/],
+    [{ jitsi_app_secret: 'change-me-to-the-same-secret-as-jitsi' }, /jitsi_app_secret: a placeholder/],
+    [{ jitsi_app_secret: 'long-alphanumeric' }, /jitsi_app_secret: the example value from the documentation/],
+    [{ client_secret: 'change-me' }, /client_secret: a placeholder from the example, not a secret; use the secret the provider issued/],
+    [{ cookie_secret: 'x'.repeat(44) }, /cookie_secret: not random \(fewer than 8 different bytes\)/],
+  ]) {
+    const r = badConfig(configText({ ...good(), ...over }), re);
+    assert.doesNotMatch(r.stderr, /to-at-least-32-random|same-secret-as-jitsi|xxxxxxxx/, 'the value is not echoed');
+    const p = join(tempDir(), 'placeholder.conf');
+    writeFileSync(p, configText({ ...good(), ...over }));
+    const c = spawnSync(cgiPath, ['--check-config'], { env: { PATH: process.env.PATH, JITSI_OIDC_CONFIG: p, ASAN_OPTIONS: process.env.ASAN_OPTIONS || '' }, encoding: 'utf8' });
+    assert.equal(c.status, 1);
+    assert.match(c.stderr, re);
+  }
+  // from a file: the _file key is named
+  const d = tempDir();
+  writeFileSync(join(d, 'cookie'), 'change-me-please-0123456789abcdefghij\n');
+  const g = good(); delete g.cookie_secret;
+  badConfig(configText({ ...g, cookie_secret_file: join(d, 'cookie') }), /cookie_secret_file: a placeholder/);
+});
+
+test('SCRIPT_NAME that is not public_url\'s path: one clear 500 page and a log line naming both', () => {
+  const d = tempDir();
+  const cfg = writeConfig(d, idp.issuer, { public_url: 'https://meet.example.test/auth' });
+  for (const path of ['/authorize', '/redirect', '/tokenize']) {
+    const r = expectFailure(runCgi({ config: cfg, path, query: 'room=a' }), 500,
+      /configuration: public_url's path is \/auth, but the web server runs the adapter at \/oidc \(SCRIPT_NAME\): make them the same$/);
+    assert.match(r.body, /not configured correctly/);
+  }
+  // the same path (a trailing slash aside), or its end behind a proxy that strips a prefix: fine
+  const sub = writeConfig(tempDir(), idp.issuer, { public_url: 'https://meet.example.test/sso/oidc/' });
+  assert.equal(runCgi({ config: sub, path: '/authorize', query: 'room=a', extraEnv: { SCRIPT_NAME: '/sso/oidc' } }).status, 302);
+  assert.equal(runCgi({ config: sub, path: '/authorize', query: 'room=a', extraEnv: { SCRIPT_NAME: '/oidc/' } }).status, 302);
+  expectFailure(runCgi({ config: sub, path: '/authorize', query: 'room=a', extraEnv: { SCRIPT_NAME: '/c' } }), 500, /at \/c \(SCRIPT_NAME\)/);
+});
+
+test('room and tenant: a + in ?room= and ?tenant= is a plus (as Jitsi\'s {room} and the nginx rule insert them), %20 a space', () => {
+  // the provider unreachable: the failure page links back to the room as understood
+  const cfg = writeConfig(tempDir(), 'http://127.0.0.1:9', {});
+  const r = expectFailure(runCgi({ config: cfg, path: '/authorize', query: 'room=a+b&tenant=t+1' }), 502, /cannot reach/);
+  assert.match(r.body, /href="https:\/\/meet\.example\.test\/t%2B1\/a%2Bb\?oidc=failed"/);
+  const s = expectFailure(runCgi({ config: cfg, path: '/authorize', query: 'room=a%20b' }), 502, /cannot reach/);
+  assert.match(s.body, /href="https:\/\/meet\.example\.test\/a%20b\?oidc=failed"/);
 });

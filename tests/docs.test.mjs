@@ -26,3 +26,13 @@ test('the example file names no key the program does not know', () => {
   const used = [...read('conf/jitsi-oidc.conf.example').matchAll(/^#? ?([a-z_]+) = /gm)].map((m) => m[1]);
   for (const k of used) assert.ok(keys.includes(k), `${k} in the example is not a key`);
 });
+
+test('the README and conf/jitsi-config.js name the same Jitsi settings (Prosody, docker-jitsi-meet .env)', () => {
+  const readme = read('README.md');
+  const jitsi = readme.slice(readme.indexOf('### Jitsi Meet'), readme.indexOf('## Configuration'));
+  const js = read('conf/jitsi-config.js');
+  const names = (t) => new Set([...t.matchAll(/\b(JWT_[A-Z_]+|asap_[a-z_]+|ENABLE_AUTH|AUTH_TYPE|TOKEN_AUTH_URL|XMPP_MUC_MODULES|ENABLE_AUTO_OWNER|app_id|app_secret)\b/g)].map((m) => m[1]));
+  const a = names(jitsi); const b = names(js);
+  assert.deepEqual([...a].filter((n) => !b.has(n)).sort(), [], 'in the README, not in conf/jitsi-config.js');
+  assert.deepEqual([...b].filter((n) => !a.has(n)).sort(), [], 'in conf/jitsi-config.js, not in the README');
+});

@@ -89,7 +89,7 @@ http {
         # The stand-in Jitsi: one path segment is a room.
         location ~ ^/([^/?&:'"]+)\$ {
             if (\$jitsi_oidc_login) {
-                return 302 /oidc/authorize?room=\$jitsi_oidc_room;
+                return 302 /oidc/authorize?room=\$jitsi_oidc_room&tenant=\$jitsi_oidc_tenant;
             }
             root $demo/www;
             try_files /jitsi.html =404;
@@ -107,7 +107,7 @@ fcgiwrap=$(command -v fcgiwrap || echo /usr/sbin/fcgiwrap)
 setsid "$fcgiwrap" -c 2 -s "unix:$demo/run/fcgiwrap.sock" </dev/null >/dev/null \
     2>>"$demo/logs/fcgiwrap.log" &
 echo $! > "$demo/run/fcgiwrap.pid"
-PORT=$idp_port REDIRECT_URI=$base/oidc/redirect POST_LOGOUT_REDIRECT_URI=$base CLIENT_SECRET=jitsi-demo-secret-0123456789 \
+PORT=$idp_port REDIRECT_URI=$base/oidc/redirect POST_LOGOUT_REDIRECT_URI=$base/ CLIENT_SECRET=jitsi-demo-secret-0123456789 \
     setsid node tests/idp/provider.mjs </dev/null >"$demo/logs/provider.log" 2>&1 &
 echo $! > "$demo/run/provider.pid"
 for _ in $(seq 1 100); do

@@ -15,13 +15,21 @@ query_decodes_keys_and_values(void **st)
 	char		 why[256];
 
 	(void)st;
-	assert_int_equal(jo_query_parse("room=Caf%C3%A9+Room&tenant=&flag&"
-	    "&x=%2F", &p, why, sizeof(why)), 0);
+	assert_int_equal(jo_query_parse("room=Caf%C3%A9%20Room&tenant=&flag&"
+	    "&x=%2F&y=a+b", &p, why, sizeof(why)), 0);
 	assert_string_equal(jo_param_get(&p, "room"), "Café Room");
 	assert_string_equal(jo_param_get(&p, "tenant"), "");
 	assert_string_equal(jo_param_get(&p, "flag"), "");
 	assert_string_equal(jo_param_get(&p, "x"), "/");
+	assert_string_equal(jo_param_get(&p, "y"), "a b");
 	assert_null(jo_param_get(&p, "missing"));
+	jo_params_free(&p);
+	/* room and tenant come as they stand in the address bar (Jitsi's
+	 * {room}, the nginx rule): '+' is a plus there */
+	assert_int_equal(jo_query_parse("room=a+b&tenant=c+d%2Be", &p, why,
+	    sizeof(why)), 0);
+	assert_string_equal(jo_param_get(&p, "room"), "a+b");
+	assert_string_equal(jo_param_get(&p, "tenant"), "c+d+e");
 	jo_params_free(&p);
 	assert_int_equal(jo_query_parse(NULL, &p, why, sizeof(why)), 0);
 	assert_int_equal(p.n, 0);

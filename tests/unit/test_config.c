@@ -257,7 +257,7 @@ issue6_defaults(void **st)
 	assert_string_equal(c.app_scheme_mobile, "org.jitsi.meet");
 	assert_string_equal(c.app_scheme_desktop, "jitsi-meet");
 	assert_string_equal(c.post_logout_redirect_uri,
-	    "https://meet.example.org");
+	    "https://meet.example.org/");
 	assert_int_equal(c.session_lifetime, 8 * 3600);
 	assert_false(c.require_email_verified);
 	assert_false(c.guests);
@@ -340,6 +340,78 @@ load_reports_a_missing_file(void **st)
 	assert_non_null(strstr(why, "/nonexistent.conf: cannot open"));
 }
 
+/* Issue 17: the example's and the docs' placeholders, and secrets that
+ * are obviously not random, are refused with how to make one. */
+#define SECRETS_BASE \
+	"issuer = https://idp.example.com/realms/x\n" \
+	"client_id = jitsi\n" \
+	"public_url = https://meet.example.org/oidc\n" \
+	"jitsi_url = https://meet.example.org\n" \
+	"jitsi_app_id = app\n"
+
+static void
+placeholder_secrets_refused(void **st)
+{
+	const struct {
+		const char	*text, *why;
+	} bad[] = {
+		{ "client_secret = change-me\n", "client_secret: a placeholder "
+		    "from the example, not a secret; use the secret the provider issued" },
+		{ "cookie_secret = change-me-to-at-least-32-random-bytes-of-"
+		    "secret\n", "cookie_secret: a placeholder from the example, not a "
+		    "secret; make one with: openssl rand -base64 48" },
+		{ "jitsi_app_secret = change-me-to-the-same-secret-as-jitsi\n",
+		    "jitsi_app_secret: a placeholder" },
+		{ "jitsi_app_secret = CHANGEME0123456789abcdefghijklmnop\n",
+		    "jitsi_app_secret: a placeholder" },
+		{ "jitsi_app_secret = <jitsi_app_secret>\n", "jitsi_app_secret: "
+		    "a placeholder" },
+		{ "jitsi_app_secret = long-alphanumeric\n", "jitsi_app_secret: "
+		    "the example value from the documentation" },
+		{ "cookie_secret_old = the-previous-cookie-secret-of-at-least-"
+		    "32-bytes\n", "cookie_secret_old: the example value" },
+		{ "cookie_secret = xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+		    "cookie_secret: not random (fewer than 8 different bytes); "
+		    "make one with: openssl rand -base64 48" },
+		{ "cookie_secret = abcabcabcabcabcabcabcabcabcabcabcabc\n",
+		    "cookie_secret: not random" },
+		{ "jitsi_app_secret = 1234567123456712345671234567123456712\n",
+		    "jitsi_app_secret: not random" },
+	};
+	const char	*ok = "client_secret = provider-issued\n"
+	    "cookie_secret = 0123456789abcdef0123456789abcdef\n"
+	    "jitsi_app_secret = 12345678123456781234567812345678\n";
+	struct jo_config c;
+	char		 why[2048], text[1024];
+	size_t		 i;
+
+	(void)st;
+	snprintf(text, sizeof(text), "%s%s", SECRETS_BASE, ok);
+	assert_int_equal(parse(text, &c, why, sizeof(why)), 0);
+	jo_config_free(&c);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		/* the bad line replaces its key's good one */
+		const char *eq = strchr(bad[i].text, '=');
+		char line[200], *p;
+
+		snprintf(text, sizeof(text), "%s%s", SECRETS_BASE, ok);
+		snprintf(line, sizeof(line), "%.*s", (int)(eq - bad[i].text),
+		    bad[i].text);
+		if ((p = strstr(text, line)) != NULL &&
+		    strncmp(line, "cookie_secret_old", 17) != 0)
+			memmove(p, strchr(p, '\n') + 1, strlen(strchr(p, '\n')));
+		strncat(text, bad[i].text, sizeof(text) - strlen(text) - 1);
+		assert_int_equal(parse(text, &c, why, sizeof(why)), -1);
+		if (strstr(why, bad[i].why) == NULL)
+			fail_msg("%s: got \"%s\"", bad[i].text, why);
+		/* the secret itself is not echoed */
+		snprintf(line, sizeof(line), "%.*s", (int)strcspn(eq + 2, "\n"),
+		    eq + 2);
+		if (strlen(line) > 12)
+			assert_null(strstr(why, line));
+	}
+}
+
 int
 main(void)
 {
@@ -357,6 +429,7 @@ main(void)
 		cmocka_unit_test(issue6_defaults),
 		cmocka_unit_test(issue6_errors),
 		cmocka_unit_test(lists_match_whole_items),
+		cmocka_unit_test(placeholder_secrets_refused),
 	};
 
 	return RUN(tests);

@@ -104,6 +104,8 @@ static const struct key keys[] = {
 	    NULL, NULL },
 	{ "app_package_android", K_STR, 0, OFF(app_package_android), 0, 0,
 	    NULL, NULL },
+	{ "jitsi_token_in", K_ENUM, 0, OFF(jitsi_token_in), 0, 0, NULL,
+	    "hash|query" },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -481,6 +483,7 @@ finish_rules(const char *name, struct jo_config *c, const int *seen,
 	dflt(&c->app_scheme_mobile, "org.jitsi.meet");
 	dflt(&c->app_scheme_desktop, "jitsi-meet");
 	dflt(&c->app_package_android, "org.jitsi.meet");
+	dflt(&c->jitsi_token_in, "hash");
 	if (!seen[key_index("session_lifetime")])
 		c->session_lifetime = 8 * 3600;
 	if (c->prompt != NULL && !prompt_ok(c->prompt))
@@ -869,6 +872,7 @@ jo_config_free(struct jo_config *c)
 	free(c->app_scheme_mobile);
 	free(c->app_scheme_desktop);
 	free(c->app_package_android);
+	free(c->jitsi_token_in);
 	while (c->nfiles > 0)
 		free(c->files[--c->nfiles]);
 	memset(c, 0, sizeof(*c));

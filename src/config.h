@@ -55,6 +55,7 @@ struct jo_config {
 	char	*app_scheme_mobile;	/* default "org.jitsi.meet" */
 	char	*app_scheme_desktop;	/* default "jitsi-meet" */
 	char	*app_package_android;	/* default "org.jitsi.meet" */
+	char	*jitsi_token_in;	/* "hash" (#jwt="...") or "query" */
 	long	 max_requests;		/* FastCGI: exit after this many */
 	char	*files[6];		/* the *_file paths read */
 	size_t	 nfiles;

@@ -448,6 +448,35 @@ jo_jitsi_url(const struct jo_config *c, const struct jo_target *t,
 }
 
 char *
+jo_jitsi_url_token(const struct jo_config *c, const struct jo_target *t,
+    const char *token)
+{
+	struct jo_target	 bare = *t;
+	struct jo_buf		 b = { 0 };
+	char			*u;
+
+	if (strcmp(c->jitsi_token_in, "query") == 0)
+		return jo_jitsi_url(c, t, "jwt", token);
+	/* Jitsi reads the hash first (since mid-2024), its values as JSON:
+	 * the token quoted.  A hash reaches no access log and no Referer.
+	 * ?oidc=ok tells the site's login rule, which cannot see the hash,
+	 * that this visitor comes back from the login. */
+	bare.flags = NULL;
+	u = jo_jitsi_url(c, &bare, "oidc", "ok");
+	jo_buf_adds(&b, u);
+	jo_buf_adds(&b, "#");
+	if (t->flags != NULL) {
+		jo_buf_adds(&b, t->flags);
+		jo_buf_adds(&b, "&");
+	}
+	jo_buf_adds(&b, "jwt=%22");
+	jo_buf_adds(&b, token);
+	jo_buf_adds(&b, "%22");
+	free(u);
+	return jo_buf_take(&b);
+}
+
+char *
 jo_jitsi_app_url(const struct jo_config *c, const struct jo_target *t,
     const char *token)
 {

@@ -58,6 +58,11 @@ char	*jo_jitsi_token(const struct jo_config *, const struct jo_user *,
  * neither.  The value must be URL-safe. */
 char	*jo_jitsi_url(const struct jo_config *, const struct jo_target *,
 	    const char *key, const char *value);
+/* Where the browser takes the token into the room: with jitsi_token_in
+ * = hash, jitsi_url/[tenant/]room?oidc=ok#[flags&]jwt=%22<token>%22;
+ * with query, jitsi_url/[tenant/]room?jwt=<token>[#flags]. */
+char	*jo_jitsi_url_token(const struct jo_config *,
+	    const struct jo_target *, const char *token);
 /* The same in the app's own scheme (app_scheme_mobile or _desktop for
  * t->app) instead of https: org.jitsi.meet://host/room?jwt=...; for
  * Android an intent for app_package_android only:

@@ -922,7 +922,7 @@ route_tokenize(struct req *r)
 		 * answers silently would be enough to push a token into
 		 * whatever app claims the scheme. */
 		loc = jo_jitsi_app_url(&r->cfg, &t, tok);
-		web = jo_jitsi_url(&r->cfg, &t, "jwt", tok);
+		web = jo_jitsi_url_token(&r->cfg, &t, tok);
 		r->resp.alt = web;
 		r->resp.alttext = "Continue in this browser instead";
 		jo_resp_page(&r->resp, 200, "Back to the app", "You are "
@@ -930,7 +930,7 @@ route_tokenize(struct req *r)
 		    "app.", loc, "Open the meeting in the app");
 		goto end;
 	}
-	loc = jo_jitsi_url(&r->cfg, &t, "jwt", tok);
+	loc = jo_jitsi_url_token(&r->cfg, &t, tok);
 	jo_resp_redirect(&r->resp, loc);
 end:
 	jo_user_free(&u);

@@ -325,7 +325,13 @@ test('tokenize with a valid session redirects into the room, the tenant and the 
   const r = runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', ok]) });
   assertClean(assert, r);
   assert.equal(r.status, 302);
-  assert.match(r.location, /^https:\/\/meet\.example\.test\/acme\/Room%20One\?jwt=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+#config\.prejoinConfig\.enabled=false$/);
+  // the token in the hash, quoted (Jitsi JSON-parses hash values), after the options
+  assert.match(r.location, /^https:\/\/meet\.example\.test\/acme\/Room%20One\?oidc=ok#config\.prejoinConfig\.enabled=false&jwt=%22[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+%22$/);
+  // jitsi_token_in = query: ?jwt= for Jitsi clients older than mid-2024
+  const q = writeConfig(tempDir(), idp.issuer, { jitsi_token_in: 'query' });
+  const old = runCgi({ config: q, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session',
+    sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify({ sub: 'bob', r: 'Room One', f: 'config.x=1' }), q])]) });
+  assert.match(old.location, /^https:\/\/meet\.example\.test\/Room%20One\?jwt=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+#config\.x=1$/);
   assert.equal(r.stderr, '');
 });
 

@@ -55,7 +55,7 @@ test('chromium: room without a token -> provider login and consent -> the room, 
     assert.match(await page.content(), /[Cc]onsent|[Aa]uthorize|Continue/);
     await page.click('button[type="submit"]');
     // Back in the stand-in Jitsi room, with a token.
-    await page.waitForURL(/\/Browser%20Room\?jwt=/, { timeout: 30000 });
+    await page.waitForURL(/\/Browser%20Room\?oidc=ok#jwt=%22/, { timeout: 30000 });
     await page.waitForFunction(() => document.getElementById('who').textContent.length > 0);
     assert.equal(await page.textContent('#room'), 'Browser Room');
     assert.equal(await page.textContent('#who'), 'Logged in as User bob <bob@example.test>');
@@ -81,7 +81,7 @@ test('chromium: room without a token -> provider login and consent -> the room, 
     const seen = [];
     page.on('request', (r) => { if (r.isNavigationRequest() && r.frame() === page.mainFrame()) seen.push(r.url()); });
     await page.goto(`http://127.0.0.1:${port}/Second%20Room`);
-    await page.waitForURL(/\/Second%20Room\?jwt=/, { timeout: 30000 });
+    await page.waitForURL(/\/Second%20Room\?oidc=ok#jwt=%22/, { timeout: 30000 });
     assert.ok(!seen.some((u) => u.startsWith(`http://127.0.0.1:${idpPort}/`)), `no provider page: ${seen.join(' ')}`);
     const second = await verifyJitsiRedirect(page.url(), { jitsiUrl: `http://127.0.0.1:${port}`,
       appId: 'jitsi-oidc-demo', secret, subject: '127.0.0.1' });

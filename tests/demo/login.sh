@@ -21,7 +21,7 @@ for _ in $(seq 1 25); do
 	case $url in
 	"$jitsi"/*jwt=*)
 		echo "Jitsi URL: $url"
-		token=$(printf '%s' "$url" | sed -E 's/.*[?&]jwt=([^&#]*).*/\1/')
+		token=$(printf '%s' "$url" | sed -E 's/.*[?&#]jwt=(%22)?([^&#%]*).*/\2/')
 		echo "Token header: $(printf '%s' "$token" | cut -d. -f1 | tr '_-' '/+' | base64 -d 2>/dev/null || true)"
 		echo "Token claims:"
 		printf '%s' "$token" | cut -d. -f2 | tr '_-' '/+' |

@@ -249,7 +249,7 @@ export function checkInvariants(env, res) {
   const bodyAndHeaders = res.raw.replace(/^Location: .*$/m, '')
     .replace(/(href="|url=)([^"]*)/g, (m, a, u) => (okLink(u.replace(/&amp;/g, '&')) ? a : m));
   if (/jwt=/.test(bodyAndHeaders)) throw new Error('a token outside the Location');
-  if (loc && /[?&]jwt=/.test(loc) && !loc.startsWith(`${(cfg.jitsi_url || '').replace(/\/$/, '')}/`)) throw new Error('token sent outside jitsi_url');
+  if (loc && /[?&#]jwt=/.test(loc) && !loc.startsWith(`${(cfg.jitsi_url || '').replace(/\/$/, '')}/`)) throw new Error('token sent outside jitsi_url');
 }
 
 // A minimal cookie jar for the provider's cookies.
@@ -316,7 +316,7 @@ export function sealTool(args) {
 export async function walkLogin(startUrl, { jitsiUrl, login = 'alice', jar = new Jar() } = {}) {
   let url = startUrl;
   for (let i = 0; i < 30; i++) {
-    if (url.startsWith(jitsiUrl + '/') && !url.startsWith(jitsiUrl + '/oidc/') && /[?&]jwt=/.test(url)) return { location: url, jar };
+    if (url.startsWith(jitsiUrl + '/') && !url.startsWith(jitsiUrl + '/oidc/') && /[?&#]jwt=/.test(url)) return { location: url, jar };
     let res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header() } });
     jar.take(res);
     if (/\/interaction\//.test(url) && res.status === 200) {

@@ -14,6 +14,20 @@ function noNulls(v, path) {
   if (typeof v === 'object') for (const [k, x] of Object.entries(v)) noNulls(x, `${path}.${k}`);
 }
 
+// The token in a URL into Jitsi, as Jitsi's client reads it
+// (parseJWTFromURLParams): the hash first, its value JSON (#jwt="..."),
+// then ?jwt=.  { token, where } or {} when there is none.
+export function tokenFromUrl(url) {
+  const u = new URL(url);
+  const h = new URLSearchParams(u.hash.slice(1)).get('jwt');
+  if (h !== null) {
+    let v; try { v = JSON.parse(h); } catch { throw new Error(`#jwt= is not JSON (Jitsi drops it): ${h.slice(0, 20)}`); }
+    return { token: v, where: 'hash' };
+  }
+  const q = u.searchParams.get('jwt');
+  return q !== null ? { token: q, where: 'query' } : {};
+}
+
 // location: the URL the adapter redirected to.
 // keyServer: verify RS256 as Jitsi's asap_key_server mode does, with the
 // public key fetched from <keyServer>/<sha256hex(kid)>.pem.
@@ -22,9 +36,12 @@ export async function verifyJitsiRedirect(location, { jitsiUrl, appId, secret, a
   const u = new URL(location);
   const base = new URL(jitsiUrl);
   if (u.origin !== base.origin) throw new Error(`redirect leaves the Jitsi origin: ${u.origin}`);
-  const token = u.searchParams.get('jwt');
-  if (!token) throw new Error('no ?jwt= in the redirect');
-  if ([...u.searchParams.keys()].length !== 1) throw new Error('unexpected query parameters');
+  const { token, where } = tokenFromUrl(location);
+  if (!token) throw new Error('no #jwt= or ?jwt= in the redirect');
+  // the hash keeps the token out of access logs: ?oidc=ok is the only
+  // query (for the site's login rule); with jitsi_token_in = query, ?jwt=
+  const query = [...u.searchParams.keys()].join('&');
+  if (query !== (where === 'hash' ? 'oidc' : 'jwt')) throw new Error(`unexpected query parameters: ${query}`);
   const segs = u.pathname.slice(base.pathname.replace(/\/$/, '').length).split('/').filter(Boolean);
   if (segs.length < 1 || segs.length > 2) throw new Error(`path is not /[tenant/]room: ${u.pathname}`);
   const urlRoom = segs[segs.length - 1];

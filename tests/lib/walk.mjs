@@ -7,7 +7,7 @@ import { Jar } from './harness.mjs';
 export const MAX_STEPS = 20;	// a good login takes 11; more is a loop
 
 // Follow redirects from startUrl, logging in at the provider as `login`,
-// until a Location into jitsiUrl carries ?jwt=.  Returns
+// until a Location into jitsiUrl carries the token (#jwt= or ?jwt=).  Returns
 // { ok, location, steps: [{ url, method, status, ms }], jar, stop }, where
 // stop says why a failed walk stopped.  Never throws for an HTTP answer.
 export async function walk(startUrl, { jitsiUrl, login = 'alice', jar = new Jar(), signal } = {}) {
@@ -25,7 +25,7 @@ export async function walk(startUrl, { jitsiUrl, login = 'alice', jar = new Jar(
   const done = (o) => ({ ...o, steps, jar, ms: performance.now() - t0 });
   try {
     for (let i = 0; i < MAX_STEPS; i++) {
-      if (url.startsWith(`${jitsiUrl}/`) && !url.startsWith(`${jitsiUrl}/oidc`) && /[?&]jwt=/.test(url)) {
+      if (url.startsWith(`${jitsiUrl}/`) && !url.startsWith(`${jitsiUrl}/oidc`) && /[?&#]jwt=/.test(url)) {
         return done({ ok: true, location: url });
       }
       let res = await step(url);

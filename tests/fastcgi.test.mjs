@@ -12,7 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync, existsSync, renameSync } from 'node:fs';
 import { startProvider, tempDir, writeConfig, walkLogin, Jar, SECRETS, cgiPath, root, slow, sealTool } from './lib/harness.mjs';
-import { fastcgiServers, available, shareWithServers } from './lib/webservers.mjs';
+import { fastcgiServers, available, shareWithServers, roomsStartingWithOidcAreNotTaken } from './lib/webservers.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -267,3 +267,18 @@ end
     assert.deepEqual(lines, [], 'nothing logged');
   }, { procs: 1 });
 });
+
+// Issue 18, item 6: each FastCGI snippet maps "/oidc/" only, never a room
+// whose name starts with "oidc".
+for (const name of Object.keys(fastcgiServers)) {
+  test(`${name}: rooms whose names start with "oidc" are not the adapter's`, { skip: skipFor(name) }, async () => {
+    await withServer(name, {}, async ({ srv }) => {
+      const a = await fetch(`${srv.base}/oidc/authorize?room=x`, { redirect: 'manual' });
+      assert.equal(a.status, 302, srv.errorLog());
+      await a.arrayBuffer();
+      await sleep(200);
+      const before = srv.errorLog();
+      await roomsStartingWithOidcAreNotTaken({ ...srv, errorLog: () => srv.errorLog().slice(before.length) });
+    });
+  });
+}

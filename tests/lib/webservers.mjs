@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, chmodSync, existsSync, copyFileSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import { root, freePort, tempDir, cgiPath } from './harness.mjs';
 
 const INSTALLED_CGI = '/usr/local/lib/cgi-bin/jitsi-oidc';
@@ -83,7 +84,7 @@ export const servers = {
   async apache(config) {
     const d = serverDir('jo-apache'); const port = await freePort();
     const snip = snippet('apache.conf', d, config);
-    const mods = ['mpm_event', 'authz_core', 'alias', 'env', 'cgid'];
+    const mods = ['mpm_event', 'authz_core', 'alias', 'env', 'cgid', 'dir'];
     writeFileSync(join(d, 'httpd.conf'), `ServerRoot ${d}
 ${mods.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`).join('\n')}
 Listen 127.0.0.1:${port}
@@ -99,6 +100,8 @@ ${isRoot ? 'User nobody\nGroup nogroup' : ''}
 DocumentRoot ${d}/www
 <Directory ${d}/www>
   Require all granted
+  # rooms are Jitsi's page, as nginx's location / { try_files } below
+  FallbackResource /index.html
 </Directory>
 <VirtualHost 127.0.0.1:${port}>
   Include ${snip}
@@ -208,7 +211,7 @@ export const fastcgiServers = {
   async 'apache+mod_fcgid'(config) {
     const d = serverDir('jo-apache-fcgid'); const port = await freePort();
     const snip = snippet('apache-fcgid.conf', d, config);
-    const mods = ['mpm_event', 'authz_core', 'alias', 'env', 'fcgid'];
+    const mods = ['mpm_event', 'authz_core', 'alias', 'env', 'fcgid', 'dir'];
     writeFileSync(join(d, 'httpd.conf'), `ServerRoot ${d}
 ${mods.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`).join('\n')}
 Listen 127.0.0.1:${port}
@@ -226,6 +229,8 @@ ${isRoot ? 'User nobody\nGroup nogroup' : ''}
 DocumentRoot ${d}/www
 <Directory ${d}/www>
   Require all granted
+  # rooms are Jitsi's page, as nginx's location / { try_files } below
+  FallbackResource /index.html
 </Directory>
 <VirtualHost 127.0.0.1:${port}>
   Include ${snip}
@@ -281,6 +286,19 @@ export function shareWithServers(dir) {
   for (const [f, mode] of [['jitsi-oidc.conf', 0o644], ['cache', 0o777]]) {
     if (existsSync(join(dir, f))) chmodSync(join(dir, f), mode);
   }
+}
+
+// Issue 18, item 6: a snippet maps "/oidc/" only, never a room whose name
+// starts with "oidc" (/oidcMeeting, /oidc-weekly belong to Jitsi).
+export async function roomsStartingWithOidcAreNotTaken(srv) {
+  for (const room of ['/oidcMeeting', '/oidc-weekly', '/oidc.x']) {
+    const r = await fetch(`${srv.base}${room}`, { redirect: 'manual' });
+    const body = await r.text();
+    assert.doesNotMatch(body, /There is nothing here|The login service/, `${srv.name} gave ${room} to the adapter (${r.status})`);
+  }
+  await new Promise((res) => setTimeout(res, 200));
+  const lines = srv.errorLog().split('\n').filter((l) => l.includes('jitsi-oidc:'));
+  assert.deepEqual(lines, [], `${srv.name}: the adapter answered a room`);
 }
 
 export { spawnSync };

@@ -268,3 +268,9 @@ test('faults: a provider whose TLS certificate does not verify is refused', asyn
   assertClean(assert, r);
   assertRejected(r, 502, /cannot reach https:\/\/127\.0\.0\.1:\d+\/s\/ok\/\.well-known\/openid-configuration: .*(certificate|SSL)/i, { stateDeleted: false });
 });
+
+test('JWKS: keys refused as too weak do not count toward the 32-key cap (a good key after 32 weak ones is used)', async () => {
+  const { redirect } = await scenarioLogin(h, 'jwks-weak-first');
+  assert.equal(redirect.status, 302, redirect.stderr);
+  assert.ok(redirect.cookies.jitsi_oidc_session.value);
+});

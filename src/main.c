@@ -1088,6 +1088,8 @@ serve(char **envp, struct cfgcache *cc)
 		    "error log says why.", NULL, NULL);
 		return;
 	}
+	/* http_timeout bounds all of this request's provider calls */
+	jo_http_deadline(r.cfg.http_timeout);
 	if (jo_query_parse(env_get(envp, "QUERY_STRING"), &r.q, why,
 	    sizeof(why)) == -1 ||
 	    jo_cookie_parse(env_get(envp, "HTTP_COOKIE"), cookie_names, &r.ck,
@@ -1101,6 +1103,7 @@ serve(char **envp, struct cfgcache *cc)
 	}
 	rt->fn(&r);
 end:
+	jo_http_deadline(0);
 	jo_params_free(&r.q);
 	jo_params_free(&r.ck);
 	if (cc == NULL)

@@ -282,3 +282,58 @@ for (const name of Object.keys(fastcgiServers)) {
     });
   });
 }
+
+// Issue 18, item 3: a log line arrives as one stderr record (one entry
+// in nginx's error log), bounded, with everything that is not printable
+// UTF-8 or that changes how text is shown escaped.
+test('nginx+spawn-fcgi: a long, hostile error_description is one escaped, bounded entry in nginx\'s error log', { skip: skipFor('nginx+spawn-fcgi') }, async () => {
+  await withServer('nginx+spawn-fcgi', {}, async ({ srv }) => {
+    const a = await fetch(`${srv.base}/oidc/authorize?room=Logs`, { redirect: 'manual' });
+    assert.equal(a.status, 302, srv.errorLog());
+    const cookie = a.headers.getSetCookie().find((c) => c.startsWith('jitsi_oidc_state=')).split(';')[0];
+    const state = new URL(a.headers.get('location')).searchParams.get('state');
+    await sleep(200);
+    const before = srv.errorLog().length;
+    // Backslashes are escaped (doubled): error= and error_description=
+    // made of them push the forged "entry" to byte 504 of the line, where
+    // libfcgi's 512-byte stderr buffer cuts a record.
+    const forged = 'jitsi-oidc: tokenize: 302: forged';
+    const redirect = async (error, desc) => {
+      const q = new URLSearchParams({ state, error, error_description: desc });
+      const r = await fetch(`${srv.base}/oidc/redirect?${q}`, { redirect: 'manual', headers: { cookie } });
+      assert.ok(r.status === 400 || r.status === 403, `${r.status}`);
+      await r.arrayBuffer();
+      await sleep(300);
+    };
+    await redirect('\\'.repeat(64), `${'\\'.repeat(153)}${forged}`);
+    const log = srv.errorLog().slice(before);
+    const entries = log.split('\n').filter((l) => l.includes('FastCGI sent in stderr'));
+    assert.equal(entries.length, 1, log);
+    assert.match(entries[0], /FastCGI sent in stderr: "jitsi-oidc: redirect: 40\d: provider returned error=/);
+    const line = entries[0].match(/FastCGI sent in stderr: "(.*?)" while/)[1];
+    assert.ok(Buffer.byteLength(line) <= 500, `${Buffer.byteLength(line)} bytes`);
+    assert.ok(line.endsWith('[...]'), `cut short, and says so: ${entries[0]}`);
+    assert.ok(!log.includes(forged), 'the forged text is not logged');
+    // bidi overrides and isolates, marks, separators, C1 controls (NEL,
+    // CSI): escaped, never written as they are
+    const hidden = ['\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u202a', '\u202b', '\u202c', '\u202d',
+      '\u200e', '\u200f', '\u061c', '\u2028', '\u2029', '\u0085', '\u009b'];
+    const mid = srv.errorLog().length;
+    await redirect('access_denied', `evil${hidden.join('')}[31mred`);
+    const bidi = srv.errorLog().slice(mid).split('\n').filter((l) => l.includes('FastCGI sent in stderr'));
+    assert.equal(bidi.length, 1, srv.errorLog().slice(mid));
+    for (const ch of hidden) {
+      assert.ok(!bidi[0].includes(ch), `U+${ch.codePointAt(0).toString(16)} written as it is`);
+      assert.ok(bidi[0].includes(`\\u{${ch.codePointAt(0).toString(16).padStart(4, '0')}}`), `U+${ch.codePointAt(0).toString(16)} not escaped`);
+    }
+    // a request that logs a short line: again exactly one entry
+    const count = () => srv.errorLog().split('\n').filter((l) => l.includes('FastCGI sent in stderr')).length;
+    const n = count();
+    const b = await fetch(`${srv.base}/oidc/nowhere`);
+    assert.equal(b.status, 404);
+    await b.arrayBuffer();
+    await sleep(300);
+    assert.equal(count(), n + 1, srv.errorLog());
+    assert.match(srv.errorLog(), /FastCGI sent in stderr: "jitsi-oidc: request: 404: no such route/);
+  });
+});

@@ -963,7 +963,7 @@ cfg_get(struct cfgcache *cc, const char *path, const char **why)
 	struct stat		 st;
 	char			 w[8192], *nl;
 	size_t			 i;
-	int			 fresh = 0;
+	int			 fresh = 0, hup;
 
 	for (i = 0; i < CFG_KEPT && e == NULL; i++)
 		if (cc->e[i].path != NULL && strcmp(cc->e[i].path, path) == 0)
@@ -985,10 +985,13 @@ cfg_get(struct cfgcache *cc, const char *path, const char **why)
 		if (!e->ok && same_file(&st, &e->bad))
 			return NULL;
 	}
+	hup = !fresh && e->gen != hup_gen;
 	e->gen = hup_gen;
 	if (jo_config_load(path, &c, w, sizeof(w)) == -1) {
 		if (e->ok) {
-			if (!same_file(&st, &e->bad)) {
+			/* said once per version, and once per SIGHUP (a
+			 * deleted file has no version to tell apart) */
+			if (hup || !same_file(&st, &e->bad)) {
 				if ((nl = strchr(w, '\n')) != NULL)
 					*nl = '\0';
 				jo_log("configuration %s changed but is not "
@@ -1006,9 +1009,10 @@ cfg_get(struct cfgcache *cc, const char *path, const char **why)
 		jo_config_free(&e->cfg);
 	e->cfg = c;
 	e->ok = 1;
-	e->st[0] = st;
+	/* the versions read (fstat), not what is at the paths now */
+	e->st[0] = c.st;
 	for (i = 0; i < c.nfiles; i++)
-		look(c.files[i], &e->st[1 + i]);
+		e->st[1 + i] = c.files_st[i];
 	memset(&e->bad, 0, sizeof(e->bad));
 	return &e->cfg;
 }
@@ -1111,6 +1115,20 @@ end:
 	free(r.back);
 }
 
+/* The answer to a FastCGI request whose parameters may be incomplete. */
+static void
+cut_short(void)
+{
+	struct jo_resp	 resp;
+
+	memset(&resp, 0, sizeof(resp));
+	jo_log_route("request");
+	jo_log("503: the request's parameters may be cut short (reading "
+	    "them failed, or SIGTERM came while they arrived): not served");
+	jo_resp_page(&resp, 503, "Try again", "The login service is "
+	    "restarting. Please try again in a moment.", NULL, NULL);
+}
+
 static void
 on_term(int sig)
 {
@@ -1136,6 +1154,7 @@ fastcgi(int fd)
 	char			**envp, why[512];
 	long			 n = 0;
 	size_t			 i;
+	int			 rc;
 
 	memset(&cc, 0, sizeof(cc));
 	memset(&sa, 0, sizeof(sa));
@@ -1154,8 +1173,13 @@ fastcgi(int fd)
 		jo_log("%s", why);
 		return 1;
 	}
-	while (!got_term && jo_fcgi_accept(&envp) == 0) {
-		serve(envp, &cc);
+	while (!got_term && (rc = jo_fcgi_accept(&envp)) != -1) {
+		/* a request whose input failed, or that arrived while
+		 * SIGTERM did, may have lost parameters: not served */
+		if (rc == 1 || got_term)
+			cut_short();
+		else
+			serve(envp, &cc);
 		jo_fcgi_finish();
 		/* max_requests of any configuration this process uses */
 		n++;

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { readFileSync, writeFileSync, existsSync, renameSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, renameSync, unlinkSync, openSync, writeSync, closeSync } from 'node:fs';
 import { startProvider, tempDir, writeConfig, walkLogin, Jar, SECRETS, cgiPath, root, slow, sealTool } from './lib/harness.mjs';
 import { fastcgiServers, available, shareWithServers, roomsStartingWithOidcAreNotTaken } from './lib/webservers.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
@@ -336,4 +336,104 @@ test('nginx+spawn-fcgi: a long, hostile error_description is one escaped, bounde
     assert.equal(count(), n + 1, srv.errorLog());
     assert.match(srv.errorLog(), /FastCGI sent in stderr: "jitsi-oidc: request: 404: no such route/);
   });
+});
+
+// Issue 18, item 4: a reload notices the version it read, and says so when
+// the file is gone; a request whose parameters were cut short is dropped.
+test('a deleted configuration plus SIGHUP: the previous one keeps running, and one log line says so', async () => {
+  const idp = await startProvider();
+  const config = writeConfig(tempDir(), idp.issuer);
+  const p = startProcess(config);
+  try {
+    assert.equal(p.req('/authorize', 'room=a').status, 302);
+    unlinkSync(config);
+    process.kill(p.pid, 'SIGHUP');
+    await sleep(100);
+    const r = p.req('/authorize', 'room=a');
+    assert.equal(r.status, 302, r.err);
+    assert.match(r.err, /^jitsi-oidc: authorize: configuration \S+ changed but is not valid, still running the previous one: \S+: cannot open: No such file or directory\n$/);
+    assert.equal(p.req('/authorize', 'room=a').err, '', 'said once');
+  } finally { try { process.kill(p.pid, 'SIGTERM'); } catch {} await idp.stop(); }
+});
+
+test('a secret file replaced while a reload reads it: the version read is remembered (fstat), so the new one is read next', async () => {
+  const idp = await startProvider();
+  const dir = tempDir();
+  const secretFile = join(dir, 'cookie_secret');
+  const A = 'first-cookie-secret-0123456789abcdef0123';
+  const B = 'second-cookie-secret-0123456789abcdef012';
+  const C = 'third-cookie-secret-0123456789abcdef0123';
+  writeFileSync(secretFile, `${A}\n`);
+  const config = writeConfig(dir, idp.issuer, { cookie_secret: undefined, cookie_secret_file: secretFile });
+  const p = startProcess(config);
+  // sealed now: sealtool reads the configuration, and so the secret file
+  const sealed = Object.fromEntries([A, B, C].map((secret) => [secret, sealTool([secret, 'session',
+    String(Math.floor(Date.now() / 1000) + 600), JSON.stringify({ sub: 'alice', r: 'Room' }), config])]));
+  const sess = (secret) => sealed[secret];
+  const tokenize = (secret) => new Promise((res) => {
+    const child = spawn('cgi-fcgi', ['-bind', '-connect', p.sock], { stdio: ['ignore', 'pipe', 'pipe'], env: { REQUEST_METHOD: 'GET',
+      PATH_INFO: '/tokenize', QUERY_STRING: '', HTTP_COOKIE: `jitsi_oidc_session=${sess(secret)}` } });
+    let out = ''; child.stdout.on('data', (d) => { out += d; });
+    child.on('exit', () => res(Number((out.match(/^Status: (\d+)/m) || [])[1] || 0)));
+  });
+  try {
+    assert.equal(await tokenize(A), 302);
+    // the secret becomes a pipe: the reload blocks reading it until we
+    // write B, and before it ends the file at the path is replaced by C
+    const fifo = join(dir, 'fifo');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    renameSync(fifo, secretFile);
+    await sleep(1100);
+    const pending = tokenize(B);
+    const w = openSync(secretFile, 'w');
+    writeFileSync(`${secretFile}.new`, `${C}\n`); renameSync(`${secretFile}.new`, secretFile);
+    writeSync(w, `${B}\n`); closeSync(w);
+    assert.equal(await pending, 302, 'the reload read B from the pipe');
+    await sleep(1100);
+    assert.equal(await tokenize(C), 302, 'C, at the path since, is read next');
+    assert.doesNotMatch(p.stderr(), /Sanitizer|runtime error/);
+  } finally { try { process.kill(p.pid, 'SIGTERM'); } catch {} await idp.stop(); }
+});
+
+// A FastCGI record: version 1, type, request id 1, content, no padding.
+const record = (type, body = Buffer.alloc(0)) => Buffer.concat([Buffer.from([1, type, 0, 1, body.length >> 8, body.length & 255, 0, 0]), body]);
+const pairs = (o) => Buffer.concat(Object.entries(o).map(([k, v]) => Buffer.concat([Buffer.from([k.length, v.length]), Buffer.from(k), Buffer.from(v)])));
+
+test('SIGTERM while a request\'s parameters arrive: the request is not served (503 and one log line), then the process exits', async () => {
+  const idp = await startProvider();
+  const config = writeConfig(tempDir(), idp.issuer);
+  const other = writeConfig(tempDir(), idp.issuer, { client_id: 'jitsi-other' });
+  const p = startProcess(config);
+  try {
+    assert.equal(p.req('/authorize', 'room=warm').status, 302);
+    const { connect } = await import('node:net');
+    const sock = connect(p.sock);
+    const chunks = [];
+    sock.on('data', (d) => chunks.push(d));
+    const closed = new Promise((res) => sock.on('close', res));
+    await new Promise((res) => sock.on('connect', res));
+    // FCGI_BEGIN_REQUEST (responder), then the first parameters only
+    sock.write(Buffer.concat([record(1, Buffer.from([0, 1, 0, 0, 0, 0, 0, 0])),
+      record(4, pairs({ REQUEST_METHOD: 'GET', PATH_INFO: '/authorize', QUERY_STRING: 'room=cut' }))]));
+    await sleep(300);
+    process.kill(p.pid, 'SIGTERM');
+    await sleep(300);
+    // the rest would have named another configuration
+    sock.write(Buffer.concat([record(4, pairs({ JITSI_OIDC_CONFIG: other })), record(4), record(5)]), () => {});
+    sock.on('error', () => {});
+    await Promise.race([closed, sleep(5000)]);
+    const data = Buffer.concat(chunks);
+    let out = ''; let err = '';
+    for (let i = 0; i + 8 <= data.length;) {
+      const type = data[i + 1]; const len = data.readUInt16BE(i + 4); const pad = data[i + 6];
+      const body = data.subarray(i + 8, i + 8 + len).toString('latin1');
+      if (type === 6) out += body; if (type === 7) err += body;
+      i += 8 + len + pad;
+    }
+    assert.doesNotMatch(out, /^Status: (302|500)/m, `served: ${out.slice(0, 200)}`);
+    assert.match(out, /^Status: 503 /m, out.slice(0, 200));
+    assert.match(err, /^jitsi-oidc: request: 503: the request's parameters may be cut short .*: not served\n$/);
+    for (let i = 0; i < 100 && p.alive(); i++) await sleep(20);
+    assert.equal(p.alive(), false, 'did not exit after SIGTERM');
+  } finally { try { process.kill(p.pid, 'SIGKILL'); } catch {} await idp.stop(); }
 });

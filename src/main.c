@@ -879,6 +879,19 @@ config_path_in(char **envp)
 	return p != NULL && *p != '\0' ? p : JO_DEFAULT_CONFIG;
 }
 
+/* FastCGI: the process's own JITSI_OIDC_CONFIG, set by whoever started
+ * it (the systemd unit points it at its credential, a copy only the
+ * service's user can read), wins over a request parameter; a parameter
+ * chooses only for a process started without one (one process serving
+ * several sites). */
+static const char *
+fcgi_config_path(char **envp)
+{
+	const char	*p = getenv("JITSI_OIDC_CONFIG");
+
+	return p != NULL && *p != '\0' ? p : config_path_in(envp);
+}
+
 static const char *
 config_path(void)
 {
@@ -1069,7 +1082,7 @@ serve(char **envp, struct cfgcache *cc)
 	if (cc == NULL)
 		rc = jo_config_load(config_path_in(envp), &r.cfg, why,
 		    sizeof(why));
-	else if ((cp = cfg_get(cc, config_path_in(envp), &cwhy)) != NULL) {
+	else if ((cp = cfg_get(cc, fcgi_config_path(envp), &cwhy)) != NULL) {
 		r.cfg = *cp;	/* borrowed, not freed here */
 		rc = 0;
 	} else {

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { readFileSync, writeFileSync, existsSync, renameSync, unlinkSync, openSync, writeSync, closeSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, renameSync, unlinkSync, openSync, writeSync, closeSync, statSync, readdirSync } from 'node:fs';
 import { startProvider, tempDir, writeConfig, walkLogin, Jar, SECRETS, cgiPath, root, slow, sealTool } from './lib/harness.mjs';
 import { fastcgiServers, available, shareWithServers, roomsStartingWithOidcAreNotTaken } from './lib/webservers.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
@@ -97,9 +97,9 @@ function startProcess(config, extra = {}) {
     { env: { PATH: process.env.PATH, JITSI_OIDC_CONFIG: config, ...(process.env.ASAN_OPTIONS ? { ASAN_OPTIONS: process.env.ASAN_OPTIONS } : {}), ...extra }, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const pid = Number(readFileSync(pidFile, 'utf8'));
-  const req = (path, query = '', cookie) => {
+  const req = (path, query = '', cookie, params = {}) => {
     const out = spawnSync('cgi-fcgi', ['-bind', '-connect', sock], { encoding: 'latin1', timeout: 30000,
-      env: { REQUEST_METHOD: 'GET', PATH_INFO: path, QUERY_STRING: query, ...(cookie ? { HTTP_COOKIE: cookie } : {}) } });
+      env: { REQUEST_METHOD: 'GET', PATH_INFO: path, QUERY_STRING: query, ...(cookie ? { HTTP_COOKIE: cookie } : {}), ...params } });
     return { status: Number((out.stdout.match(/^Status: (\d+)/m) || [])[1] || 0), out: out.stdout, err: out.stderr, exit: out.status };
   };
   const alive = () => existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -149,15 +149,16 @@ test('a secret file replaced under a running process is read again (ending sessi
   writeFileSync(secretFile, 'first-cookie-secret-0123456789abcdef0123\n');
   const config = writeConfig(dir, idp.issuer, { cookie_secret: undefined, cookie_secret_file: secretFile });
   const second = writeConfig(tempDir(), idp.issuer, { client_id: 'jitsi-b' });
-  const p = startProcess(config);
+  // started without JITSI_OIDC_CONFIG: each request's parameter chooses
+  const p = startProcess(config, { JITSI_OIDC_CONFIG: '' });
   try {
     const body = JSON.stringify({ sub: 'alice', r: 'Room' });
     const exp = String(Math.floor(Date.now() / 1000) + 600);
     const sess = sealTool(['first-cookie-secret-0123456789abcdef0123', 'session', exp, body, config]);
-    assert.equal(p.req('/tokenize', '', `jitsi_oidc_session=${sess}`).status, 302);
+    assert.equal(p.req('/tokenize', '', `jitsi_oidc_session=${sess}`, { JITSI_OIDC_CONFIG: config }).status, 302);
     writeFileSync(`${secretFile}.new`, 'second-cookie-secret-0123456789abcdef012\n'); renameSync(`${secretFile}.new`, secretFile);
     await sleep(1100);
-    const r = p.req('/tokenize', '', `jitsi_oidc_session=${sess}`);
+    const r = p.req('/tokenize', '', `jitsi_oidc_session=${sess}`, { JITSI_OIDC_CONFIG: config });
     assert.equal(r.status, 401, 'the old secret no longer opens the session');
     // two configurations served by one process; a broken edit of one
     // keeps its last good version, the other is untouched
@@ -194,9 +195,10 @@ test('max_requests: the process ends cleanly after that many requests, for its m
 test('SIGTERM: the request in flight is answered, then the process exits', async () => {
   const idp = await startProvider();
   const config = writeConfig(tempDir(), idp.issuer, { http_timeout: 2 });
-  const p = startProcess(config);
+  // started without JITSI_OIDC_CONFIG, so that a request can name a cold one
+  const p = startProcess(config, { JITSI_OIDC_CONFIG: '' });
   try {
-    assert.equal(p.req('/authorize', 'room=warm').status, 302);
+    assert.equal(p.req('/authorize', 'room=warm', undefined, { JITSI_OIDC_CONFIG: config }).status, 302);
     // a request that waits on a frozen provider for http_timeout (2 s)
     process.kill(idp.pid, 'SIGSTOP');
     const cold = writeConfig(tempDir(), idp.issuer, { http_timeout: 2 });
@@ -436,4 +438,40 @@ test('SIGTERM while a request\'s parameters arrive: the request is not served (5
     for (let i = 0; i < 100 && p.alive(); i++) await sleep(20);
     assert.equal(p.alive(), false, 'did not exit after SIGTERM');
   } finally { try { process.kill(p.pid, 'SIGKILL'); } catch {} await idp.stop(); }
+});
+
+// Issue 18, item 1: the shipped systemd pair (nginx-fastcgi.conf +
+// jitsi-oidc.service) works with the configuration at 0640 root:www-data:
+// the process reads the unit's credential, whatever a request says.
+test('nginx+systemd-socket: the shipped pair serves logins with the configuration at 0640 root:www-data, from the unit\'s credential', { skip: skipFor('nginx+systemd-socket') }, async () => {
+  await withServer('nginx+systemd-socket', {}, async ({ srv, config }) => {
+    const { payload } = await loginThrough(srv);
+    assert.equal(payload.context.user.id, 'alice');
+    const st = statSync(config);
+    assert.equal(st.mode & 0o777, 0o640);
+    assert.equal(st.uid, 0);
+    assert.equal(st.gid, Number(spawnSync('getent', ['group', 'www-data'], { encoding: 'utf8' }).stdout.split(':')[2]));
+    // the service's user cannot read the file itself, only the copy
+    const cat = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--', 'cat', config], { encoding: 'utf8' });
+    assert.notEqual(cat.status, 0, 'nobody can read the configuration');
+    const pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try { return readFileSync(`/proc/${d}/environ`, 'latin1').includes(`CREDENTIALS_DIRECTORY=${srv.creds}`); } catch { return false; }
+    });
+    assert.equal(pids.length, 1, 'one responder process');
+    assert.match(readFileSync(`/proc/${pids[0]}/status`, 'utf8'), /^Uid:\s+65534\s/m);
+    assert.ok(!readFileSync(join(root, 'conf', 'nginx-fastcgi.conf'), 'utf8').match(/^\s*fastcgi_param\s+JITSI_OIDC_CONFIG/m),
+      'the shipped nginx file does not name the configuration');
+  });
+});
+
+test('FastCGI: the process\'s own JITSI_OIDC_CONFIG wins over a request parameter', async () => {
+  const idp = await startProvider();
+  const config = writeConfig(tempDir(), idp.issuer);
+  const other = writeConfig(tempDir(), idp.issuer, { client_id: 'jitsi-other' });
+  const p = startProcess(config);
+  try {
+    const r = p.req('/authorize', 'room=a', undefined, { JITSI_OIDC_CONFIG: other });
+    assert.equal(r.status, 302, r.err);
+    assert.equal(new URL(r.out.match(/^Location: (.*)$/m)[1].trim()).searchParams.get('client_id'), 'jitsi');
+  } finally { try { process.kill(p.pid, 'SIGTERM'); } catch {} await idp.stop(); }
 });

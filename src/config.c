@@ -171,7 +171,8 @@ jo_list_has(const char *list, const char *value, int icase)
 }
 
 static int
-read_secret_file(const char *path, char **out, char *why, size_t whylen)
+read_secret_file(const char *path, char **out, struct stat *st, char *why,
+    size_t whylen)
 {
 	char	 buf[SECRET_MAX + 2];
 	ssize_t	 n;
@@ -183,6 +184,9 @@ read_secret_file(const char *path, char **out, char *why, size_t whylen)
 		    strerror(errno));
 		return -1;
 	}
+	/* the version read, not whatever is at path afterwards */
+	if (st != NULL && fstat(fd, st) == -1)
+		memset(st, 0, sizeof(*st));
 	while (len < sizeof(buf) &&
 	    (n = read(fd, buf + len, sizeof(buf) - len)) != 0) {
 		if (n < 0) {
@@ -237,7 +241,8 @@ static int
 set_key(struct jo_config *c, const struct key *k, const char *v,
     char *why, size_t whylen)
 {
-	char	 sub[512];
+	struct stat	 fst;
+	char		 sub[512];
 
 	switch (k->kind) {
 	case K_URL:
@@ -265,13 +270,16 @@ set_key(struct jo_config *c, const struct key *k, const char *v,
 		*strp(c, k) = jo_xstrdup(v);
 		break;
 	case K_SECRET_FILE:
-		if (read_secret_file(v, strp(c, k), sub, sizeof(sub)) == -1) {
+		if (read_secret_file(v, strp(c, k), &fst, sub,
+		    sizeof(sub)) == -1) {
 			jo_why(why, whylen, "%s", sub);
 			return -1;
 		}
 		/* a long-lived process watches these files too */
-		if (c->nfiles < sizeof(c->files) / sizeof(c->files[0]))
+		if (c->nfiles < sizeof(c->files) / sizeof(c->files[0])) {
+			c->files_st[c->nfiles] = fst;
 			c->files[c->nfiles++] = jo_xstrdup(v);
+		}
 		break;
 	case K_ENUM:
 		if (!choice_ok(k->choices, v)) {
@@ -799,6 +807,7 @@ jo_config_load(const char *path, struct jo_config *c, char *why,
     size_t whylen)
 {
 	struct jo_buf	 b = { 0 };
+	struct stat	 st;
 	char		 chunk[4096];
 	ssize_t		 n;
 	int		 fd, rc;
@@ -809,6 +818,8 @@ jo_config_load(const char *path, struct jo_config *c, char *why,
 		    strerror(errno));
 		return -1;
 	}
+	if (fstat(fd, &st) == -1)
+		memset(&st, 0, sizeof(st));
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
@@ -830,6 +841,8 @@ jo_config_load(const char *path, struct jo_config *c, char *why,
 	}
 	close(fd);
 	rc = jo_config_parse(path, b.p ? b.p : "", b.len, c, why, whylen);
+	if (rc == 0)
+		c->st = st;
 	jo_buf_free(&b);
 	return rc;
 }

@@ -2,6 +2,8 @@
 #ifndef JO_CONFIG_H
 #define JO_CONFIG_H
 
+#include <sys/stat.h>
+
 #include <stddef.h>
 
 #ifndef JO_DEFAULT_CONFIG
@@ -59,6 +61,9 @@ struct jo_config {
 	long	 max_requests;		/* FastCGI: exit after this many */
 	char	*files[6];		/* the *_file paths read */
 	size_t	 nfiles;
+	/* fstat of the descriptors read: the file, each of files[] */
+	struct stat st;
+	struct stat files_st[6];
 	/* What a login is decided under: the provider, the client, the
 	 * Jitsi app and every access and claim rule, as 32 hex digits.
 	 * Sessions carry it and are accepted only by a configuration with

@@ -23,6 +23,8 @@ static struct {
 	int	(*accept)(FCGX_Request *);
 	void	(*finish)(FCGX_Request *);
 	int	(*put_str)(const char *, int, FCGX_Stream *);
+	int	(*fflush)(FCGX_Stream *);
+	int	(*get_error)(FCGX_Stream *);
 	void	(*shutdown_pending)(void);
 } fc;
 
@@ -67,6 +69,11 @@ rq_write(void *arg, int err, const char *p, size_t len)
 		p += n;
 		len -= (size_t)n;
 	}
+	/* a log line (JO_LOG_MAX bytes at most) leaves as one stderr
+	 * record of its own, never joined to the next line or cut across
+	 * two records: the web server logs each record as an entry */
+	if (err)
+		(void)fc.fflush(r->err);
 }
 
 int
@@ -86,6 +93,9 @@ jo_fcgi_open(int fd, char *why, size_t wl)
 	    (*(void **)&fc.accept = dlsym(fc.lib, "FCGX_Accept_r")) == NULL ||
 	    (*(void **)&fc.finish = dlsym(fc.lib, "FCGX_Finish_r")) == NULL ||
 	    (*(void **)&fc.put_str = dlsym(fc.lib, "FCGX_PutStr")) == NULL ||
+	    (*(void **)&fc.fflush = dlsym(fc.lib, "FCGX_FFlush")) == NULL ||
+	    (*(void **)&fc.get_error = dlsym(fc.lib, "FCGX_GetError")) ==
+	    NULL ||
 	    (*(void **)&fc.shutdown_pending = dlsym(fc.lib,
 	    "FCGX_ShutdownPending")) == NULL) {
 		jo_why(why, wl, "%s lacks a FastCGI function", JO_LIBFCGI);
@@ -107,7 +117,9 @@ jo_fcgi_accept(char ***envp)
 		return -1;
 	*envp = rq.envp;
 	jo_io_set(&rq_io);
-	return 0;
+	/* libfcgi takes a failed read (EINTR from a signal, a shutdown)
+	 * for the end of the parameters and accepts what it has */
+	return fc.get_error(rq.in) != 0 ? 1 : 0;
 }
 
 void

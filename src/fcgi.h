@@ -15,8 +15,9 @@ int	 jo_fcgi_listen_fd(void);
 /* Load libfcgi and prepare one request structure on that socket. */
 int	 jo_fcgi_open(int fd, char *, size_t);
 /* Wait for the next request: 0 with its parameters in *envp, and the
- * response and log routed to its streams (jo_io_set); -1 when the loop
- * must end (shutdown or error). */
+ * response and log routed to its streams (jo_io_set); 1 the same, but
+ * reading the request failed (its parameters may be cut short: it must
+ * not be served); -1 when the loop must end (shutdown or error). */
 int	 jo_fcgi_accept(char ***envp);
 /* Flush and finish the request; responses and logs go back to stdio. */
 void	 jo_fcgi_finish(void);

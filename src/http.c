@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -78,6 +79,28 @@ load_curl(char *why, size_t wl)
 	return 0;
 }
 
+/* The request's deadline for all its provider calls (0: none). */
+static long long	 deadline_ms;
+static long		 deadline_total;
+static int		 deadline_calls;	/* made under it so far */
+
+static long long
+mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+jo_http_deadline(long seconds)
+{
+	deadline_total = seconds;
+	deadline_calls = 0;
+	deadline_ms = seconds > 0 ? mono_ms() + (long long)seconds * 1000 : 0;
+}
+
 struct sink {
 	struct jo_buf		 b;
 	struct jo_http_resp	*r;
@@ -138,10 +161,24 @@ perform(const char *url, const char *user, const char *pass,
 	struct sink		 s = { { 0 }, r, 0 };
 	struct curl_slist	*h = NULL;
 	char			 sub[256], errbuf[CURL_ERROR_SIZE] = "";
-	int			 rc = -1;
+	long long		 ms;
+	int			 cut = 0, rc = -1;
 
 	memset(r, 0, sizeof(*r));
 	r->max_age = -1;
+	/* each call gets http_timeout, or what is left of the request's */
+	ms = (long long)timeout * 1000;
+	if (deadline_ms != 0 && deadline_ms - mono_ms() < ms) {
+		ms = deadline_ms - mono_ms();
+		cut = deadline_calls > 0;
+	}
+	deadline_calls++;
+	if (ms <= 0) {
+		jo_why(why, wl, "not calling %s: this request's calls to the "
+		    "provider have taken http_timeout (%ld s) in all", url,
+		    deadline_total);
+		return -1;
+	}
 	if (jo_url_ok(url, sub, sizeof(sub)) == -1) {
 		jo_why(why, wl, "refusing to call %s: %s", url, sub);
 		return -1;
@@ -161,8 +198,8 @@ perform(const char *url, const char *user, const char *pass,
 	cu.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	cu.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	cu.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	cu.easy_setopt(c, CURLOPT_TIMEOUT, timeout);
-	cu.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, timeout);
+	cu.easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)ms);
+	cu.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)ms);
 	cu.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)JO_HTTP_MAX);
 	cu.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -186,6 +223,13 @@ perform(const char *url, const char *user, const char *pass,
 	if (s.over || cc == CURLE_FILESIZE_EXCEEDED) {
 		jo_why(why, wl, "response from %s larger than %d bytes", url,
 		    JO_HTTP_MAX);
+		goto end;
+	}
+	if (cc == CURLE_OPERATION_TIMEDOUT) {
+		jo_why(why, wl, "cannot reach %s: no answer in %lld ms "
+		    "(http_timeout is %ld s for all of a request's calls to "
+		    "the provider%s)", url, ms, timeout, cut ?
+		    "; this call had what was left" : "");
 		goto end;
 	}
 	if (cc != CURLE_OK) {

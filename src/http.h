@@ -29,5 +29,8 @@ int	 jo_http_post_form(const char *url, const char *user,
 	    const char *pass, const char *body, long timeout,
 	    struct jo_http_resp *, char *, size_t);
 void	 jo_http_resp_free(struct jo_http_resp *);
+/* One deadline for all the calls of a request: seconds from now (each
+ * call then gets the lesser of its timeout and what is left); 0 none. */
+void	 jo_http_deadline(long);
 
 #endif

@@ -1058,6 +1058,19 @@ script_name_ok(const char *sn, const char *path)
 	    (n == m || sn[0] == '/' || path[m - n - 1] == '/');
 }
 
+/* FastCGI: the process's own JITSI_OIDC_CONFIG, set by whoever started
+ * it (the systemd unit points it at its credential, a copy only the
+ * service's user can read), wins over a request parameter; a parameter
+ * chooses only for a process started without one (one process serving
+ * several sites). */
+static const char *
+fcgi_config_path(char **envp)
+{
+	const char	*p = getenv("JITSI_OIDC_CONFIG");
+
+	return p != NULL && *p != '\0' ? p : config_path_in(envp);
+}
+
 static const char *
 config_path(void)
 {
@@ -1142,7 +1155,7 @@ cfg_get(struct cfgcache *cc, const char *path, const char **why)
 	struct stat		 st;
 	char			 w[8192], *nl;
 	size_t			 i;
-	int			 fresh = 0;
+	int			 fresh = 0, hup;
 
 	for (i = 0; i < CFG_KEPT && e == NULL; i++)
 		if (cc->e[i].path != NULL && strcmp(cc->e[i].path, path) == 0)
@@ -1164,10 +1177,13 @@ cfg_get(struct cfgcache *cc, const char *path, const char **why)
 		if (!e->ok && same_file(&st, &e->bad))
 			return NULL;
 	}
+	hup = !fresh && e->gen != hup_gen;
 	e->gen = hup_gen;
 	if (jo_config_load(path, &c, w, sizeof(w)) == -1) {
 		if (e->ok) {
-			if (!same_file(&st, &e->bad)) {
+			/* said once per version, and once per SIGHUP (a
+			 * deleted file has no version to tell apart) */
+			if (hup || !same_file(&st, &e->bad)) {
 				if ((nl = strchr(w, '\n')) != NULL)
 					*nl = '\0';
 				jo_log("configuration %s changed but is not "
@@ -1185,9 +1201,10 @@ cfg_get(struct cfgcache *cc, const char *path, const char **why)
 		jo_config_free(&e->cfg);
 	e->cfg = c;
 	e->ok = 1;
-	e->st[0] = st;
+	/* the versions read (fstat), not what is at the paths now */
+	e->st[0] = c.st;
 	for (i = 0; i < c.nfiles; i++)
-		look(c.files[i], &e->st[1 + i]);
+		e->st[1 + i] = c.files_st[i];
 	memset(&e->bad, 0, sizeof(e->bad));
 	return &e->cfg;
 }
@@ -1248,7 +1265,7 @@ serve(char **envp, struct cfgcache *cc)
 	if (cc == NULL)
 		rc = jo_config_load(config_path_in(envp), &r.cfg, why,
 		    sizeof(why));
-	else if ((cp = cfg_get(cc, config_path_in(envp), &cwhy)) != NULL) {
+	else if ((cp = cfg_get(cc, fcgi_config_path(envp), &cwhy)) != NULL) {
 		r.cfg = *cp;	/* borrowed, not freed here */
 		rc = 0;
 	} else {
@@ -1280,6 +1297,8 @@ serve(char **envp, struct cfgcache *cc)
 		    env_get(envp, "SCRIPT_NAME"));
 		goto end;
 	}
+	/* http_timeout bounds all of this request's provider calls */
+	jo_http_deadline(r.cfg.http_timeout);
 	if (jo_query_parse(env_get(envp, "QUERY_STRING"), &r.q, why,
 	    sizeof(why)) == -1 ||
 	    jo_cookie_parse(env_get(envp, "HTTP_COOKIE"), cookie_names, &r.ck,
@@ -1296,11 +1315,26 @@ serve(char **envp, struct cfgcache *cc)
 			delete_copies(&r, cookie_names[i]);
 	rt->fn(&r);
 end:
+	jo_http_deadline(0);
 	jo_params_free(&r.q);
 	jo_params_free(&r.ck);
 	if (cc == NULL)
 		jo_config_free(&r.cfg);
 	free(r.back);
+}
+
+/* The answer to a FastCGI request whose parameters may be incomplete. */
+static void
+cut_short(void)
+{
+	struct jo_resp	 resp;
+
+	memset(&resp, 0, sizeof(resp));
+	jo_log_route("request");
+	jo_log("503: the request's parameters may be cut short (reading "
+	    "them failed, or SIGTERM came while they arrived): not served");
+	jo_resp_page(&resp, 503, "Try again", "The login service is "
+	    "restarting. Please try again in a moment.", NULL, NULL);
 }
 
 static void
@@ -1328,6 +1362,7 @@ fastcgi(int fd)
 	char			**envp, why[512];
 	long			 n = 0;
 	size_t			 i;
+	int			 rc;
 
 	memset(&cc, 0, sizeof(cc));
 	memset(&sa, 0, sizeof(sa));
@@ -1346,8 +1381,13 @@ fastcgi(int fd)
 		jo_log("%s", why);
 		return 1;
 	}
-	while (!got_term && jo_fcgi_accept(&envp) == 0) {
-		serve(envp, &cc);
+	while (!got_term && (rc = jo_fcgi_accept(&envp)) != -1) {
+		/* a request whose input failed, or that arrived while
+		 * SIGTERM did, may have lost parameters: not served */
+		if (rc == 1 || got_term)
+			cut_short();
+		else
+			serve(envp, &cc);
 		jo_fcgi_finish();
 		/* max_requests of any configuration this process uses */
 		n++;

@@ -722,7 +722,7 @@ jo_jwks_parse(const char *s, size_t len, struct jo_keys *ks, char *why,
 	const char	*kty, *use;
 	struct jo_key	 k;
 	char		 sub[256];
-	size_t		 i, n;
+	size_t		 i, j, n, usable;
 
 	memset(ks, 0, sizeof(*ks));
 	if ((o = parse_object(s, len, why, wl, "JWKS")) == NULL)
@@ -734,7 +734,10 @@ jo_jwks_parse(const char *s, size_t len, struct jo_keys *ks, char *why,
 		return -1;
 	}
 	n = json_object_array_length(arr);
-	for (i = 0; i < n && ks->n < KEYS_MAX; i++) {
+	/* KEYS_MAX usable keys; one refused as too weak (kept without a
+	 * PEM, for --check-config) only while there is room, and it gives
+	 * its place up to a usable key */
+	for (i = 0, usable = 0; i < n && usable < KEYS_MAX; i++) {
 		jwk = json_object_array_get_idx(arr, i);
 		if (!json_object_is_type(jwk, json_type_object))
 			continue;
@@ -759,8 +762,29 @@ jo_jwks_parse(const char *s, size_t len, struct jo_keys *ks, char *why,
 			free(k.pem);
 			continue;
 		}
+		if (ks->n == KEYS_MAX) {
+			for (j = 0; j < ks->n && ks->v[j].pem != NULL; j++)
+				;
+			if (k.pem == NULL || j == ks->n) {
+				free(k.kid);
+				free(k.kty);
+				free(k.alg);
+				free(k.crv);
+				free(k.pem);
+				continue;
+			}
+			free(ks->v[j].kid);
+			free(ks->v[j].kty);
+			free(ks->v[j].alg);
+			free(ks->v[j].crv);
+			memmove(&ks->v[j], &ks->v[j + 1],
+			    (ks->n - j - 1) * sizeof(*ks->v));
+			ks->n--;
+		}
 		ks->v = jo_xrealloc(ks->v, (ks->n + 1) * sizeof(*ks->v));
 		ks->v[ks->n++] = k;
+		if (k.pem != NULL)
+			usable++;
 	}
 	json_object_put(o);
 	if (ks->n == 0) {

@@ -215,7 +215,10 @@ jo_profile_merge(json_object *claims, json_object *ui, char *why, size_t wl)
 		return -1;
 	}
 	json_object_object_foreach(ui, k, v) {
-		if (json_object_object_get_ex(claims, k, NULL))
+		/* what the ID token has, by name or as a dotted path, is
+		 * never overridden: a userinfo key "realm_access.roles"
+		 * must not shadow the ID token's realm_access.roles */
+		if (jo_claim(claims, k) != NULL)
 			continue;
 		json_object_object_add(claims, k, json_object_get(v));
 	}

@@ -214,21 +214,82 @@ jo_log_route(const char *r)
 	log_route = r;
 }
 
+/* One UTF-8 sequence at s: its length and code point, or 0 when it is
+ * not valid (overlong, a surrogate, beyond U+10FFFF, cut short). */
+static size_t
+utf8_one(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t	 need, k;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		need = 1;
+		*cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		need = 2;
+		*cp = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		need = 3;
+		*cp = s[0] & 0x07;
+	} else
+		return 0;
+	if (need >= n)
+		return 0;
+	for (k = 1; k <= need; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (s[k] & 0x3f);
+	}
+	if ((need == 1 && *cp < 0x80) || (need == 2 && *cp < 0x800) ||
+	    (need == 3 && *cp < 0x10000) || *cp > 0x10ffff ||
+	    (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return need + 1;
+}
+
+/* Code points that a terminal or a log viewer does not show as text:
+ * C1 controls (NEL, CSI), the soft hyphen, bidi marks, embeddings,
+ * overrides and isolates, line and paragraph separators, zero-width and
+ * invisible characters, the BOM, interlinear annotations, tags. */
+static int
+log_hidden(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0xad || cp == 0x61c ||
+	    cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
+	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) ||
+	    cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb) ||
+	    (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
+/* One log line: at most JO_LOG_MAX bytes with its newline, so that it
+ * fits one FastCGI stderr record (libfcgi's stream sends 504 bytes a
+ * record, and a web server logs each record as an entry of its own);
+ * every byte that is not printable UTF-8, and every code point that
+ * changes how text is shown, escaped. */
 void
 jo_log(const char *fmt, ...)
 {
 	struct jo_buf	 raw = { 0 }, out = { 0 };
 	va_list		 ap;
-	size_t		 i;
+	size_t		 i, n, mark;
+	uint32_t	 cp;
 	unsigned char	 c;
 
 	va_start(ap, fmt);
 	buf_vaddf(&raw, fmt, ap);
 	va_end(ap);
 	jo_buf_addf(&out, "jitsi-oidc: %s: ", log_route);
-	for (i = 0; i < raw.len; i++) {
+	for (i = 0; i < raw.len; i += n) {
+		mark = out.len;
 		c = (unsigned char)raw.p[i];
-		if (c == '\n')
+		n = utf8_one((unsigned char *)raw.p + i, raw.len - i, &cp);
+		if (n == 0) {
+			jo_buf_addf(&out, "\\x%02x", c);
+			n = 1;
+		} else if (c == '\n')
 			jo_buf_adds(&out, "\\n");
 		else if (c == '\r')
 			jo_buf_adds(&out, "\\r");
@@ -238,10 +299,15 @@ jo_log(const char *fmt, ...)
 			jo_buf_adds(&out, "\\\\");
 		else if (c < 0x20 || c == 0x7f)
 			jo_buf_addf(&out, "\\x%02x", c);
+		else if (log_hidden(cp))
+			jo_buf_addf(&out, "\\u{%04x}", (unsigned)cp);
 		else
-			jo_buf_add(&out, &c, 1);
-		if (out.len > 2000) {
-			jo_buf_adds(&out, "...");
+			jo_buf_add(&out, raw.p + i, n);
+		if (out.len > JO_LOG_MAX - 6) {
+			/* never half an escape or half a character; not
+			 * "...": nginx strips trailing dots from the entry */
+			out.len = mark;
+			jo_buf_adds(&out, "[...]");
 			break;
 		}
 	}

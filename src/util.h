@@ -45,6 +45,7 @@ void	 jo_io_write(int err, const char *, size_t);
  * are escaped so that a line can never be split or forged. */
 void	 jo_log_route(const char *);
 void	 jo_log(const char *, ...) __attribute__((format(printf, 1, 2)));
+#define JO_LOG_MAX	500	/* bytes of a log line, its newline included */
 
 /* Write a message into a caller's "why" buffer (for log lines). */
 void	 jo_why(char *, size_t, const char *, ...)

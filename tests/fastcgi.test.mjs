@@ -10,9 +10,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { readFileSync, writeFileSync, existsSync, renameSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, renameSync, unlinkSync, openSync, writeSync, closeSync, statSync, readdirSync } from 'node:fs';
 import { startProvider, tempDir, writeConfig, walkLogin, Jar, SECRETS, cgiPath, root, slow, sealTool } from './lib/harness.mjs';
-import { fastcgiServers, available, shareWithServers } from './lib/webservers.mjs';
+import { fastcgiServers, available, shareWithServers, roomsStartingWithOidcAreNotTaken } from './lib/webservers.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -97,9 +97,9 @@ function startProcess(config, extra = {}) {
     { env: { PATH: process.env.PATH, JITSI_OIDC_CONFIG: config, ...(process.env.ASAN_OPTIONS ? { ASAN_OPTIONS: process.env.ASAN_OPTIONS } : {}), ...extra }, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const pid = Number(readFileSync(pidFile, 'utf8'));
-  const req = (path, query = '', cookie) => {
+  const req = (path, query = '', cookie, params = {}) => {
     const out = spawnSync('cgi-fcgi', ['-bind', '-connect', sock], { encoding: 'latin1', timeout: 30000,
-      env: { REQUEST_METHOD: 'GET', PATH_INFO: path, QUERY_STRING: query, ...(cookie ? { HTTP_COOKIE: cookie } : {}) } });
+      env: { REQUEST_METHOD: 'GET', PATH_INFO: path, QUERY_STRING: query, ...(cookie ? { HTTP_COOKIE: cookie } : {}), ...params } });
     return { status: Number((out.stdout.match(/^Status: (\d+)/m) || [])[1] || 0), out: out.stdout, err: out.stderr, exit: out.status };
   };
   const alive = () => existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -149,15 +149,16 @@ test('a secret file replaced under a running process is read again (ending sessi
   writeFileSync(secretFile, 'first-cookie-secret-0123456789abcdef0123\n');
   const config = writeConfig(dir, idp.issuer, { cookie_secret: undefined, cookie_secret_file: secretFile });
   const second = writeConfig(tempDir(), idp.issuer, { client_id: 'jitsi-b' });
-  const p = startProcess(config);
+  // started without JITSI_OIDC_CONFIG: each request's parameter chooses
+  const p = startProcess(config, { JITSI_OIDC_CONFIG: '' });
   try {
     const body = JSON.stringify({ sub: 'alice', r: 'Room' });
     const exp = String(Math.floor(Date.now() / 1000) + 600);
     const sess = sealTool(['first-cookie-secret-0123456789abcdef0123', 'session', exp, body, config]);
-    assert.equal(p.req('/tokenize', '', `jitsi_oidc_session=${sess}`).status, 302);
+    assert.equal(p.req('/tokenize', '', `jitsi_oidc_session=${sess}`, { JITSI_OIDC_CONFIG: config }).status, 302);
     writeFileSync(`${secretFile}.new`, 'second-cookie-secret-0123456789abcdef012\n'); renameSync(`${secretFile}.new`, secretFile);
     await sleep(1100);
-    const r = p.req('/tokenize', '', `jitsi_oidc_session=${sess}`);
+    const r = p.req('/tokenize', '', `jitsi_oidc_session=${sess}`, { JITSI_OIDC_CONFIG: config });
     assert.equal(r.status, 401, 'the old secret no longer opens the session');
     // two configurations served by one process; a broken edit of one
     // keeps its last good version, the other is untouched
@@ -194,9 +195,10 @@ test('max_requests: the process ends cleanly after that many requests, for its m
 test('SIGTERM: the request in flight is answered, then the process exits', async () => {
   const idp = await startProvider();
   const config = writeConfig(tempDir(), idp.issuer, { http_timeout: 2 });
-  const p = startProcess(config);
+  // started without JITSI_OIDC_CONFIG, so that a request can name a cold one
+  const p = startProcess(config, { JITSI_OIDC_CONFIG: '' });
   try {
-    assert.equal(p.req('/authorize', 'room=warm').status, 302);
+    assert.equal(p.req('/authorize', 'room=warm', undefined, { JITSI_OIDC_CONFIG: config }).status, 302);
     // a request that waits on a frozen provider for http_timeout (2 s)
     process.kill(idp.pid, 'SIGSTOP');
     const cold = writeConfig(tempDir(), idp.issuer, { http_timeout: 2 });
@@ -266,4 +268,210 @@ end
     const lines = srv.errorLog().split('\n').filter((l) => l.includes('jitsi-oidc:'));
     assert.deepEqual(lines, [], 'nothing logged');
   }, { procs: 1 });
+});
+
+// Issue 18, item 6: each FastCGI snippet maps "/oidc/" only, never a room
+// whose name starts with "oidc".
+for (const name of Object.keys(fastcgiServers)) {
+  test(`${name}: rooms whose names start with "oidc" are not the adapter's`, { skip: skipFor(name) }, async () => {
+    await withServer(name, {}, async ({ srv }) => {
+      const a = await fetch(`${srv.base}/oidc/authorize?room=x`, { redirect: 'manual' });
+      assert.equal(a.status, 302, srv.errorLog());
+      await a.arrayBuffer();
+      await sleep(200);
+      const before = srv.errorLog();
+      await roomsStartingWithOidcAreNotTaken({ ...srv, errorLog: () => srv.errorLog().slice(before.length) });
+    });
+  });
+}
+
+// Issue 18, item 3: a log line arrives as one stderr record (one entry
+// in nginx's error log), bounded, with everything that is not printable
+// UTF-8 or that changes how text is shown escaped.
+test('nginx+spawn-fcgi: a long, hostile error_description is one escaped, bounded entry in nginx\'s error log', { skip: skipFor('nginx+spawn-fcgi') }, async () => {
+  await withServer('nginx+spawn-fcgi', {}, async ({ srv }) => {
+    const a = await fetch(`${srv.base}/oidc/authorize?room=Logs`, { redirect: 'manual' });
+    assert.equal(a.status, 302, srv.errorLog());
+    const cookie = a.headers.getSetCookie().find((c) => c.startsWith('jitsi_oidc_state=')).split(';')[0];
+    const state = new URL(a.headers.get('location')).searchParams.get('state');
+    await sleep(200);
+    const before = srv.errorLog().length;
+    // Backslashes are escaped (doubled): error= and error_description=
+    // made of them push the forged "entry" to byte 504 of the line, where
+    // libfcgi's 512-byte stderr buffer cuts a record.
+    const forged = 'jitsi-oidc: tokenize: 302: forged';
+    const redirect = async (error, desc) => {
+      const q = new URLSearchParams({ state, error, error_description: desc });
+      const r = await fetch(`${srv.base}/oidc/redirect?${q}`, { redirect: 'manual', headers: { cookie } });
+      assert.ok(r.status === 400 || r.status === 403, `${r.status}`);
+      await r.arrayBuffer();
+      await sleep(300);
+    };
+    await redirect('\\'.repeat(64), `${'\\'.repeat(153)}${forged}`);
+    const log = srv.errorLog().slice(before);
+    const entries = log.split('\n').filter((l) => l.includes('FastCGI sent in stderr'));
+    assert.equal(entries.length, 1, log);
+    assert.match(entries[0], /FastCGI sent in stderr: "jitsi-oidc: redirect: 40\d: provider returned error=/);
+    const line = entries[0].match(/FastCGI sent in stderr: "(.*?)" while/)[1];
+    assert.ok(Buffer.byteLength(line) <= 500, `${Buffer.byteLength(line)} bytes`);
+    assert.ok(line.endsWith('[...]'), `cut short, and says so: ${entries[0]}`);
+    assert.ok(!log.includes(forged), 'the forged text is not logged');
+    // bidi overrides and isolates, marks, separators, C1 controls (NEL,
+    // CSI): escaped, never written as they are
+    const hidden = ['\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u202a', '\u202b', '\u202c', '\u202d',
+      '\u200e', '\u200f', '\u061c', '\u2028', '\u2029', '\u0085', '\u009b'];
+    const mid = srv.errorLog().length;
+    await redirect('access_denied', `evil${hidden.join('')}[31mred`);
+    const bidi = srv.errorLog().slice(mid).split('\n').filter((l) => l.includes('FastCGI sent in stderr'));
+    assert.equal(bidi.length, 1, srv.errorLog().slice(mid));
+    for (const ch of hidden) {
+      assert.ok(!bidi[0].includes(ch), `U+${ch.codePointAt(0).toString(16)} written as it is`);
+      assert.ok(bidi[0].includes(`\\u{${ch.codePointAt(0).toString(16).padStart(4, '0')}}`), `U+${ch.codePointAt(0).toString(16)} not escaped`);
+    }
+    // a request that logs a short line: again exactly one entry
+    const count = () => srv.errorLog().split('\n').filter((l) => l.includes('FastCGI sent in stderr')).length;
+    const n = count();
+    const b = await fetch(`${srv.base}/oidc/nowhere`);
+    assert.equal(b.status, 404);
+    await b.arrayBuffer();
+    await sleep(300);
+    assert.equal(count(), n + 1, srv.errorLog());
+    assert.match(srv.errorLog(), /FastCGI sent in stderr: "jitsi-oidc: request: 404: no such route/);
+  });
+});
+
+// Issue 18, item 4: a reload notices the version it read, and says so when
+// the file is gone; a request whose parameters were cut short is dropped.
+test('a deleted configuration plus SIGHUP: the previous one keeps running, and one log line says so', async () => {
+  const idp = await startProvider();
+  const config = writeConfig(tempDir(), idp.issuer);
+  const p = startProcess(config);
+  try {
+    assert.equal(p.req('/authorize', 'room=a').status, 302);
+    unlinkSync(config);
+    process.kill(p.pid, 'SIGHUP');
+    await sleep(100);
+    const r = p.req('/authorize', 'room=a');
+    assert.equal(r.status, 302, r.err);
+    assert.match(r.err, /^jitsi-oidc: authorize: configuration \S+ changed but is not valid, still running the previous one: \S+: cannot open: No such file or directory\n$/);
+    assert.equal(p.req('/authorize', 'room=a').err, '', 'said once');
+  } finally { try { process.kill(p.pid, 'SIGTERM'); } catch {} await idp.stop(); }
+});
+
+test('a secret file replaced while a reload reads it: the version read is remembered (fstat), so the new one is read next', async () => {
+  const idp = await startProvider();
+  const dir = tempDir();
+  const secretFile = join(dir, 'cookie_secret');
+  const A = 'first-cookie-secret-0123456789abcdef0123';
+  const B = 'second-cookie-secret-0123456789abcdef012';
+  const C = 'third-cookie-secret-0123456789abcdef0123';
+  writeFileSync(secretFile, `${A}\n`);
+  const config = writeConfig(dir, idp.issuer, { cookie_secret: undefined, cookie_secret_file: secretFile });
+  const p = startProcess(config);
+  // sealed now: sealtool reads the configuration, and so the secret file
+  const sealed = Object.fromEntries([A, B, C].map((secret) => [secret, sealTool([secret, 'session',
+    String(Math.floor(Date.now() / 1000) + 600), JSON.stringify({ sub: 'alice', r: 'Room' }), config])]));
+  const sess = (secret) => sealed[secret];
+  const tokenize = (secret) => new Promise((res) => {
+    const child = spawn('cgi-fcgi', ['-bind', '-connect', p.sock], { stdio: ['ignore', 'pipe', 'pipe'], env: { REQUEST_METHOD: 'GET',
+      PATH_INFO: '/tokenize', QUERY_STRING: '', HTTP_COOKIE: `jitsi_oidc_session=${sess(secret)}` } });
+    let out = ''; child.stdout.on('data', (d) => { out += d; });
+    child.on('exit', () => res(Number((out.match(/^Status: (\d+)/m) || [])[1] || 0)));
+  });
+  try {
+    assert.equal(await tokenize(A), 302);
+    // the secret becomes a pipe: the reload blocks reading it until we
+    // write B, and before it ends the file at the path is replaced by C
+    const fifo = join(dir, 'fifo');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    renameSync(fifo, secretFile);
+    await sleep(1100);
+    const pending = tokenize(B);
+    const w = openSync(secretFile, 'w');
+    writeFileSync(`${secretFile}.new`, `${C}\n`); renameSync(`${secretFile}.new`, secretFile);
+    writeSync(w, `${B}\n`); closeSync(w);
+    assert.equal(await pending, 302, 'the reload read B from the pipe');
+    await sleep(1100);
+    assert.equal(await tokenize(C), 302, 'C, at the path since, is read next');
+    assert.doesNotMatch(p.stderr(), /Sanitizer|runtime error/);
+  } finally { try { process.kill(p.pid, 'SIGTERM'); } catch {} await idp.stop(); }
+});
+
+// A FastCGI record: version 1, type, request id 1, content, no padding.
+const record = (type, body = Buffer.alloc(0)) => Buffer.concat([Buffer.from([1, type, 0, 1, body.length >> 8, body.length & 255, 0, 0]), body]);
+const pairs = (o) => Buffer.concat(Object.entries(o).map(([k, v]) => Buffer.concat([Buffer.from([k.length, v.length]), Buffer.from(k), Buffer.from(v)])));
+
+test('SIGTERM while a request\'s parameters arrive: the request is not served (503 and one log line), then the process exits', async () => {
+  const idp = await startProvider();
+  const config = writeConfig(tempDir(), idp.issuer);
+  const other = writeConfig(tempDir(), idp.issuer, { client_id: 'jitsi-other' });
+  const p = startProcess(config);
+  try {
+    assert.equal(p.req('/authorize', 'room=warm').status, 302);
+    const { connect } = await import('node:net');
+    const sock = connect(p.sock);
+    const chunks = [];
+    sock.on('data', (d) => chunks.push(d));
+    const closed = new Promise((res) => sock.on('close', res));
+    await new Promise((res) => sock.on('connect', res));
+    // FCGI_BEGIN_REQUEST (responder), then the first parameters only
+    sock.write(Buffer.concat([record(1, Buffer.from([0, 1, 0, 0, 0, 0, 0, 0])),
+      record(4, pairs({ REQUEST_METHOD: 'GET', PATH_INFO: '/authorize', QUERY_STRING: 'room=cut' }))]));
+    await sleep(300);
+    process.kill(p.pid, 'SIGTERM');
+    await sleep(300);
+    // the rest would have named another configuration
+    sock.write(Buffer.concat([record(4, pairs({ JITSI_OIDC_CONFIG: other })), record(4), record(5)]), () => {});
+    sock.on('error', () => {});
+    await Promise.race([closed, sleep(5000)]);
+    const data = Buffer.concat(chunks);
+    let out = ''; let err = '';
+    for (let i = 0; i + 8 <= data.length;) {
+      const type = data[i + 1]; const len = data.readUInt16BE(i + 4); const pad = data[i + 6];
+      const body = data.subarray(i + 8, i + 8 + len).toString('latin1');
+      if (type === 6) out += body; if (type === 7) err += body;
+      i += 8 + len + pad;
+    }
+    assert.doesNotMatch(out, /^Status: (302|500)/m, `served: ${out.slice(0, 200)}`);
+    assert.match(out, /^Status: 503 /m, out.slice(0, 200));
+    assert.match(err, /^jitsi-oidc: request: 503: the request's parameters may be cut short .*: not served\n$/);
+    for (let i = 0; i < 100 && p.alive(); i++) await sleep(20);
+    assert.equal(p.alive(), false, 'did not exit after SIGTERM');
+  } finally { try { process.kill(p.pid, 'SIGKILL'); } catch {} await idp.stop(); }
+});
+
+// Issue 18, item 1: the shipped systemd pair (nginx-fastcgi.conf +
+// jitsi-oidc.service) works with the configuration at 0640 root:www-data:
+// the process reads the unit's credential, whatever a request says.
+test('nginx+systemd-socket: the shipped pair serves logins with the configuration at 0640 root:www-data, from the unit\'s credential', { skip: skipFor('nginx+systemd-socket') }, async () => {
+  await withServer('nginx+systemd-socket', {}, async ({ srv, config }) => {
+    const { payload } = await loginThrough(srv);
+    assert.equal(payload.context.user.id, 'alice');
+    const st = statSync(config);
+    assert.equal(st.mode & 0o777, 0o640);
+    assert.equal(st.uid, 0);
+    assert.equal(st.gid, Number(spawnSync('getent', ['group', 'www-data'], { encoding: 'utf8' }).stdout.split(':')[2]));
+    // the service's user cannot read the file itself, only the copy
+    const cat = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--', 'cat', config], { encoding: 'utf8' });
+    assert.notEqual(cat.status, 0, 'nobody can read the configuration');
+    const pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try { return readFileSync(`/proc/${d}/environ`, 'latin1').includes(`CREDENTIALS_DIRECTORY=${srv.creds}`); } catch { return false; }
+    });
+    assert.equal(pids.length, 1, 'one responder process');
+    assert.match(readFileSync(`/proc/${pids[0]}/status`, 'utf8'), /^Uid:\s+65534\s/m);
+    assert.ok(!readFileSync(join(root, 'conf', 'nginx-fastcgi.conf'), 'utf8').match(/^\s*fastcgi_param\s+JITSI_OIDC_CONFIG/m),
+      'the shipped nginx file does not name the configuration');
+  });
+});
+
+test('FastCGI: the process\'s own JITSI_OIDC_CONFIG wins over a request parameter', async () => {
+  const idp = await startProvider();
+  const config = writeConfig(tempDir(), idp.issuer);
+  const other = writeConfig(tempDir(), idp.issuer, { client_id: 'jitsi-other' });
+  const p = startProcess(config);
+  try {
+    const r = p.req('/authorize', 'room=a', undefined, { JITSI_OIDC_CONFIG: other });
+    assert.equal(r.status, 302, r.err);
+    assert.equal(new URL(r.out.match(/^Location: (.*)$/m)[1].trim()).searchParams.get('client_id'), 'jitsi');
+  } finally { try { process.kill(p.pid, 'SIGTERM'); } catch {} await idp.stop(); }
 });

@@ -372,3 +372,21 @@ test('app_scheme_mobile and app_package_android are configurable (a rebranded ap
   const a = await login({ app_package_android: 'com.example.meet' }, 'alice', `state=${encodeURIComponent(JSON.stringify({ room: 'Daily', android: true }))}`);
   assert.match(a.tokenize.body, /href="intent:\/\/meet\.example\.test\/Daily\?jwt=[^"]+#Intent;scheme=org\.jitsi\.meet;package=com\.example\.meet;end"/);
 });
+
+// Issue 18, item 2: a userinfo key spelled like a dotted path never
+// shadows the claim the ID token has at that path.
+test('userinfo: a literal "realm_access.roles" key cannot override the ID token\'s realm_access.roles (moderator, allowed_groups)', async () => {
+  const spoof = await startProvider({ redirectUri: `${PUBLIC}/redirect`,
+    env: { POST_LOGOUT_REDIRECT_URI: JITSI, USERINFO_EXTRA: JSON.stringify({ 'realm_access.roles': ['jitsi-admins'] }) } });
+  try {
+    // alice's ID token: realm_access: { roles: ['moderator'] }
+    const m = await login({ userinfo: 'always', moderator_claim: 'realm_access.roles', moderator_values: 'jitsi-admins' }, 'alice', 'room=MyRoom', spoof);
+    assert.ok(m.payload, m.redirect && m.redirect.stderr);
+    assert.deepEqual([m.payload.context.user.affiliation, m.payload.context.user.moderator], ['member', false]);
+    const g = await login({ userinfo: 'always', groups_claim: 'realm_access.roles', allowed_groups: 'jitsi-admins' }, 'alice', 'room=MyRoom', spoof);
+    assertRefused(g, 'not in a group that may join');
+    // the ID token's own value still counts
+    const ok = await login({ userinfo: 'always', moderator_claim: 'realm_access.roles', moderator_values: 'moderator' }, 'alice', 'room=MyRoom', spoof);
+    assert.equal(ok.payload.context.user.moderator, true);
+  } finally { await spoof.stop(); }
+});

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startProvider, tempDir, writeConfig, walkLogin, Jar, SECRETS } from './lib/harness.mjs';
-import { servers, available, shareWithServers } from './lib/webservers.mjs';
+import { servers, available, shareWithServers, roomsStartingWithOidcAreNotTaken } from './lib/webservers.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
 
 for (const name of Object.keys(servers)) {
@@ -54,6 +54,27 @@ for (const name of Object.keys(servers)) {
     } finally {
       await srv.stop();
       await idp.stop();
+    }
+  });
+}
+
+for (const name of Object.keys(servers)) {
+  const skip = !available[name] && !process.env.CI && `${name} not installed`;
+  test(`${name}: rooms whose names start with "oidc" are not the adapter's`, { skip }, async () => {
+    const dir = tempDir(`jo-${name}-cfg`);
+    const config = join(dir, 'jitsi-oidc.conf');
+    const srv = await servers[name](config);
+    try {
+      writeConfig(dir, 'http://127.0.0.1:9/idp', { public_url: `${srv.base}/oidc`, jitsi_url: srv.base });
+      shareWithServers(dir);
+      const a = await fetch(`${srv.base}/oidc/authorize?room=x`, { redirect: 'manual' });
+      assert.notEqual(a.status, 404, 'the adapter itself still answers under /oidc/');
+      await a.arrayBuffer();
+      await new Promise((res) => setTimeout(res, 200));
+      const before = srv.errorLog();
+      await roomsStartingWithOidcAreNotTaken({ ...srv, errorLog: () => srv.errorLog().slice(before.length) });
+    } finally {
+      await srv.stop();
     }
   });
 }

@@ -79,6 +79,11 @@ const scenarios = {
   'no-kid-several-keys': { jwks: () => [jwk('k4'), jwk('e1'), jwk('k1')], token: (b) => idt(jws({ alg: 'RS256' }, b, rs256(keys.k1))) },
   'no-kid-several-none-fits': { jwks: () => [jwk('k4'), jwk('k2'), jwk('e1')], token: (b) => idt(jws({ alg: 'RS256' }, b, rs256(keys.k1))) },
   'discovery-other-issuer': { discovery: (d) => ({ ...d, issuer: 'https://evil.example' }) },
+  // 32 keys refused as too weak, then the one that signs (issue 18)
+  'jwks-weak-first': { jwks: () => [...Array.from({ length: 32 }, (_, i) => ({ ...jwk('weak'), kid: `weak${i}` })), jwk('k1')],
+    token: (b) => idt(good(b)) },
+  // every provider call answered after 1.5 s (each within http_timeout)
+  slow: { delay: 1500, token: (b) => idt(good(b)) },
   'rsa-weak': { jwks: () => [jwk('weak')], token: (b) => idt(jws({ alg: 'RS256', kid: 'weak' }, b, rs256(keys.weak))) },
   'idtoken-100k': { token: (b) => idt(good({ ...b, pad: 'x'.repeat(100 * 1024) })) },
   'idtoken-1mib': { token: (b) => idt(good({ ...b, pad: 'x'.repeat(1 << 20) })) },
@@ -108,6 +113,10 @@ function handler(scheme, listenPort) {
     if (!m || !scenarios[m[1]]) { res.statusCode = 404; return res.end('no such scenario'); }
     const [, name, path] = m;
     const sc = scenarios[name];
+    if (sc.delay && path !== '/auth' && !req.delayed) {
+      req.delayed = true;
+      return setTimeout(() => handler(scheme, listenPort)(req, res), sc.delay);
+    }
     const prefix = `${scheme}://127.0.0.1:${listenPort}/s/${name}`;
     const iss = sc.slash ? `${prefix}/` : prefix;
     const json = (o, status = 200) => { res.statusCode = status; res.setHeader('content-type', 'application/json'); res.end(JSON.stringify(o)); };

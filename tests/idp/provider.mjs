@@ -8,7 +8,8 @@
 // restart that keeps them), POST_LOGOUT_REDIRECT_URI (comma-separated),
 // USERINFO_ONLY=1 (the ID token carries sub alone; the profile claims
 // come from userinfo), USERINFO_SUB (userinfo answers with this sub: a
-// lying provider).  Accounts (any other login name is a plain member):
+// lying provider), USERINFO_EXTRA (a JSON object added to every userinfo
+// answer).  Accounts (any other login name is a plain member):
 //   alice       groups jitsi-admins, staff; realm_access.roles moderator;
 //               a picture; given and family name
 //   bob         groups staff
@@ -81,6 +82,9 @@ provider.use(async (ctx, next) => {
   // (oidc-provider itself always answers with the account's own sub).
   if (process.env.USERINFO_SUB && ctx.path === '/me' && ctx.body && typeof ctx.body === 'object') {
     ctx.body = { ...ctx.body, sub: process.env.USERINFO_SUB };
+  }
+  if (process.env.USERINFO_EXTRA && ctx.path === '/me' && ctx.body && typeof ctx.body === 'object') {
+    ctx.body = { ...ctx.body, ...JSON.parse(process.env.USERINFO_EXTRA) };
   }
 });
 provider.on('server_error', (ctx, err) => console.error('server_error', err));

@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, chmodSync, chownSync, existsSync, copyFileSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import { root, freePort, tempDir, cgiPath } from './harness.mjs';
 
 const INSTALLED_CGI = '/usr/local/lib/cgi-bin/jitsi-oidc';
@@ -85,7 +86,7 @@ export const servers = {
   async apache(config) {
     const d = serverDir('jo-apache'); const port = await freePort();
     const snip = snippet('apache.conf', d, config);
-    const mods = ['mpm_event', 'authz_core', 'alias', 'env', 'cgid'];
+    const mods = ['mpm_event', 'authz_core', 'alias', 'env', 'cgid', 'dir'];
     writeFileSync(join(d, 'httpd.conf'), `ServerRoot ${d}
 ${mods.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`).join('\n')}
 Listen 127.0.0.1:${port}
@@ -101,6 +102,8 @@ ${isRoot ? 'User nobody\nGroup nogroup' : ''}
 DocumentRoot ${d}/www
 <Directory ${d}/www>
   Require all granted
+  # rooms are Jitsi's page, as nginx's location / { try_files } below
+  FallbackResource /index.html
 </Directory>
 <VirtualHost 127.0.0.1:${port}>
   Include ${snip}
@@ -158,8 +161,11 @@ export const fastcgiServers = {
     const pidFile = join(d, 'run', 'spawn-fcgi.pid');
     const log = join(d, 'logs', 'fcgi-stderr.log');
     const cmd = `exec ${[...wrap, cgiPath].join(' ')} 2>>${log}`;
+    // nginx-fastcgi.conf sends no JITSI_OIDC_CONFIG: spawn-fcgi's
+    // environment names the test's (the installed default otherwise)
     const r = spawnSync('spawn-fcgi', ['-s', sock, '-M', '0666', '-F', String(procs), '-P', pidFile, '--', '/bin/sh', '-c', cmd],
-      { encoding: 'utf8', env: { PATH: process.env.PATH, ...(process.env.ASAN_OPTIONS ? { ASAN_OPTIONS: process.env.ASAN_OPTIONS } : {}) } });
+      { encoding: 'utf8', env: { PATH: process.env.PATH, JITSI_OIDC_CONFIG: config,
+        ...(process.env.ASAN_OPTIONS ? { ASAN_OPTIONS: process.env.ASAN_OPTIONS } : {}) } });
     if (r.status !== 0) throw new Error(`spawn-fcgi: ${r.stderr}`);
     // the processes spawn-fcgi started, alive
     const pids = () => readFileSync(pidFile, 'utf8').split(/\s+/).filter(Boolean).map(Number).filter(pidAlive)
@@ -178,7 +184,12 @@ export const fastcgiServers = {
 
   // nginx fastcgi_pass to a socket systemd would hold: the unit files of
   // conf/ read for their socket, command and environment, run by
-  // systemd-socket-activate (the socket passed as LISTEN_FDS, fd 3).
+  // systemd-socket-activate (the socket passed as LISTEN_FDS, fd 3).  As
+  // the unit runs it: the configuration stays 0640 root:www-data, and
+  // the process, an unprivileged user outside www-data (nobody, for the
+  // dynamic user), reads the copy LoadCredential= makes when the service
+  // starts: $CREDENTIALS_DIRECTORY/jitsi-oidc.conf (directory 0500, file
+  // 0400, both the service user's), %d in the unit.
   async 'nginx+systemd-socket'(config) {
     const d = serverDir('jo-ngx-sd'); const port = await freePort();
     const sock = join(d, 'run', 'jitsi-oidc.sock');
@@ -189,17 +200,27 @@ export const fastcgiServers = {
     copyFileSync('/etc/nginx/fastcgi_params', join(d, 'fastcgi_params'));
     writeFileSync(join(d, 'nginx.conf'), nginxConf(d, port, loc));
     const exec = unit.match(/^ExecStart=(\S+)/m)[1].replace(INSTALLED_CGI, cgiPath);
-    const envs = [...unit.matchAll(/^Environment=(\w+)=(.*)$/gm)].map(([, k, v]) => `${k}=${v.replace('%d/jitsi-oidc.conf', config)}`);
+    const creds = join(d, 'credentials', 'jitsi-oidc.service');
+    const [, credName, credSource] = unit.match(/^LoadCredential=([^:\s]+):(\S+)$/m);
+    assert.equal(credSource, INSTALLED_CONF, 'the unit loads the installed configuration as its credential');
+    const envs = [...unit.matchAll(/^Environment=(\w+)=(.*)$/gm)].map(([, k, v]) => `${k}=${v.replace(/%d/g, creds)}`);
+    envs.push(`CREDENTIALS_DIRECTORY=${creds}`);
+    // what systemd does when the service starts (on the first connection)
+    const q = (a) => `'${a.replace(/'/g, "'\\''")}'`;
+    const start = [`chown root:www-data ${q(config)}`, `chmod 0640 ${q(config)}`,
+      `mkdir -p ${q(creds)}`, `cp ${q(config)} ${q(join(creds, credName))}`,
+      `chown -R nobody:nogroup ${q(creds)}`, `chmod 0400 ${q(join(creds, credName))}`, `chmod 0500 ${q(creds)}`,
+      `exec setpriv --reuid=nobody --regid=nogroup --clear-groups -- ${q(exec)}`].join(' && ');
     const log = join(d, 'logs', 'fcgi-stderr.log');
     const out = openSync(log, 'a');
     const act = spawn('systemd-socket-activate', ['-l', sock, ...envs.flatMap((e) => ['-E', e]),
-      ...(process.env.ASAN_OPTIONS ? ['-E', `ASAN_OPTIONS=${process.env.ASAN_OPTIONS}`] : []), exec],
+      ...(process.env.ASAN_OPTIONS ? ['-E', `ASAN_OPTIONS=${process.env.ASAN_OPTIONS}`] : []), '/bin/sh', '-c', start],
     { stdio: ['ignore', out, out], detached: true });
     await waitFile(sock);
     chmodSync(sock, 0o666);
     const ngx = spawn('/usr/sbin/nginx', ['-e', `${d}/logs/error.log`, '-p', d, '-c', join(d, 'nginx.conf')], { stdio: 'ignore', detached: true });
     await waitPort(port);
-    return { name: 'nginx + systemd socket', base: `http://127.0.0.1:${port}`, dir: d, sock, log, exec, envs,
+    return { name: 'nginx + systemd socket', base: `http://127.0.0.1:${port}`, dir: d, sock, log, exec, envs, creds,
       errorLog: () => readFileSync(join(d, 'logs', 'error.log'), 'utf8') + readFileSync(log, 'utf8'),
       stop: async () => {
         for (const p of [ngx, act]) { try { process.kill(-p.pid, 'SIGTERM'); } catch {} }
@@ -210,7 +231,7 @@ export const fastcgiServers = {
   async 'apache+mod_fcgid'(config) {
     const d = serverDir('jo-apache-fcgid'); const port = await freePort();
     const snip = snippet('apache-fcgid.conf', d, config);
-    const mods = ['mpm_event', 'authz_core', 'alias', 'env', 'fcgid'];
+    const mods = ['mpm_event', 'authz_core', 'alias', 'env', 'fcgid', 'dir'];
     writeFileSync(join(d, 'httpd.conf'), `ServerRoot ${d}
 ${mods.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`).join('\n')}
 Listen 127.0.0.1:${port}
@@ -228,6 +249,8 @@ ${isRoot ? 'User nobody\nGroup nogroup' : ''}
 DocumentRoot ${d}/www
 <Directory ${d}/www>
   Require all granted
+  # rooms are Jitsi's page, as nginx's location / { try_files } below
+  FallbackResource /index.html
 </Directory>
 <VirtualHost 127.0.0.1:${port}>
   Include ${snip}
@@ -285,6 +308,19 @@ export function shareWithServers(dir, srv = {}) {
     if (existsSync(join(dir, f))) chmodSync(join(dir, f), mode);
   }
   if (isRoot && srv.cgiUid !== undefined && existsSync(join(dir, 'cache'))) chownSync(join(dir, 'cache'), srv.cgiUid, srv.cgiUid);
+}
+
+// Issue 18, item 6: a snippet maps "/oidc/" only, never a room whose name
+// starts with "oidc" (/oidcMeeting, /oidc-weekly belong to Jitsi).
+export async function roomsStartingWithOidcAreNotTaken(srv) {
+  for (const room of ['/oidcMeeting', '/oidc-weekly', '/oidc.x']) {
+    const r = await fetch(`${srv.base}${room}`, { redirect: 'manual' });
+    const body = await r.text();
+    assert.doesNotMatch(body, /There is nothing here|The login service/, `${srv.name} gave ${room} to the adapter (${r.status})`);
+  }
+  await new Promise((res) => setTimeout(res, 200));
+  const lines = srv.errorLog().split('\n').filter((l) => l.includes('jitsi-oidc:'));
+  assert.deepEqual(lines, [], `${srv.name}: the adapter answered a room`);
 }
 
 export { spawnSync };

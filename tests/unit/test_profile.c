@@ -184,6 +184,34 @@ moderator_group_and_userinfo(void **st)
 	jo_user_free(&u);
 }
 
+/* A userinfo key spelled like a path never shadows the ID token's claim
+ * at that path (issue 18). */
+static void
+userinfo_dotted_key_does_not_shadow_id_token_path(void **st)
+{
+	struct jo_config c = config();
+	struct jo_user	 u;
+	json_object	*ui;
+	char		 why[256];
+
+	(void)st;
+	c.moderator = "claim";
+	c.moderator_claim = "realm_access.roles";
+	c.moderator_values = "jitsi-admins";
+	u = user("{\"sub\":\"s1\",\"email\":\"a@x.org\",\"name\":\"A\","
+	    "\"realm_access\":{\"roles\":[\"user\"]}}");
+	ui = json_tokener_parse("{\"sub\":\"s1\","
+	    "\"realm_access.roles\":[\"jitsi-admins\"],\"extra\":1}");
+	assert_int_equal(jo_profile_merge(u.claims, ui, why, sizeof(why)), 0);
+	json_object_put(ui);
+	assert_false(json_object_object_get_ex(u.claims, "realm_access.roles",
+	    NULL));
+	assert_true(json_object_object_get_ex(u.claims, "extra", NULL));
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), 0);
+	assert_false(u.moderator);
+	jo_user_free(&u);
+}
+
 int
 main(void)
 {
@@ -192,6 +220,7 @@ main(void)
 		cmocka_unit_test(name_chain_and_avatar),
 		cmocka_unit_test(rules_refuse_in_plain_words),
 		cmocka_unit_test(moderator_group_and_userinfo),
+		cmocka_unit_test(userinfo_dotted_key_does_not_shadow_id_token_path),
 	};
 
 	return RUN(tests);

@@ -183,10 +183,56 @@ random_bytes_differ_across_fork(void **st)
 	close(fd[1]);
 }
 
+/* jo_log: one bounded line, everything hidden or not UTF-8 escaped. */
+static char	 logged[4096];
+static size_t	 nlogged;
+
+static void
+capture(void *arg, int err, const char *p, size_t len)
+{
+	(void)arg;
+	(void)err;
+	if (nlogged + len < sizeof(logged)) {
+		memcpy(logged + nlogged, p, len);
+		nlogged += len;
+		logged[nlogged] = '\0';
+	}
+}
+
+static void
+log_escapes_and_bounds(void **st)
+{
+	static const struct jo_io io = { capture, NULL };
+	char	 big[3000];
+
+	(void)st;
+	jo_io_set(&io);
+	jo_log_route("t");
+	nlogged = 0;
+	jo_log("%s", "a\xe2\x80\xae" "b\xc2\x85" "c\xc2\x9b" "d\x9b" "e\xe2\x81\xa6"
+	    "f\xe2\x80\xa8" "g\xd8\x9c" "h\xe2\x80\x8f" "i\xc3\xa9" "j\xed\xa0\x80"
+	    "k\xe2\x80" "\\");
+	assert_string_equal(logged, "jitsi-oidc: t: a\\u{202e}b\\u{0085}"
+	    "c\\u{009b}d\\x9be\\u{2066}f\\u{2028}g\\u{061c}h\\u{200f}i\xc3\xa9"
+	    "j\\xed\\xa0\\x80k\\xe2\\x80\\\\\n");
+	nlogged = 0;
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	big[490] = '\xe2';	/* a character across the bound is not cut */
+	big[491] = '\x80';
+	big[492] = '\xae';
+	jo_log("%s", big);
+	assert_true(nlogged <= JO_LOG_MAX);
+	assert_string_equal(logged + nlogged - 6, "[...]\n");
+	assert_null(memchr(logged, '\n', nlogged - 1));
+	jo_io_set(NULL);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(log_escapes_and_bounds),
 		cmocka_unit_test(b64url_round_trips_every_length),
 		cmocka_unit_test(b64url_decode_is_strict),
 		cmocka_unit_test(pct_decode_handles_plus_and_rejects_bad_escapes),

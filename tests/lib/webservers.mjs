@@ -220,7 +220,8 @@ export const fastcgiServers = {
     chmodSync(sock, 0o666);
     const ngx = spawn('/usr/sbin/nginx', ['-e', `${d}/logs/error.log`, '-p', d, '-c', join(d, 'nginx.conf')], { stdio: 'ignore', detached: true });
     await waitPort(port);
-    return { name: 'nginx + systemd socket', base: `http://127.0.0.1:${port}`, dir: d, sock, log, exec, envs, creds,
+    // the service runs as nobody (DynamicUser): its CacheDirectory= is its own
+    return { name: 'nginx + systemd socket', base: `http://127.0.0.1:${port}`, dir: d, sock, log, exec, envs, creds, cgiUid: CGI_UID,
       errorLog: () => readFileSync(join(d, 'logs', 'error.log'), 'utf8') + readFileSync(log, 'utf8'),
       stop: async () => {
         for (const p of [ngx, act]) { try { process.kill(-p.pid, 'SIGTERM'); } catch {} }

@@ -890,3 +890,22 @@ jo_config_free(struct jo_config *c)
 		free(c->files[--c->nfiles]);
 	memset(c, 0, sizeof(*c));
 }
+
+/* The file: a request parameter JITSI_OIDC_CONFIG (the web server's
+ * configuration names it), else the process environment's, else the
+ * built-in default.  process_first (FastCGI): the process's own, set by
+ * whoever started it (the systemd unit points it at its credential, a
+ * copy only the service's user can read), wins over a request
+ * parameter; a parameter chooses only for a process started without
+ * one (one process serving several sites). */
+const char *
+jo_config_path(char **envp, int process_first)
+{
+	const char	*p = process_first ? getenv("JITSI_OIDC_CONFIG") : NULL;
+
+	if (p == NULL || *p == '\0')
+		p = jo_env_get(envp, "JITSI_OIDC_CONFIG");
+	if (p == NULL || *p == '\0')
+		p = getenv("JITSI_OIDC_CONFIG");
+	return p != NULL && *p != '\0' ? p : JO_DEFAULT_CONFIG;
+}

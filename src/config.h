@@ -84,5 +84,8 @@ int	 jo_config_load(const char *, struct jo_config *, char *, size_t);
 int	 jo_config_parse(const char *, const char *, size_t,
 	    struct jo_config *, char *, size_t);
 void	 jo_config_free(struct jo_config *);
+/* Which file: a request's JITSI_OIDC_CONFIG, the process's, the default;
+ * process_first: the process's wins (FastCGI). */
+const char *jo_config_path(char **envp, int process_first);
 
 #endif

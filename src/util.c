@@ -823,3 +823,15 @@ jo_now(void)
 {
 	return time(NULL);
 }
+
+/* A request parameter: the CGI environment, or the FastCGI request's. */
+const char *
+jo_env_get(char **envp, const char *name)
+{
+	size_t	 n = strlen(name);
+
+	for (; envp != NULL && *envp != NULL; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}

@@ -85,5 +85,8 @@ char	*jo_url_path(const char *);
 int	 jo_same_origin(const char *, const char *);
 
 time_t	 jo_now(void);
+/* NAME=value in an environment (the CGI's, or a FastCGI request's
+ * parameters): the value, or NULL. */
+const char *jo_env_get(char **, const char *);
 
 #endif

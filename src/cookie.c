@@ -1,0 +1,411 @@
+/* cookie.c -- see cookie.h */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cookie.h"
+#include "crypto.h"
+#include "json.h"
+#include "seal.h"
+#include "util.h"
+
+const char *const jo_ck_names[] = { JO_CK_STATE, JO_CK_SESSION,
+    JO_CK_LOGOUT, NULL };
+
+/* A sealed field: its key in the JSON, its type, where it lives. */
+enum ftype { F_STR, F_BOOL, F_TIME };
+
+struct field {
+	const char	*key;
+	enum ftype	 type;
+	size_t		 off;
+};
+
+#define ST(k, m)	{ k, F_STR, offsetof(struct jo_ck_state, m) }
+static const struct field state_fields[] = {
+	ST("st", st), ST("no", nonce), ST("cv", verifier),
+	ST("r", t.room), ST("t", t.tenant), ST("f", t.flags), ST("a", t.app),
+};
+#undef ST
+
+#define SE(k, ty, m)	{ k, ty, offsetof(struct jo_ck_session, m) }
+static const struct field session_fields[] = {
+	SE("sub", F_STR, u.sub), SE("name", F_STR, u.name),
+	SE("email", F_STR, u.email), SE("av", F_STR, u.avatar),
+	SE("gr", F_STR, u.group), SE("mod", F_BOOL, u.moderator),
+	SE("x", F_TIME, exp),
+	SE("r", F_STR, t.room), SE("t", F_STR, t.tenant),
+	SE("f", F_STR, t.flags), SE("a", F_STR, t.app),
+	SE("cf", F_STR, cf),
+};
+#undef SE
+
+struct logout {
+	char	*hint;
+};
+static const struct field logout_fields[] = {
+	{ "h", F_STR, offsetof(struct logout, hint) },
+};
+
+#define NFIELDS(a)	(sizeof(a) / sizeof((a)[0]))
+
+static json_object *
+encode(const struct field *f, size_t n, const void *base)
+{
+	json_object	*o = json_object_new_object();
+	const char	*p = base, *s;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		switch (f[i].type) {
+		case F_STR:
+			if ((s = *(char *const *)(p + f[i].off)) != NULL)
+				json_object_object_add(o, f[i].key,
+				    json_object_new_string(s));
+			break;
+		case F_BOOL:
+			json_object_object_add(o, f[i].key,
+			    json_object_new_boolean(*(const int *)(p +
+			    f[i].off)));
+			break;
+		case F_TIME:
+			json_object_object_add(o, f[i].key,
+			    json_object_new_int64(*(const time_t *)(p +
+			    f[i].off)));
+			break;
+		}
+	}
+	return o;
+}
+
+static void
+decode(json_object *o, const struct field *f, size_t n, void *base)
+{
+	json_object	*v;
+	char		*p = base;
+	const char	*s;
+	size_t		 i;
+	int		 has;
+
+	for (i = 0; i < n; i++) {
+		has = json_object_object_get_ex(o, f[i].key, &v);
+		switch (f[i].type) {
+		case F_STR:
+			s = jo_json_str(o, f[i].key);
+			*(char **)(p + f[i].off) = s != NULL ?
+			    jo_xstrdup(s) : NULL;
+			break;
+		case F_BOOL:
+			*(int *)(p + f[i].off) = has &&
+			    json_object_get_boolean(v);
+			break;
+		case F_TIME:
+			*(time_t *)(p + f[i].off) = has &&
+			    json_object_is_type(v, json_type_int) ?
+			    (time_t)json_object_get_int64(v) : 0;
+			break;
+		}
+	}
+}
+
+static char *
+seal_json(struct jo_req *r, const char *purpose, time_t exp, json_object *o)
+{
+	const char	*s;
+
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	return jo_seal(r->cfg.cookie_secret, r->cfg.cookie_secret_len,
+	    purpose, exp, s, strlen(s));
+}
+
+/* Open one copy of our cookie of this purpose; NULL with the reason. */
+static json_object *
+open_copy(struct jo_req *r, const char *name, const char *purpose,
+    const char *v, char *why, size_t wl)
+{
+	char			*plain;
+	size_t			 len;
+	enum jo_seal_err	 e;
+	json_object		*o;
+
+	e = jo_unseal(r->cfg.cookie_secret, r->cfg.cookie_secret_len,
+	    purpose, r->now, v, &plain, &len);
+	/* during a rotation, cookies sealed with the old secret still open */
+	if (e == JO_SEAL_FORGED && r->cfg.cookie_secret_old != NULL)
+		e = jo_unseal(r->cfg.cookie_secret_old,
+		    r->cfg.cookie_secret_old_len, purpose, r->now, v, &plain,
+		    &len);
+	if (e != JO_SEAL_OK) {
+		jo_why(why, wl, "%s cookie: %s", name, jo_seal_strerror(e));
+		return NULL;
+	}
+	o = jo_json_object(plain, len, 8);
+	explicit_bzero(plain, len);
+	free(plain);
+	if (o == NULL) {
+		jo_why(why, wl, "%s cookie holds no object", name);
+		return NULL;
+	}
+	return o;
+}
+
+/* Open our cookie of this purpose; NULL with the reason in why.  When
+ * the browser sent it more than once, no copy is trusted -- but the
+ * state cookie, whose copy that matches the state parameter is the
+ * login's own. */
+static json_object *
+open_cookie(struct jo_req *r, const char *name, const char *purpose,
+    char *why, size_t wl)
+{
+	const char	*v, *state, *st;
+	json_object	*o;
+	size_t		 i, n = jo_param_count(&r->ck, name);
+
+	if (n > 1 && strcmp(purpose, "state") == 0 &&
+	    (state = jo_param_get(&r->q, "state")) != NULL) {
+		for (i = 0; i < n; i++) {
+			if ((v = jo_param_nth(&r->ck, name, i)) == NULL)
+				continue;
+			if ((o = open_copy(r, name, purpose, v, why,
+			    wl)) == NULL)
+				continue;
+			if ((st = jo_json_str(o, "st")) != NULL &&
+			    jo_ct_equal(state, st))
+				return o;
+			json_object_put(o);
+		}
+	}
+	if (n > 1) {
+		jo_why(why, wl, "%s cookie sent %zu times (a copy planted by "
+		    "another host?): every copy ignored and deleted", name, n);
+		return NULL;
+	}
+	if (n == 1 && jo_param_get(&r->ck, name) == NULL) {
+		jo_why(why, wl, "%s cookie over 4096 bytes or holding a "
+		    "control character: ignored and deleted", name);
+		return NULL;
+	}
+	if ((v = jo_param_get(&r->ck, name)) == NULL || *v == '\0') {
+		jo_why(why, wl, "no %s cookie", name);
+		return NULL;
+	}
+	return open_copy(r, name, purpose, v, why, wl);
+}
+
+int
+jo_ck_state_open(struct jo_req *r, struct jo_ck_state *s, char *why,
+    size_t wl)
+{
+	json_object	*o;
+
+	memset(s, 0, sizeof(*s));
+	if ((o = open_cookie(r, JO_CK_STATE, "state", why, wl)) == NULL)
+		return -1;
+	decode(o, state_fields, NFIELDS(state_fields), s);
+	json_object_put(o);
+	return 0;
+}
+
+int
+jo_ck_state_set(struct jo_req *r, const struct jo_ck_state *s)
+{
+	json_object	*o = encode(state_fields, NFIELDS(state_fields), s);
+	char		*sealed;
+
+	sealed = seal_json(r, "state", r->now + JO_STATE_TTL, o);
+	json_object_put(o);
+	if (sealed == NULL)
+		return -1;
+	jo_resp_cookie(&r->resp, JO_CK_STATE, sealed, JO_STATE_TTL,
+	    r->cfg.cookie_path, r->cfg.cookie_secure);
+	jo_wipe_free(sealed);
+	return 0;
+}
+
+void
+jo_ck_state_free(struct jo_ck_state *s)
+{
+	jo_wipe_free(s->st);
+	jo_wipe_free(s->nonce);
+	jo_wipe_free(s->verifier);
+	jo_target_free(&s->t);
+	memset(s, 0, sizeof(*s));
+}
+
+int
+jo_ck_session_open(struct jo_req *r, struct jo_ck_session *s, char *why,
+    size_t wl)
+{
+	json_object	*o;
+
+	memset(s, 0, sizeof(*s));
+	if ((o = open_cookie(r, JO_CK_SESSION, "session", why, wl)) == NULL)
+		return -1;
+	decode(o, session_fields, NFIELDS(session_fields), s);
+	json_object_put(o);
+	return 0;
+}
+
+int
+jo_ck_session_set(struct jo_req *r, const struct jo_user *u,
+    const struct jo_target *t, time_t exp)
+{
+	struct jo_ck_session	 s;
+	json_object		*o;
+	char			*sealed;
+
+	memset(&s, 0, sizeof(s));
+	s.u = *u;
+	s.t = *t;
+	s.exp = exp;
+	s.cf = r->cfg.print;
+	o = encode(session_fields, NFIELDS(session_fields), &s);
+	/* Too large for a cookie (long picture URL, many URL options)?
+	 * The avatar is what can go. */
+	if ((sealed = seal_json(r, "session", exp, o)) == NULL) {
+		json_object_object_del(o, "av");
+		sealed = seal_json(r, "session", exp, o);
+	}
+	json_object_put(o);
+	if (sealed == NULL)
+		return -1;
+	jo_resp_cookie(&r->resp, JO_CK_SESSION, sealed, (long)(exp - r->now),
+	    r->cfg.cookie_path, r->cfg.cookie_secure);
+	jo_wipe_free(sealed);
+	return 0;
+}
+
+int
+jo_ck_session_same_config(const struct jo_req *r,
+    const struct jo_ck_session *s)
+{
+	return s->cf != NULL && strcmp(s->cf, r->cfg.print) == 0;
+}
+
+void
+jo_ck_session_free(struct jo_ck_session *s)
+{
+	jo_user_free(&s->u);
+	jo_target_free(&s->t);
+	free(s->cf);
+	memset(s, 0, sizeof(*s));
+}
+
+void
+jo_ck_logout_set(struct jo_req *r, const char *idt)
+{
+	struct logout	 l = { (char *)(uintptr_t)idt };
+	json_object	*o;
+	char		*sealed, *path;
+	long		 ttl = jo_req_session_ttl(r);
+
+	if (strlen(idt) > JO_HINT_MAX)
+		return;
+	o = encode(logout_fields, NFIELDS(logout_fields), &l);
+	sealed = seal_json(r, "logout", r->now + ttl, o);
+	json_object_put(o);
+	if (sealed == NULL)
+		return;
+	path = jo_req_path(r, "logout");
+	jo_resp_cookie(&r->resp, JO_CK_LOGOUT, sealed, ttl, path,
+	    r->cfg.cookie_secure);
+	free(path);
+	jo_wipe_free(sealed);
+}
+
+char *
+jo_ck_logout_hint(struct jo_req *r)
+{
+	struct logout	 l = { NULL };
+	json_object	*o;
+	char		 why[600];
+
+	if (jo_param_get(&r->ck, JO_CK_LOGOUT) == NULL ||
+	    (o = open_cookie(r, JO_CK_LOGOUT, "logout", why,
+	    sizeof(why))) == NULL)
+		return NULL;
+	decode(o, logout_fields, NFIELDS(logout_fields), &l);
+	json_object_put(o);
+	return l.hint;
+}
+
+void
+jo_ck_clear(struct jo_req *r, const char *name)
+{
+	char	*path;
+
+	path = strcmp(name, JO_CK_LOGOUT) == 0 ? jo_req_path(r, "logout") :
+	    jo_xstrdup(r->cfg.cookie_path);
+	jo_resp_cookie(&r->resp, name, NULL, 0, path, r->cfg.cookie_secure);
+	free(path);
+}
+
+/* Delete a cookie at this path for our host and for every parent domain
+ * of it that a sibling could set it for (example.org, not org; none for
+ * an address). */
+static void
+delete_at(struct jo_req *r, const char *name, const char *path,
+    const char *host)
+{
+	const char	*d = NULL;
+
+	jo_resp_cookie_delete(&r->resp, name, path, NULL,
+	    r->cfg.cookie_secure);
+	if (host != NULL && strspn(host, "0123456789.[]:") != strlen(host))
+		d = strchr(host, '.');
+	for (; d != NULL && strchr(d + 1, '.') != NULL; d = strchr(d + 1, '.'))
+		jo_resp_cookie_delete(&r->resp, name, path, d + 1,
+		    r->cfg.cookie_secure);
+}
+
+/* Every copy we can name: at every path the browser sends to us ("/",
+ * each prefix of our path, with and without its slash) and at each
+ * route below it. */
+static void
+delete_copies(struct jo_req *r, const char *name)
+{
+	static const char *const sub[] = { "authorize", "redirect",
+	    "tokenize", "logout" };
+	const char	*cp = r->cfg.cookie_path;
+	char		*host, *path;
+	size_t		 i;
+
+	host = jo_url_host(r->cfg.public_url);
+	delete_at(r, name, "/", host);
+	for (i = 1; strcmp(cp, "/") != 0 && cp[i - 1] != '\0'; i++) {
+		if (cp[i] != '/' && cp[i] != '\0')
+			continue;
+		path = jo_xstrndup(cp, i);
+		delete_at(r, name, path, host);
+		free(path);
+		if (cp[i] == '\0' || cp[i + 1] != '\0') {
+			path = jo_xasprintf("%.*s/", (int)i, cp);
+			delete_at(r, name, path, host);
+			free(path);
+		}
+		if (cp[i] == '\0')
+			break;
+	}
+	for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
+		path = jo_req_path(r, sub[i]);
+		delete_at(r, name, path, host);
+		free(path);
+	}
+	free(host);
+}
+
+void
+jo_ck_delete_tossed(struct jo_req *r)
+{
+	size_t	 i, n;
+
+	for (i = 0; jo_ck_names[i] != NULL; i++) {
+		n = jo_param_count(&r->ck, jo_ck_names[i]);
+		if (n > 1 || (n == 1 &&
+		    jo_param_get(&r->ck, jo_ck_names[i]) == NULL))
+			delete_copies(r, jo_ck_names[i]);
+	}
+}

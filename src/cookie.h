@@ -1,0 +1,96 @@
+/* cookie.h -- the adapter's three cookies and every field sealed in them.
+ *
+ * Each value is a JSON object sealed (seal.h) under the cookie's purpose,
+ * so that one cannot stand for another; the keys inside, by cookie (the
+ * table of each is in cookie.c, next to the one encoder and decoder):
+ *
+ * jitsi_oidc_state    purpose "state", JO_STATE_TTL, Path of public_url
+ *	st   string  the OAuth 2.0 state parameter (32 random bytes)
+ *	no   string  the OpenID Connect nonce (32 random bytes)
+ *	cv   string  the PKCE code verifier (32 random bytes)
+ *	r    string  the room, decoded, as the user wrote it
+ *	t    string  the tenant, or absent
+ *	f    string  URL options for the hash ("config.x=y&..."), or absent
+ *	a    string  "ios", "android" or "desktop": the app that started it
+ *
+ * jitsi_oidc_session  purpose "session", session_lifetime, Path as above
+ *	sub  string  the user's subject at the provider
+ *	name string  display name, or absent
+ *	email string e-mail address, or absent
+ *	av   string  avatar URL, or absent (dropped first when too large)
+ *	gr   string  context.group, or absent
+ *	mod  bool    moderator
+ *	x    int     when the session ends (seconds since the epoch)
+ *	r, t, f, a   the room the session is for, as in the state cookie
+ *	cf   string  the fingerprint of the configuration it was decided
+ *		     under (config.h: jo_config.print)
+ *
+ * jitsi_oidc_logout   purpose "logout", session_lifetime, Path .../logout
+ *	h    string  the ID token, the id_token_hint of RP-initiated logout
+ */
+#ifndef JO_COOKIE_H
+#define JO_COOKIE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "idtoken.h"
+#include "jitsi.h"
+#include "req.h"
+
+#define JO_CK_STATE	"jitsi_oidc_state"
+#define JO_CK_SESSION	"jitsi_oidc_session"
+#define JO_CK_LOGOUT	"jitsi_oidc_logout"
+#define JO_HINT_MAX	2600	/* an ID token longer is not kept */
+
+/* Our cookie names, NULL-terminated: the ones the parser keeps. */
+extern const char *const jo_ck_names[];
+
+struct jo_ck_state {
+	char			*st;
+	char			*nonce;
+	char			*verifier;
+	struct jo_target	 t;
+};
+
+struct jo_ck_session {
+	struct jo_user		 u;
+	struct jo_target	 t;
+	time_t			 exp;
+	char			*cf;
+};
+
+/* Open the state cookie: 0, or -1 with the reason.  Of several copies
+ * (a sibling host can plant one: cookie tossing), the one whose st is
+ * the state parameter is the login's own. */
+int	 jo_ck_state_open(struct jo_req *, struct jo_ck_state *, char *,
+	    size_t);
+/* Seal it and add its Set-Cookie; -1 when it cannot be sealed. */
+int	 jo_ck_state_set(struct jo_req *, const struct jo_ck_state *);
+void	 jo_ck_state_free(struct jo_ck_state *);
+
+/* Open the session: 0, or -1 with the reason (no copy is trusted when
+ * the browser sent several). */
+int	 jo_ck_session_open(struct jo_req *, struct jo_ck_session *, char *,
+	    size_t);
+/* Seal user and room until exp and add its Set-Cookie (the avatar is
+ * dropped when it would not fit); -1 when it cannot be sealed. */
+int	 jo_ck_session_set(struct jo_req *, const struct jo_user *,
+	    const struct jo_target *, time_t exp);
+/* Was it made under this configuration? */
+int	 jo_ck_session_same_config(const struct jo_req *,
+	    const struct jo_ck_session *);
+void	 jo_ck_session_free(struct jo_ck_session *);
+
+/* Keep the ID token for logout (when it is not too long). */
+void	 jo_ck_logout_set(struct jo_req *, const char *idt);
+/* The kept ID token, or NULL; the caller frees it. */
+char	*jo_ck_logout_hint(struct jo_req *);
+
+/* Delete our cookie of this name (host-only, our path). */
+void	 jo_ck_clear(struct jo_req *, const char *name);
+/* For each cookie of ours the browser sent twice, or a copy it cannot
+ * be (too long, a control): delete every copy we can name. */
+void	 jo_ck_delete_tossed(struct jo_req *);
+
+#endif

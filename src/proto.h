@@ -1,0 +1,41 @@
+/* proto.h -- the provider's protocol, beside its metadata (oidc.h): the
+ * authorization request with PKCE, the token request, the userinfo
+ * request and RP-initiated logout (OpenID Connect Core 1.0 3.1, 5.3;
+ * RFC 7636; RP-Initiated Logout 1.0).  Each call says what went wrong as
+ * an error kind (err.h) and a reason for the log. */
+#ifndef JO_PROTO_H
+#define JO_PROTO_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "err.h"
+#include "idtoken.h"
+#include "oidc.h"
+
+/* n random bytes, base64url (n at most 64); NULL when none can be had. */
+char	*jo_proto_random(size_t n);
+/* The PKCE S256 challenge of a verifier: base64url(SHA-256(verifier)). */
+char	*jo_proto_pkce_challenge(const char *verifier);
+/* The authorization request: the provider's endpoint with response_type
+ * code, client_id, redirect_uri, scope, state, nonce, the PKCE challenge
+ * and the configured prompt. */
+char	*jo_proto_auth_url(const struct jo_config *, const struct jo_provider *,
+	    const char *state, const char *nonce, const char *challenge);
+/* Exchange the code (client_secret_basic): 0 with the ID token in *idt
+ * and the access token, when one came, in *at; -1 with the kind. */
+int	 jo_proto_exchange(const struct jo_config *, const struct jo_provider *,
+	    const char *code, const char *verifier, char **idt, char **at,
+	    enum jo_err *, char *, size_t);
+/* When the ID token lacks claims the configuration needs: the userinfo
+ * claims merged into u->claims (the ID token's win; its sub must be the
+ * ID token's).  0 when done or not needed; -1 with the kind. */
+int	 jo_proto_userinfo(const struct jo_config *, const struct jo_provider *,
+	    const char *at, struct jo_user *, enum jo_err *, char *, size_t);
+/* The end_session_endpoint with client_id, post_logout_redirect_uri and
+ * the hint (when there is one), or post_logout_redirect_uri when the
+ * provider has none. */
+char	*jo_proto_logout_url(const struct jo_config *,
+	    const struct jo_provider *, const char *hint);
+
+#endif

@@ -1,0 +1,48 @@
+/* route_logout.c -- /logout, RP-initiated logout 1.0: our cookies
+ * cleared, then the provider's end_session_endpoint with id_token_hint
+ * and post_logout_redirect_uri, or straight to post_logout_redirect_uri
+ * when it has none.  Not started on a page of ours (req.c): a page with
+ * a button first. */
+#include <stdlib.h>
+
+#include "cookie.h"
+#include "oidc.h"
+#include "proto.h"
+#include "routes.h"
+#include "util.h"
+
+/* Another site cannot end the session unasked: the button comes back
+ * from our own origin. */
+static void
+ask(struct jo_req *r)
+{
+	char	*self = jo_req_url(r, "logout");
+
+	jo_log("200: logout started by another site: asking the user");
+	jo_resp_page(&r->resp, 200, "Log out?", "Do you want to log out of "
+	    "the meetings here?", self, "Log out");
+	free(self);
+}
+
+void
+jo_route_logout(struct jo_req *r)
+{
+	struct jo_provider	 p = { 0 };
+	char			*hint, *loc, why[600];
+
+	if (!jo_req_ours(r)) {
+		ask(r);
+		return;
+	}
+	jo_ck_clear(r, JO_CK_STATE);
+	jo_ck_clear(r, JO_CK_SESSION);
+	jo_ck_clear(r, JO_CK_LOGOUT);
+	hint = jo_ck_logout_hint(r);
+	if (jo_discover(&r->cfg, &p, why, sizeof(why)) == -1)
+		jo_log("logged out here only: %s", why);
+	loc = jo_proto_logout_url(&r->cfg, &p, hint);
+	jo_resp_redirect(&r->resp, loc);
+	free(loc);
+	jo_wipe_free(hint);
+	jo_provider_free(&p);
+}

@@ -1,0 +1,243 @@
+/* route_redirect.c -- /redirect?code=...&state=...: the provider's answer.
+ * The state cookie is matched and consumed, the code exchanged, the ID
+ * token verified, userinfo merged where needed, the access rules applied,
+ * and the user sealed into the session cookie. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cookie.h"
+#include "oidc.h"
+#include "profile.h"
+#include "proto.h"
+#include "routes.h"
+#include "util.h"
+
+#define GUEST_DELAY	5	/* seconds before a refused user goes on */
+
+/* The state cookie (consumed by every callback, good or bad) against
+ * the state parameter and, RFC 9207, the iss parameter. */
+static int
+match_state(struct jo_req *r, struct jo_ck_state *s)
+{
+	const char	*state, *iss;
+	char		 why[600];
+
+	jo_ck_clear(r, JO_CK_STATE);
+	if (jo_ck_state_open(r, s, why, sizeof(why)) == -1) {
+		jo_fail(r, JO_E_STATE_MISSING, "%s", why);
+		return -1;
+	}
+	if (s->t.room != NULL)
+		jo_req_back(r, &s->t, "failed");
+	if (s->st == NULL || s->nonce == NULL || s->verifier == NULL ||
+	    s->t.room == NULL) {
+		jo_fail(r, JO_E_STATE_BAD, "state cookie lacks a field");
+		return -1;
+	}
+	state = jo_param_get(&r->q, "state");
+	if (state == NULL || !jo_ct_equal(state, s->st)) {
+		jo_fail(r, JO_E_STATE_MISMATCH, "state parameter %s the state "
+		    "cookie", state ? "does not match" : "missing; expected");
+		return -1;
+	}
+	if ((iss = jo_param_get(&r->q, "iss")) != NULL &&
+	    strcmp(iss, r->cfg.issuer) != 0) {
+		jo_fail(r, JO_E_ISS_MISMATCH, "authorization response iss "
+		    "(%.100s) is not the issuer (%s)", iss, r->cfg.issuer);
+		return -1;
+	}
+	return 0;
+}
+
+/* prompt = none: the provider could not log in silently. */
+static int
+silent_failure(const struct jo_req *r, const char *err)
+{
+	return r->cfg.prompt != NULL && strcmp(r->cfg.prompt, "none") == 0 &&
+	    (strcmp(err, "login_required") == 0 ||
+	    strcmp(err, "interaction_required") == 0 ||
+	    strcmp(err, "consent_required") == 0 ||
+	    strcmp(err, "account_selection_required") == 0);
+}
+
+/* error= from the provider (Core 3.1.2.6): back to the room without a
+ * token for a silent login, otherwise a page that says what happened. */
+static void
+provider_error(struct jo_req *r, const struct jo_target *t, const char *err)
+{
+	const char	*desc = jo_param_get(&r->q, "error_description");
+	enum jo_err	 e = JO_E_LOGIN_FAILED;
+
+	if (silent_failure(r, err)) {
+		/* the flag stops the site's login rule */
+		jo_log("302: prompt=none and the provider answered "
+		    "error=%.64s: back to the room without a token", err);
+		jo_resp_redirect(&r->resp, r->back);
+		return;
+	}
+	if (strcmp(err, "access_denied") == 0) {
+		jo_req_back(r, t, "unauthorized");
+		e = JO_E_DENIED;
+	} else if (strcmp(err, "login_required") == 0 ||
+	    strcmp(err, "interaction_required") == 0 ||
+	    strcmp(err, "consent_required") == 0)
+		e = JO_E_LOGIN_AGAIN;
+	jo_fail(r, e, "provider returned error=%.64s error_description=%.200s",
+	    err, desc != NULL ? desc : "");
+}
+
+/* Verify the ID token; keys rotated?  One JWKS re-fetch, throttled
+ * (checklist 11). */
+static int
+verify(struct jo_req *r, const struct jo_provider *p, struct jo_keys *ks,
+    const char *idt, const char *nonce, struct jo_user *u)
+{
+	struct jo_idt_expect	 x;
+	enum jo_idt		 v;
+	char			 why[600], why2[600];
+	int			 k;
+
+	x.issuer = r->cfg.issuer;
+	x.client_id = r->cfg.client_id;
+	x.nonce = nonce;
+	x.now = r->now;
+	v = jo_idtoken_verify(idt, ks, &x, u, why, sizeof(why));
+	if (v == JO_IDT_UNKNOWN_KID) {
+		jo_keys_free(ks);
+		k = jo_jwks_load(&r->cfg, p, 1, ks, why2, sizeof(why2));
+		if (k == -1) {
+			jo_fail(r, JO_E_NO_KEYS, "%s; re-fetching the JWKS: %s",
+			    why, why2);
+			return -1;
+		}
+		/* k == 1: fetched less than a minute ago, maybe by another
+		 * process that saw the new key first: that copy is tried */
+		v = jo_idtoken_verify(idt, ks, &x, u, why, sizeof(why));
+		if (v == JO_IDT_UNKNOWN_KID && k == 1) {
+			jo_fail(r, JO_E_UNVERIFIED, "%s (JWKS fetched less than "
+			    "%d s ago, not fetched again)", why,
+			    JO_JWKS_REFETCH_MIN);
+			return -1;
+		}
+	}
+	if (v != JO_IDT_OK) {
+		jo_fail(r, JO_E_UNVERIFIED, "%s", why);
+		return -1;
+	}
+	return 0;
+}
+
+/* The code for a verified user: discovery, keys, the token request,
+ * the ID token, userinfo. */
+static int
+flows(struct jo_req *r, const struct jo_ck_state *s, struct jo_user *u,
+    char **idt)
+{
+	struct jo_provider	 p = { 0 };
+	struct jo_keys		 ks = { 0 };
+	const char		*code = jo_param_get(&r->q, "code");
+	char			*at = NULL, why[600];
+	enum jo_err		 e;
+	int			 rc = -1;
+
+	if (code == NULL || *code == '\0' || strlen(code) > 2048) {
+		jo_fail(r, JO_E_NO_CODE, "code parameter missing or longer "
+		    "than 2048 bytes");
+		return -1;
+	}
+	if (jo_discover(&r->cfg, &p, why, sizeof(why)) == -1) {
+		jo_fail(r, JO_E_PROVIDER_DOWN, "%s", why);
+		goto end;
+	}
+	if (jo_jwks_load(&r->cfg, &p, 0, &ks, why, sizeof(why)) == -1) {
+		jo_fail(r, JO_E_NO_KEYS, "%s", why);
+		goto end;
+	}
+	if (jo_proto_exchange(&r->cfg, &p, code, s->verifier, idt, &at, &e,
+	    why, sizeof(why)) == -1) {
+		jo_fail(r, e, "%s", why);
+		goto end;
+	}
+	if (verify(r, &p, &ks, *idt, s->nonce, u) == -1)
+		goto end;
+	if (jo_proto_userinfo(&r->cfg, &p, at, u, &e, why,
+	    sizeof(why)) == -1) {
+		jo_fail(r, e, "%s", why);
+		goto end;
+	}
+	rc = 0;
+end:
+	jo_wipe_free(at);
+	jo_provider_free(&p);
+	jo_keys_free(&ks);
+	return rc;
+}
+
+/* An access rule refused the user: 403, and with guests allowed, on to
+ * the room without a token after a few seconds. */
+static void
+refused(struct jo_req *r, const struct jo_target *t, const char *why)
+{
+	char	*text;
+
+	jo_req_back(r, t, "unauthorized");
+	jo_ck_clear(r, JO_CK_SESSION);
+	jo_log("403: access rule: %s", why);
+	text = jo_xasprintf("You cannot join meetings here with this "
+	    "account: %s.%s", why, r->cfg.guests ? " You will be taken to "
+	    "the meeting as a guest." : "");
+	if (r->cfg.guests) {
+		r->resp.refresh = r->back;
+		r->resp.refresh_after = GUEST_DELAY;
+	}
+	jo_resp_page(&r->resp, 403, "Access denied", text, r->back,
+	    r->cfg.guests ? "Join as a guest" : "Back to the meeting room");
+	free(text);
+}
+
+int
+jo_route_to_tokenize(struct jo_req *r, const struct jo_user *u,
+    const struct jo_target *t, time_t exp)
+{
+	char	*loc;
+
+	if (jo_ck_session_set(r, u, t, exp) == -1)
+		return -1;
+	loc = jo_req_url(r, "tokenize");
+	jo_resp_redirect(&r->resp, loc);
+	free(loc);
+	return 0;
+}
+
+void
+jo_route_redirect(struct jo_req *r)
+{
+	struct jo_ck_state	 s;
+	struct jo_user		 u = { 0 };
+	const char		*err;
+	char			*idt = NULL, why[600];
+
+	if (match_state(r, &s) == -1)
+		goto end;
+	if ((err = jo_param_get(&r->q, "error")) != NULL) {
+		provider_error(r, &s.t, err);
+		goto end;
+	}
+	if (flows(r, &s, &u, &idt) == -1)
+		goto end;
+	if (jo_profile_build(&r->cfg, &u, why, sizeof(why)) == -1) {
+		refused(r, &s.t, why);
+		goto end;
+	}
+	/* the ID token is kept (sealed, sent to /logout only) as the
+	 * id_token_hint of RP-initiated logout */
+	jo_ck_logout_set(r, idt);
+	if (jo_route_to_tokenize(r, &u, &s.t,
+	    r->now + jo_req_session_ttl(r)) == -1)
+		jo_fail(r, JO_E_SAVE, "cannot seal the session cookie (too "
+		    "large?)");
+end:
+	jo_ck_state_free(&s);
+	jo_user_free(&u);
+	jo_wipe_free(idt);
+}

@@ -1,0 +1,87 @@
+/* route_tokenize.c -- /tokenize: the Jitsi token for the session's user
+ * and room, and the browser sent into the room with it (or, for a login
+ * an app started, a page whose button hands it back to the app). */
+#include <stdlib.h>
+
+#include "cookie.h"
+#include "routes.h"
+#include "util.h"
+
+/* The session, fit for a token: its user, its room (checked when it was
+ * sealed; again, cheaply), made under this configuration. */
+static int
+session(struct jo_req *r, struct jo_ck_session *s)
+{
+	char	 why[600];
+
+	if (jo_ck_session_open(r, s, why, sizeof(why)) == -1) {
+		jo_fail(r, JO_E_NOT_LOGGED_IN, "%s", why);
+		return -1;
+	}
+	if (s->u.sub == NULL || s->t.room == NULL) {
+		jo_fail(r, JO_E_NOT_LOGGED_IN, "session cookie lacks sub or "
+		    "room");
+		return -1;
+	}
+	if (!jo_ck_session_same_config(r, s)) {
+		jo_fail(r, JO_E_NOT_LOGGED_IN, "session cookie made under "
+		    "another configuration (provider, client, Jitsi app or "
+		    "rules)");
+		return -1;
+	}
+	if (jo_room_valid(s->t.room, why, sizeof(why)) == -1 ||
+	    (s->t.tenant != NULL && jo_room_valid(s->t.tenant, why,
+	    sizeof(why)) == -1) ||
+	    jo_target_check(&r->cfg, &s->t, why, sizeof(why)) == -1) {
+		jo_fail(r, JO_E_NOT_LOGGED_IN, "session cookie holds an "
+		    "invalid room");
+		return -1;
+	}
+	return 0;
+}
+
+/* The app opened the login in a browser: the token goes back through
+ * its own scheme when the user taps it -- never by itself, since a link
+ * and a provider that answers silently would be enough to push a token
+ * into whatever app claims the scheme. */
+static void
+to_app(struct jo_req *r, const struct jo_target *t, const char *tok)
+{
+	char	*app, *web;
+
+	app = jo_jitsi_app_url(&r->cfg, t, tok);
+	web = jo_jitsi_url_token(&r->cfg, t, tok);
+	r->resp.alt = web;
+	r->resp.alttext = "Continue in this browser instead";
+	jo_resp_page(&r->resp, 200, "Back to the app", "You are logged in. "
+	    "Tap the button to go back to the Jitsi Meet app.", app,
+	    "Open the meeting in the app");
+	free(app);
+	free(web);
+}
+
+void
+jo_route_tokenize(struct jo_req *r)
+{
+	struct jo_ck_session	 s;
+	char			*tok = NULL, *loc, why[600];
+
+	if (session(r, &s) == -1)
+		goto end;
+	if ((tok = jo_jitsi_token(&r->cfg, &s.u, &s.t, r->now, why,
+	    sizeof(why))) == NULL) {
+		jo_req_back(r, &s.t, "failed");
+		jo_fail(r, JO_E_TOKEN, "%s", why);
+		goto end;
+	}
+	if (s.t.app != NULL) {
+		to_app(r, &s.t, tok);
+		goto end;
+	}
+	loc = jo_jitsi_url_token(&r->cfg, &s.t, tok);
+	jo_resp_redirect(&r->resp, loc);
+	free(loc);
+end:
+	jo_ck_session_free(&s);
+	free(tok);
+}

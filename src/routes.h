@@ -1,0 +1,31 @@
+/* routes.h -- the routes, a file each (route_*.c), each reading top to
+ * bottom like the flow it serves:
+ *
+ *   /authorize  start a login: state cookie, redirect to the provider
+ *	         (or, with a live session, straight on to /tokenize)
+ *   /redirect   the provider's answer: verify, apply the rules, session
+ *   /tokenize   the Jitsi token, into the room (or back to the app)
+ *   /logout     clear the cookies, end the provider's session
+ *
+ * main.c dispatches to them through its route table. */
+#ifndef JO_ROUTES_H
+#define JO_ROUTES_H
+
+#include <time.h>
+
+#include "idtoken.h"
+#include "jitsi.h"
+#include "req.h"
+
+void	 jo_route_authorize(struct jo_req *);
+void	 jo_route_redirect(struct jo_req *);
+void	 jo_route_tokenize(struct jo_req *);
+void	 jo_route_logout(struct jo_req *);
+
+/* The end of a login (and of single sign-on): seal the session for this
+ * user and room until exp and send the browser to /tokenize.  -1, with
+ * nothing written, when the session cannot be sealed. */
+int	 jo_route_to_tokenize(struct jo_req *, const struct jo_user *,
+	    const struct jo_target *, time_t exp);
+
+#endif

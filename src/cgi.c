@@ -1,4 +1,5 @@
 /* cgi.c -- see cgi.h */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,8 +295,10 @@ reason(int status)
 }
 
 static void
-emit(struct jo_buf *out)
+emit(struct jo_resp *r, struct jo_buf *out)
 {
+	assert(!r->sent);
+	r->sent = 1;
 	jo_io_write(0, out->p, out->len);
 }
 
@@ -324,7 +327,7 @@ jo_resp_redirect(struct jo_resp *r, const char *url)
 		if (!r->head)
 			jo_buf_adds(&out, "Redirecting.\n");
 	}
-	emit(&out);
+	emit(r, &out);
 	jo_buf_free(&out);
 	jo_resp_free(r);
 }
@@ -388,7 +391,7 @@ jo_resp_page(struct jo_resp *r, int status, const char *title,
 	jo_buf_addf(&out, "<p><small>HTTP %d</small></p></body></html>\n",
 	    status);
 send:
-	emit(&out);
+	emit(r, &out);
 	jo_buf_free(&out);
 	jo_resp_free(r);
 }

@@ -44,6 +44,7 @@ struct jo_resp {
 	int		 head;		/* HEAD request: no body */
 	struct jo_buf	 hdrs;		/* extra header lines */
 	int		 bad;		/* a header was refused */
+	int		 sent;		/* written: a response is written once */
 	const char	*refresh;	/* page: go on to this URL by itself */
 	int		 refresh_after;	/* ... after this many seconds */
 	const char	*alt;		/* page: a second link, and its text */
@@ -57,7 +58,8 @@ void	 jo_resp_cookie(struct jo_resp *, const char *name, const char *value,
 void	 jo_resp_cookie_delete(struct jo_resp *, const char *name,
 	    const char *path, const char *domain, int secure);
 void	 jo_resp_header(struct jo_resp *, const char *name, const char *value);
-/* Write a complete response to stdout and release the response. */
+/* Write a complete response to stdout and release the response; a
+ * second one for the same request is a bug (asserted). */
 void	 jo_resp_redirect(struct jo_resp *, const char *url);
 void	 jo_resp_page(struct jo_resp *, int status, const char *title,
 	    const char *text, const char *link, const char *linktext);

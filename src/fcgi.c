@@ -9,6 +9,7 @@
 
 #include <fcgiapp.h>
 
+#include "dl.h"
 #include "fcgi.h"
 #include "util.h"
 
@@ -17,16 +18,30 @@
 #endif
 
 static struct {
-	void	*lib;
-	int	(*init)(void);
-	int	(*init_request)(FCGX_Request *, int, int);
-	int	(*accept)(FCGX_Request *);
-	void	(*finish)(FCGX_Request *);
-	int	(*put_str)(const char *, int, FCGX_Stream *);
-	int	(*fflush)(FCGX_Stream *);
-	int	(*get_error)(FCGX_Stream *);
-	void	(*shutdown_pending)(void);
+	__typeof__(FCGX_Init)		*init;
+	__typeof__(FCGX_InitRequest)	*init_request;
+	__typeof__(FCGX_Accept_r)	*accept;
+	__typeof__(FCGX_Finish_r)	*finish;
+	__typeof__(FCGX_PutStr)		*put_str;
+	__typeof__(FCGX_FFlush)		*fflush;
+	__typeof__(FCGX_GetError)	*get_error;
+	__typeof__(FCGX_ShutdownPending) *shutdown_pending;
 } fc;
+
+static const struct jo_dl_sym fc_syms[] = {
+	JO_DL_SYM(fc, init, FCGX_Init),
+	JO_DL_SYM(fc, init_request, FCGX_InitRequest),
+	JO_DL_SYM(fc, accept, FCGX_Accept_r),
+	JO_DL_SYM(fc, finish, FCGX_Finish_r),
+	JO_DL_SYM(fc, put_str, FCGX_PutStr),
+	JO_DL_SYM(fc, fflush, FCGX_FFlush),
+	JO_DL_SYM(fc, get_error, FCGX_GetError),
+	JO_DL_SYM(fc, shutdown_pending, FCGX_ShutdownPending),
+};
+
+/* process-wide (state.h): the library, the one request structure and
+ * the stream switch that sends responses and log lines into it */
+static void		*fc_lib;
 
 static FCGX_Request	 rq;
 static struct jo_io	 rq_io;
@@ -79,28 +94,9 @@ rq_write(void *arg, int err, const char *p, size_t len)
 int
 jo_fcgi_open(int fd, char *why, size_t wl)
 {
-	const char	*e;
-
-	if ((fc.lib = dlopen(JO_LIBFCGI, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		e = dlerror();
-		jo_why(why, wl, "cannot load %s: %s", JO_LIBFCGI,
-		    e ? e : "unknown error");
+	if (jo_dl_open(&fc_lib, JO_LIBFCGI, RTLD_NOW | RTLD_LOCAL, fc_syms,
+	    sizeof(fc_syms) / sizeof(fc_syms[0]), "FastCGI", why, wl) == -1)
 		return -1;
-	}
-	if ((*(void **)&fc.init = dlsym(fc.lib, "FCGX_Init")) == NULL ||
-	    (*(void **)&fc.init_request = dlsym(fc.lib,
-	    "FCGX_InitRequest")) == NULL ||
-	    (*(void **)&fc.accept = dlsym(fc.lib, "FCGX_Accept_r")) == NULL ||
-	    (*(void **)&fc.finish = dlsym(fc.lib, "FCGX_Finish_r")) == NULL ||
-	    (*(void **)&fc.put_str = dlsym(fc.lib, "FCGX_PutStr")) == NULL ||
-	    (*(void **)&fc.fflush = dlsym(fc.lib, "FCGX_FFlush")) == NULL ||
-	    (*(void **)&fc.get_error = dlsym(fc.lib, "FCGX_GetError")) ==
-	    NULL ||
-	    (*(void **)&fc.shutdown_pending = dlsym(fc.lib,
-	    "FCGX_ShutdownPending")) == NULL) {
-		jo_why(why, wl, "%s lacks a FastCGI function", JO_LIBFCGI);
-		return -1;
-	}
 	if (fc.init() != 0 || fc.init_request(&rq, fd, 0) != 0) {
 		jo_why(why, wl, "libfcgi could not be initialised");
 		return -1;

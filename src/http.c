@@ -14,6 +14,7 @@
 
 #include <curl/curl.h>
 
+#include "dl.h"
 #include "http.h"
 #include "util.h"
 
@@ -22,27 +23,36 @@
 #endif
 
 static struct {
-	void			*lib;
-	CURLcode		(*global_init)(long);
-	CURL			*(*easy_init)(void);
-	CURLcode		(*easy_setopt)(CURL *, CURLoption, ...);
-	CURLcode		(*easy_perform)(CURL *);
-	CURLcode		(*easy_getinfo)(CURL *, CURLINFO, ...);
-	void			(*easy_cleanup)(CURL *);
-	const char		*(*easy_strerror)(CURLcode);
-	struct curl_slist	*(*slist_append)(struct curl_slist *,
-				    const char *);
-	void			(*slist_free_all)(struct curl_slist *);
+	__typeof__(curl_global_init)	*global_init;
+	__typeof__(curl_easy_init)	*easy_init;
+	__typeof__(curl_easy_setopt)	*easy_setopt;
+	__typeof__(curl_easy_perform)	*easy_perform;
+	__typeof__(curl_easy_getinfo)	*easy_getinfo;
+	__typeof__(curl_easy_cleanup)	*easy_cleanup;
+	__typeof__(curl_easy_strerror)	*easy_strerror;
+	__typeof__(curl_slist_append)	*slist_append;
+	__typeof__(curl_slist_free_all)	*slist_free_all;
 } cu;
 
-#define SYM(f, name)	(*(void **)(&cu.f) = dlsym(cu.lib, name)) == NULL
+/* process-wide: the library, once loaded and initialised (state.h) */
+static void	*cu_lib;
+
+static const struct jo_dl_sym cu_syms[] = {
+	JO_DL_SYM(cu, global_init, curl_global_init),
+	JO_DL_SYM(cu, easy_init, curl_easy_init),
+	JO_DL_SYM(cu, easy_setopt, curl_easy_setopt),
+	JO_DL_SYM(cu, easy_perform, curl_easy_perform),
+	JO_DL_SYM(cu, easy_getinfo, curl_easy_getinfo),
+	JO_DL_SYM(cu, easy_cleanup, curl_easy_cleanup),
+	JO_DL_SYM(cu, easy_strerror, curl_easy_strerror),
+	JO_DL_SYM(cu, slist_append, curl_slist_append),
+	JO_DL_SYM(cu, slist_free_all, curl_slist_free_all),
+};
 
 static int
 load_curl(char *why, size_t wl)
 {
-	const char	*e;
-
-	if (cu.lib != NULL)
+	if (cu_lib != NULL)
 		return 0;
 	/* OpenSSL reads its configuration file only when asked: an
 	 * OPENSSL_CONF set by the web server is honoured; otherwise none is
@@ -50,30 +60,13 @@ load_curl(char *why, size_t wl)
 	 * level 2) is set on each call below instead. */
 	if (getenv("OPENSSL_CONF") == NULL)
 		setenv("OPENSSL_CONF", "/dev/null", 0);
-	if ((cu.lib = dlopen(JO_LIBCURL, RTLD_LAZY | RTLD_LOCAL)) == NULL) {
-		e = dlerror();
-		jo_why(why, wl, "cannot load %s: %s", JO_LIBCURL,
-		    e ? e : "unknown error");
+	if (jo_dl_open(&cu_lib, JO_LIBCURL, RTLD_LAZY | RTLD_LOCAL, cu_syms,
+	    sizeof(cu_syms) / sizeof(cu_syms[0]), "libcurl", why, wl) == -1)
 		return -1;
-	}
-	if (SYM(global_init, "curl_global_init") ||
-	    SYM(easy_init, "curl_easy_init") ||
-	    SYM(easy_setopt, "curl_easy_setopt") ||
-	    SYM(easy_perform, "curl_easy_perform") ||
-	    SYM(easy_getinfo, "curl_easy_getinfo") ||
-	    SYM(easy_cleanup, "curl_easy_cleanup") ||
-	    SYM(easy_strerror, "curl_easy_strerror") ||
-	    SYM(slist_append, "curl_slist_append") ||
-	    SYM(slist_free_all, "curl_slist_free_all")) {
-		jo_why(why, wl, "%s lacks a libcurl function", JO_LIBCURL);
-		dlclose(cu.lib);
-		cu.lib = NULL;
-		return -1;
-	}
 	if (cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		jo_why(why, wl, "curl_global_init failed");
-		dlclose(cu.lib);
-		cu.lib = NULL;
+		dlclose(cu_lib);
+		cu_lib = NULL;
 		return -1;
 	}
 	return 0;

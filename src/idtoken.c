@@ -1,9 +1,4 @@
-/* idtoken.c -- see idtoken.h
- *
- * libjwt is loaded with dlopen() when the first ID token is verified:
- * only /redirect needs it, and with it jansson, libb64 and OpenSSL's
- * provider machinery; /authorize and /tokenize stay without them. */
-#include <dlfcn.h>
+/* idtoken.c -- see idtoken.h */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -11,74 +6,12 @@
 #include <string.h>
 
 #include <json-c/json.h>
-#include <jwt.h>
 
 #include "idtoken.h"
 #include "json.h"
+#include "jws.h"
 #include "profile.h"
 #include "util.h"
-
-#ifndef JO_LIBJWT
-#define JO_LIBJWT "libjwt.so.0"
-#endif
-
-static struct {
-	void		*lib;
-	int		(*decode)(jwt_t **, const char *, const unsigned char *,
-			    int);
-	jwt_alg_t	(*get_alg)(jwt_t *);
-	void		(*free)(jwt_t *);
-	/* signing (jitsi_signing = RS256) */
-	int		(*new)(jwt_t **);
-	int		(*set_alg)(jwt_t *, jwt_alg_t, const unsigned char *,
-			    int);
-	int		(*add_header)(jwt_t *, const char *, const char *);
-	int		(*add_grants_json)(jwt_t *, const char *);
-	char		*(*encode_str)(jwt_t *);
-} lj;
-
-static int
-load_libjwt(char *why, size_t wl)
-{
-	const char	*e;
-
-	if (lj.lib != NULL)
-		return 0;
-	if ((lj.lib = dlopen(JO_LIBJWT, RTLD_LAZY | RTLD_LOCAL)) == NULL) {
-		e = dlerror();
-		jo_why(why, wl, "cannot load %s: %s", JO_LIBJWT,
-		    e ? e : "unknown error");
-		return -1;
-	}
-	if ((*(void **)&lj.decode = dlsym(lj.lib, "jwt_decode")) == NULL ||
-	    (*(void **)&lj.get_alg = dlsym(lj.lib, "jwt_get_alg")) == NULL ||
-	    (*(void **)&lj.free = dlsym(lj.lib, "jwt_free")) == NULL ||
-	    (*(void **)&lj.new = dlsym(lj.lib, "jwt_new")) == NULL ||
-	    (*(void **)&lj.set_alg = dlsym(lj.lib, "jwt_set_alg")) == NULL ||
-	    (*(void **)&lj.add_header = dlsym(lj.lib, "jwt_add_header")) ==
-	    NULL || (*(void **)&lj.add_grants_json = dlsym(lj.lib,
-	    "jwt_add_grants_json")) == NULL ||
-	    (*(void **)&lj.encode_str = dlsym(lj.lib, "jwt_encode_str")) ==
-	    NULL) {
-		jo_why(why, wl, "%s lacks a libjwt function", JO_LIBJWT);
-		dlclose(lj.lib);
-		lj.lib = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-void
-jo_user_free(struct jo_user *u)
-{
-	free(u->sub);
-	free(u->name);
-	free(u->email);
-	free(u->avatar);
-	free(u->group);
-	json_object_put(u->claims);
-	memset(u, 0, sizeof(*u));
-}
 
 static json_object *
 parse_b64_json(const char *s, size_t len)
@@ -294,25 +227,20 @@ end:
 
 /* Which key type and curve an algorithm needs. */
 static int
-alg_needs(const char *alg, jwt_alg_t *a, const char **kty, const char **crv)
+alg_needs(const char *alg, const char **kty, const char **crv)
 {
 	static const struct {
 		const char	*name;
-		jwt_alg_t	 alg;
 		const char	*kty, *crv;
 	} algs[] = {
-		{ "RS256", JWT_ALG_RS256, "RSA", NULL },
-		{ "RS384", JWT_ALG_RS384, "RSA", NULL },
-		{ "RS512", JWT_ALG_RS512, "RSA", NULL },
-		{ "ES256", JWT_ALG_ES256, "EC", "P-256" },
-		{ "ES384", JWT_ALG_ES384, "EC", "P-384" },
-		{ "ES512", JWT_ALG_ES512, "EC", "P-521" },
+		{ "RS256", "RSA", NULL }, { "RS384", "RSA", NULL },
+		{ "RS512", "RSA", NULL }, { "ES256", "EC", "P-256" },
+		{ "ES384", "EC", "P-384" }, { "ES512", "EC", "P-521" },
 	};
 	size_t	 i;
 
 	for (i = 0; i < sizeof(algs) / sizeof(algs[0]); i++)
 		if (strcmp(alg, algs[i].name) == 0) {
-			*a = algs[i].alg;
 			*kty = algs[i].kty;
 			*crv = algs[i].crv;
 			return 0;
@@ -365,10 +293,8 @@ jo_idtoken_verify(const char *token, const struct jo_keys *ks,
 	const char	*d1 = NULL, *d2 = NULL, *alg, *kid, *kty, *crv, *typ;
 	unsigned char	*payload = NULL;
 	size_t		 n, i, plen, tried = 0, weak = 0, kid_seen = 0;
-	jwt_alg_t	 a;
-	jwt_t		*jwt = NULL;
 	enum jo_idt	 rc = JO_IDT_BAD;
-	int		 verified = 0;
+	int		 verified = 0, v;
 
 	memset(u, 0, sizeof(*u));
 	n = strlen(token);
@@ -390,7 +316,7 @@ jo_idtoken_verify(const char *token, const struct jo_keys *ks,
 	 * the matching type (no HS256 with a public key as secret, no
 	 * "none"). */
 	if ((alg = jo_json_str(hdr, "alg")) == NULL ||
-	    alg_needs(alg, &a, &kty, &crv) == -1) {
+	    alg_needs(alg, &kty, &crv) == -1) {
 		jo_why(why, wl, "ID token alg %.20s%s%s not accepted (RS256, "
 		    "RS384, RS512, ES256, ES384, ES512 are)",
 		    alg ? "\"" : "", alg ? alg : "missing", alg ? "\"" : "");
@@ -409,8 +335,6 @@ jo_idtoken_verify(const char *token, const struct jo_keys *ks,
 		goto end;
 	}
 	kid = jo_json_str(hdr, "kid");
-	if (load_libjwt(why, wl) == -1)
-		goto end;
 	for (i = 0; i < ks->n && !verified; i++) {
 		if (kid != NULL && (ks->v[i].kid == NULL ||
 		    strcmp(kid, ks->v[i].kid) != 0))
@@ -423,15 +347,10 @@ jo_idtoken_verify(const char *token, const struct jo_keys *ks,
 			continue;
 		}
 		tried++;
-		/* never an empty key: libjwt would skip the check */
-		if (ks->v[i].pem[0] != '\0' &&
-		    lj.decode(&jwt, token, (const unsigned char *)ks->v[i].pem,
-		    (int)strlen(ks->v[i].pem)) == 0 && jwt != NULL &&
-		    lj.get_alg(jwt) == a)
-			verified = 1;
-		if (jwt != NULL)
-			lj.free(jwt);
-		jwt = NULL;
+		if ((v = jo_jwt_verify(token, alg, ks->v[i].pem, why,
+		    wl)) == -1)
+			goto end;
+		verified = v;
 	}
 	if (!verified) {
 		if (weak && tried == 0)
@@ -463,36 +382,4 @@ end:
 	free(payload);
 	json_object_put(hdr);
 	return rc;
-}
-
-char *
-jo_rs256_sign(const char *pem, const char *kid, const char *claims,
-    char *why, size_t wl)
-{
-	jwt_t	*jwt = NULL;
-	char	*out = NULL, *t;
-
-	if (load_libjwt(why, wl) == -1)
-		return NULL;
-	if (lj.new(&jwt) != 0 || jwt == NULL) {
-		jo_why(why, wl, "libjwt: out of memory");
-		return NULL;
-	}
-	if (lj.set_alg(jwt, JWT_ALG_RS256, (const unsigned char *)pem,
-	    (int)strlen(pem)) != 0 || lj.add_header(jwt, "kid", kid) != 0 ||
-	    lj.add_grants_json(jwt, claims) != 0) {
-		jo_why(why, wl, "libjwt refused the RS256 key or the claims");
-		goto end;
-	}
-	/* libjwt writes typ "JWT" itself; it checks the key when signing */
-	if ((t = lj.encode_str(jwt)) == NULL) {
-		jo_why(why, wl, "RS256 signing failed (is "
-		    "jitsi_private_key_file an RSA private key?)");
-		goto end;
-	}
-	out = jo_xstrdup(t);
-	free(t);
-end:
-	lj.free(jwt);
-	return out;
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "oidc.h"
+#include "profile.h"
 
 #define JO_IDTOKEN_MAX		16384	/* bytes of an ID token */
 #define JO_IAT_SKEW		600	/* seconds iat may be off */
@@ -18,18 +19,6 @@ enum jo_idt {
 	JO_IDT_OK = 0,
 	JO_IDT_UNKNOWN_KID,	/* re-fetch the JWKS once and retry */
 	JO_IDT_BAD,		/* rejected: reason in why */
-};
-
-struct json_object;
-
-struct jo_user {
-	char	*sub;
-	char	*name;		/* may be NULL */
-	char	*email;		/* may be NULL */
-	char	*avatar;	/* may be NULL */
-	char	*group;		/* context.group; may be NULL */
-	int	 moderator;
-	struct json_object *claims;	/* the verified payload, or NULL */
 };
 
 struct jo_idt_expect {
@@ -44,11 +33,5 @@ enum jo_idt jo_idtoken_verify(const char *token, const struct jo_keys *,
 /* The claim checks alone, on the decoded payload (JSON text). */
 int	 jo_idtoken_claims(const char *, size_t, const struct jo_idt_expect *,
 	    struct jo_user *, char *, size_t);
-void	 jo_user_free(struct jo_user *);
-
-/* A JWT signed with RS256 by libjwt, header {"alg","typ","kid"}, for
- * Jitsi sites that verify with a key server; NULL with why on failure. */
-char	*jo_rs256_sign(const char *pem, const char *kid, const char *claims,
-	    char *, size_t);
 
 #endif

@@ -9,6 +9,7 @@
 #include "crypto.h"
 #include "jitsi.h"
 #include "json.h"
+#include "jws.h"
 #include "unicode.h"
 #include "util.h"
 
@@ -316,28 +317,6 @@ jo_target_safe_flags(struct jo_target *t)
 	return dropped;
 }
 
-char *
-jo_gravatar(const char *email)
-{
-	char	*low, *hex, *url;
-	size_t	 n, i;
-
-	while (*email == ' ' || *email == '\t')
-		email++;
-	n = strlen(email);
-	while (n > 0 && (email[n - 1] == ' ' || email[n - 1] == '\t'))
-		n--;
-	low = jo_xstrndup(email, n);
-	for (i = 0; i < n; i++)
-		low[i] = (char)tolower((unsigned char)low[i]);
-	hex = jo_sha256_hex(low, n);
-	url = jo_xasprintf("https://www.gravatar.com/avatar/%s?d=identicon",
-	    hex);
-	free(low);
-	free(hex);
-	return url;
-}
-
 /* HS256 as Jitsi verifies it: header {"alg":"HS256","typ":"JWT"}, unpadded
  * base64url, HMAC-SHA256 keyed with the app secret's bytes as written. */
 static char *
@@ -414,7 +393,7 @@ jo_jitsi_token(const struct jo_config *c, const struct jo_user *u,
 	if (strcmp(c->jitsi_signing, "RS256") == 0) {
 		payload = json_object_to_json_string_ext(claims,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-		out = jo_rs256_sign(c->jitsi_private_key, c->jitsi_kid,
+		out = jo_jwt_sign_rs256(c->jitsi_private_key, c->jitsi_kid,
 		    payload, why, wl);
 	} else
 		out = sign_hs256(c->jitsi_app_secret, claims);

@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "config.h"
-#include "idtoken.h"
+#include "profile.h"
 
 #define JO_ROOM_MAX	200	/* bytes of a decoded room or tenant name */
 #define JO_STATE_MAX	4096	/* bytes of Jitsi's state JSON */
@@ -69,7 +69,5 @@ char	*jo_jitsi_url_token(const struct jo_config *,
  * intent://host/room?jwt=...#Intent;scheme=...;package=...;end */
 char	*jo_jitsi_app_url(const struct jo_config *, const struct jo_target *,
 	    const char *token);
-/* https://www.gravatar.com/avatar/<sha256>?d=identicon */
-char	*jo_gravatar(const char *);
 
 #endif

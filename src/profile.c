@@ -1,11 +1,12 @@
 /* profile.c -- see profile.h */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <json-c/json.h>
 
-#include "jitsi.h"
+#include "crypto.h"
 #include "profile.h"
 #include "util.h"
 
@@ -294,4 +295,38 @@ jo_profile_build(const struct jo_config *c, struct jo_user *u, char *why,
 	if (c->group_claim != NULL)
 		u->group = first_string(jo_claim(cl, c->group_claim), 256);
 	return 0;
+}
+
+void
+jo_user_free(struct jo_user *u)
+{
+	free(u->sub);
+	free(u->name);
+	free(u->email);
+	free(u->avatar);
+	free(u->group);
+	json_object_put(u->claims);
+	memset(u, 0, sizeof(*u));
+}
+
+char *
+jo_gravatar(const char *email)
+{
+	char	*low, *hex, *url;
+	size_t	 n, i;
+
+	while (*email == ' ' || *email == '\t')
+		email++;
+	n = strlen(email);
+	while (n > 0 && (email[n - 1] == ' ' || email[n - 1] == '\t'))
+		n--;
+	low = jo_xstrndup(email, n);
+	for (i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)low[i]);
+	hex = jo_sha256_hex(low, n);
+	url = jo_xasprintf("https://www.gravatar.com/avatar/%s?d=identicon",
+	    hex);
+	free(low);
+	free(hex);
+	return url;
 }

@@ -9,7 +9,18 @@
 #include <json-c/json.h>
 
 #include "config.h"
-#include "idtoken.h"
+
+/* Who logs in: from the verified ID token (sub, claims), then the
+ * profile below. */
+struct jo_user {
+	char	*sub;
+	char	*name;		/* may be NULL */
+	char	*email;		/* may be NULL */
+	char	*avatar;	/* may be NULL */
+	char	*group;		/* context.group; may be NULL */
+	int	 moderator;
+	json_object *claims;	/* the verified payload, or NULL */
+};
 
 /* A claim by name: the whole name first (namespaced claims such as
  * "https://example.org/roles"), then as a dotted path into nested
@@ -31,5 +42,8 @@ int	 jo_profile_merge(json_object *claims, json_object *userinfo,
  * reason in plain words in why. */
 int	 jo_profile_build(const struct jo_config *, struct jo_user *,
 	    char *, size_t);
+void	 jo_user_free(struct jo_user *);
+/* https://www.gravatar.com/avatar/<sha256>?d=identicon */
+char	*jo_gravatar(const char *);
 
 #endif

@@ -11,7 +11,10 @@ DESTDIR		?=
 
 CC		?= cc
 PKGS		 = libcurl json-c libjwt openssl
-PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS))
+# Quiet when the libraries are not installed yet (make demo installs
+# them first); a build then says once what to install.
+PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_OK		:= $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
 # libcurl and libjwt are loaded at run time with dlopen(), by the modules
 # that use them (src/http.c, src/idtoken.c): only a request that calls the
 # provider or verifies an ID token pays for them.  They are not linked.
@@ -28,10 +31,10 @@ CRYPTO_LIBS	 = -Wl,-Bstatic -lcrypto -Wl,-Bdynamic -lpthread
 else
 CRYPTO_LIBS	 = -lcrypto
 endif
-JSONC_LIBS	:= $(shell pkg-config --libs json-c)
+JSONC_LIBS	:= $(shell pkg-config --libs json-c 2>/dev/null)
 PKG_LIBS	:= $(JSONC_LIBS) $(CRYPTO_LIBS) -ldl
 # The tests use EVP and libjwt directly, as references: dynamic.
-TEST_LIBS	:= $(JSONC_LIBS) $(shell pkg-config --libs libjwt libcrypto) -ldl
+TEST_LIBS	:= $(JSONC_LIBS) $(shell pkg-config --libs libjwt libcrypto 2>/dev/null) -ldl
 
 WARN		 = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
 		   -Wstrict-prototypes -Wpointer-arith -Wcast-qual -Wvla
@@ -60,6 +63,7 @@ $(BUILD)/%.o: src/%.c src/*.h | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD):
+	@[ -n "$(PKG_OK)" ] || { echo "missing build dependencies: apt-get install build-essential pkg-config libcurl4-openssl-dev libjson-c-dev libjwt-dev libssl-dev libfcgi-dev" >&2; exit 1; }
 	mkdir -p $(BUILD)
 
 $(BIN): $(OBJS) $(BUILD)/main.o
@@ -72,19 +76,22 @@ $(BUILD)/test_%: tests/unit/test_%.c $(OBJS) tests/unit/*.h
 $(BUILD)/%tool: tests/tools/%tool.c $(OBJS)
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(OBJS) $(ALL_LDFLAGS) $(TEST_LIBS)
 
-unit: $(UNIT_TESTS:%=$(BUILD)/test_%)
+unit-build: $(UNIT_TESTS:%=$(BUILD)/test_%)
+# The C unit tests alone, built and run.
+unit: unit-build
+	@for t in $(UNIT_TESTS:%=$(BUILD)/test_%); do $$t || exit 1; done
 tools: $(BUILD)/sealtool $(BUILD)/roomtool
 
 # The whole suite: unit tests, black-box tests of the CGI, and an
 # end-to-end login against a real OpenID provider -- first with the
 # normal build, then everything again under ASan+UBSan.
-check: all unit tools sanitize fuzz
+check: all unit-build tools sanitize fuzz
 	tests/check.sh
 
 sanitize:
 	$(MAKE) BUILD=build-san BIN=build-san/jitsi-oidc \
 	    CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
-	    LDFLAGS='-fsanitize=address,undefined' build-san/jitsi-oidc unit tools
+	    LDFLAGS='-fsanitize=address,undefined' build-san/jitsi-oidc unit-build tools
 
 GEN_SECRETS	 = cookie_secret jitsi_app_secret
 EXAMPLES	 = nginx-fcgiwrap.conf nginx-fastcgi.conf nginx-room-login.conf \
@@ -183,4 +190,4 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz cgi-bin/jitsi-oidc tests/out
 
-.PHONY: all bench check stress sanitize fuzz install uninstall clean unit tools demo demo-stop
+.PHONY: all bench check stress sanitize fuzz install uninstall clean unit unit-build tools demo demo-stop

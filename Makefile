@@ -50,7 +50,7 @@ ALL_LDFLAGS	 = $(LDHARDEN) $(LDFLAGS)
 MODS		 = util crypto json dl config cgi seal http oidc jws profile idtoken \
 		   unicode \
 		   jitsi req cookie proto route_authorize route_redirect \
-		   route_tokenize route_logout cfgcache cmd fcgi
+		   route_tokenize route_logout cfgcache cmd state fcgi
 BUILD		?= build
 OBJS		 = $(MODS:%=$(BUILD)/%.o)
 BIN		 = cgi-bin/jitsi-oidc

@@ -18,6 +18,7 @@
 #include "oidc.h"
 #include "req.h"
 #include "routes.h"
+#include "state.h"
 #include "util.h"
 
 #define RT_HEAD		0x01	/* HEAD is answered (without cookies) */
@@ -39,7 +40,7 @@ static const struct route {
 	{ "/logout", jo_route_logout, RT_PROVIDER },
 };
 
-static volatile sig_atomic_t	 got_term;
+static volatile sig_atomic_t	 got_term, reset_asked;
 
 /* The configuration of this request: read for a CGI run, kept by a
  * FastCGI process (cc).  -1 with the first problem logged. */
@@ -173,6 +174,13 @@ on_hup(int sig)
 	jo_cfgcache_hup();
 }
 
+static void
+on_usr2(int sig)
+{
+	(void)sig;
+	reset_asked = 1;
+}
+
 /* The FastCGI responder: requests in a loop until SIGTERM (the request
  * in flight is finished first) or max_requests. */
 static int
@@ -193,6 +201,8 @@ fastcgi(int fd)
 	sa.sa_handler = on_hup;
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_usr2;	/* forget what is kept (state.h) */
+	sigaction(SIGUSR2, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	jo_log_route("fastcgi");
@@ -204,6 +214,12 @@ fastcgi(int fd)
 	while (!got_term && (rc = jo_fcgi_accept(&envp)) != -1) {
 		/* a request whose input failed, or that arrived while
 		 * SIGTERM did, may have lost parameters: not served */
+		if (reset_asked) {	/* as if just started */
+			reset_asked = 0;
+			jo_state_reset();
+			jo_cfgcache_free(cc);
+			cc = jo_cfgcache_new();
+		}
 		if (rc == 1 || got_term)
 			cut_short();
 		else

@@ -218,6 +218,20 @@ mem_put(const char *path, json_object *doc)
 	mem[i].doc = json_object_get(doc);
 }
 
+void
+jo_oidc_reset(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < MEM_SLOTS; i++) {
+		free(mem[i].path);
+		json_object_put(mem[i].doc);
+	}
+	memset(mem, 0, sizeof(mem));
+	mem_next = 0;
+	warned = 0;
+}
+
 /* The cached document: from memory, else from the file (kept in memory
  * once it passes the caller's check). */
 static json_object *

@@ -56,6 +56,9 @@ void	 jo_keys_free(struct jo_keys *);
  * and the fix in why. */
 int	 jo_cache_dir_ok(const struct jo_config *, char *, size_t);
 
+/* Forget what this process keeps: discovery and JWKS in memory, and the
+ * cache warning already given (state.h). */
+void	 jo_oidc_reset(void);
 /* Warnings about the cache are logged once per process. */
 void	 jo_cache_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 

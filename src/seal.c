@@ -41,6 +41,20 @@ static struct {
 } kept[KEYS_KEPT];
 static unsigned	 kept_next;
 
+void
+jo_seal_reset(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < KEYS_KEPT; i++) {
+		if (kept[i].secret != NULL)
+			explicit_bzero(kept[i].secret, kept[i].len);
+		free(kept[i].secret);
+	}
+	explicit_bzero(kept, sizeof(kept));
+	kept_next = 0;
+}
+
 static int
 derive(const char *secret, size_t secretlen, const char *purpose,
     unsigned char key[32])

@@ -24,6 +24,8 @@ enum jo_seal_err {
 };
 
 const char	*jo_seal_strerror(enum jo_seal_err);
+/* Forget (and wipe) the derived keys this process keeps (state.h). */
+void		 jo_seal_reset(void);
 
 /* Returns a malloc'd sealed string, or NULL when plain is too long or
  * OpenSSL fails. */

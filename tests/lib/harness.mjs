@@ -150,8 +150,13 @@ export function stopFastcgiSync() {
 }
 export async function stopFastcgi() { return stopFastcgiSync(); }
 // A test that needs a process with nothing in memory (a cold start) calls
-// this; in CGI mode every run is one.
-export function restartFastcgi() { if (fastcgi) stopFastcgiSync(); }
+// this; in CGI mode every run is one.  The process is told to forget what
+// it keeps (SIGUSR2: jo_state_reset, src/state.h) instead of being
+// restarted; one that is gone is started again by the next request.
+export function restartFastcgi() {
+  if (!fastcgi || !fcgi) return;
+  try { process.kill(fcgi.pid, 'SIGUSR2'); } catch { stopFastcgiSync(); }
+}
 if (fastcgi) after(stopFastcgi);
 
 // Run the CGI once.  Returns { status, headers: [[k,v]...], header(k),

@@ -1,0 +1,13 @@
+/* state.c -- see state.h */
+#include "http.h"
+#include "oidc.h"
+#include "seal.h"
+#include "state.h"
+
+void
+jo_state_reset(void)
+{
+	jo_seal_reset();
+	jo_oidc_reset();
+	jo_http_deadline(0);
+}

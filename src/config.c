@@ -356,7 +356,7 @@ strip_default_port(char *s)
 	h += 3;
 	p = h + strcspn(h, "/?#");
 	if ((size_t)(p - h) > n && strncmp(p - n, port, n) == 0 &&
-	    p[-n - 1] != ':')
+	    *(p - n - 1) != ':')
 		memmove(p - n, p, strlen(p) + 1);
 }
 

@@ -32,17 +32,18 @@ pass() { # label build-dir cgi
 		count "tests/out/$label-$name.tap" "unit/$name" $?
 	done
 	JO_CGI=$cgi JO_SEALTOOL=$build/sealtool timeout -k 10 1500 node --test --test-reporter=tap \
-	    --test-concurrency=1 tests/*.test.mjs > "tests/out/$label-node.tap" 2>&1
+	    --test-concurrency=1 $(suites cgi) > "tests/out/$label-node.tap" 2>&1
 	count "tests/out/$label-node.tap" "blackbox+e2e (node)" $?
 	# The same request-level suites with the binary as a FastCGI responder.
 	JO_MODE=fastcgi JO_CGI=$cgi JO_SEALTOOL=$build/sealtool timeout -k 10 1500 node --test \
-	    --test-reporter=tap --test-concurrency=1 $FASTCGI_SUITES \
+	    --test-reporter=tap --test-concurrency=1 $(suites fastcgi) \
 	    > "tests/out/$label-fastcgi.tap" 2>&1
 	count "tests/out/$label-fastcgi.tap" "the same as FastCGI (node)" $?
 }
-FASTCGI_SUITES="tests/blackbox.test.mjs tests/checklist.test.mjs tests/e2e.test.mjs
-    tests/features.test.mjs tests/faults.test.mjs tests/invariants.test.mjs
-    tests/hardening.test.mjs tests/cache.test.mjs"
+# The suites of a pass, from the one list (tests/suites).
+suites() {
+	awk -v m="$1" '!/^#/ && NF { for (i = 2; i <= NF; i++) if ($i == m) print "tests/" $1 ".test.mjs" }' tests/suites
+}
 
 [ -d tests/node_modules/oidc-provider ] || (cd tests && npm ci --no-audit --no-fund)
 
@@ -69,8 +70,7 @@ if [ "${JO_SKIP_VALGRIND:-0}" != 1 ]; then
 	JO_CGI=cgi-bin/jitsi-oidc JO_SEALTOOL=build/sealtool \
 	    JO_CGI_WRAPPER="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,possible --quiet" \
 	    timeout -k 10 1800 node --test --test-reporter=tap --test-concurrency=1 \
-	    tests/blackbox.test.mjs tests/checklist.test.mjs tests/e2e.test.mjs \
-	    tests/features.test.mjs > tests/out/valgrind-node.tap 2>&1
+	    $(suites valgrind) > tests/out/valgrind-node.tap 2>&1
 	count tests/out/valgrind-node.tap "blackbox+checklist+e2e+features under valgrind" $?
 fi
 echo

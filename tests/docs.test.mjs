@@ -3,7 +3,7 @@
 // and the README, and nothing documented is unknown to the program.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './lib/harness.mjs';
 
@@ -35,4 +35,13 @@ test('the README and conf/jitsi-config.js name the same Jitsi settings (Prosody,
   const a = names(jitsi); const b = names(js);
   assert.deepEqual([...a].filter((n) => !b.has(n)).sort(), [], 'in the README, not in conf/jitsi-config.js');
   assert.deepEqual([...b].filter((n) => !a.has(n)).sort(), [], 'in conf/jitsi-config.js, not in the README');
+});
+
+test('every suite is in the one list of suites (tests/suites), and the list names no other', () => {
+  const listed = read('tests/suites').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(/\s+/)[0]);
+  const files = readdirSync(join(root, 'tests')).filter((f) => f.endsWith('.test.mjs')).map((f) => f.replace(/\.test\.mjs$/, ''));
+  assert.deepEqual([...listed].sort(), [...files].sort());
+  for (const l of read('tests/suites').split('\n').filter((x) => x && !x.startsWith('#'))) {
+    for (const pass of l.split(/\s+/).slice(1)) assert.ok(['cgi', 'fastcgi', 'valgrind'].includes(pass), `${l}: unknown pass ${pass}`);
+  }
 });

@@ -19,10 +19,11 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "secret.h"
+#include "url.h"
 #include "util.h"
 
 #define CONFIG_MAX	(64 * 1024)
-#define SECRET_MAX	16384
 
 enum kind { K_STR, K_URL, K_SECRET, K_SECRET_FILE, K_SECONDS, K_ENUM,
     K_BOOL, K_COUNT };
@@ -171,57 +172,6 @@ jo_list_has(const char *list, const char *value, int icase)
 }
 
 static int
-read_secret_file(const char *path, char **out, struct stat *st, char *why,
-    size_t whylen)
-{
-	char	 buf[SECRET_MAX + 2];
-	ssize_t	 n;
-	size_t	 len = 0;
-	int	 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		jo_why(why, whylen, "cannot open \"%s\": %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	/* the version read, not whatever is at path afterwards */
-	if (st != NULL && fstat(fd, st) == -1)
-		memset(st, 0, sizeof(*st));
-	while (len < sizeof(buf) &&
-	    (n = read(fd, buf + len, sizeof(buf) - len)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			jo_why(why, whylen, "cannot read \"%s\": %s", path,
-			    strerror(errno));
-			close(fd);
-			return -1;
-		}
-		len += (size_t)n;
-	}
-	close(fd);
-	if (len > 0 && buf[len - 1] == '\n')
-		len--;
-	if (len > 0 && buf[len - 1] == '\r')
-		len--;
-	if (len > SECRET_MAX) {
-		jo_why(why, whylen, "\"%s\" is longer than %d bytes", path,
-		    SECRET_MAX);
-		return -1;
-	}
-	if (len == 0) {
-		jo_why(why, whylen, "\"%s\" is empty", path);
-		return -1;
-	}
-	if (memchr(buf, '\0', len) != NULL) {
-		jo_why(why, whylen, "\"%s\" contains a NUL byte", path);
-		return -1;
-	}
-	*out = jo_xstrndup(buf, len);
-	return 0;
-}
-
-static int
 parse_seconds(const char *v, long min, long max, long *out)
 {
 	char	*end;
@@ -270,7 +220,7 @@ set_key(struct jo_config *c, const struct key *k, const char *v,
 		*strp(c, k) = jo_xstrdup(v);
 		break;
 	case K_SECRET_FILE:
-		if (read_secret_file(v, strp(c, k), &fst, sub,
+		if (jo_secret_read(v, strp(c, k), &fst, sub,
 		    sizeof(sub)) == -1) {
 			jo_why(why, whylen, "%s", sub);
 			return -1;
@@ -535,45 +485,6 @@ finish_rules(const char *name, struct jo_config *c, const int *seen,
 	}
 }
 
-/* Values the example file and the documentation ever shipped for a
- * secret: public, so never a secret.  Any value holding "change-me" or
- * "changeme" (in any case) is refused as well. */
-static const char *const shipped_secrets[] = {
-	"long-alphanumeric",
-	"the-previous-cookie-secret-of-at-least-32-bytes",
-	NULL
-};
-
-/* Why a secret is refused, or NULL.  ours: a secret the administrator
- * makes (cookie and Jitsi secrets), which must also look random: of 32
- * bytes or more, at least 8 different byte values (all one character,
- * or a short pattern repeated, is not a secret).  A client secret is
- * the provider's: only placeholders are refused. */
-static const char *
-secret_placeholder(const char *v, int ours)
-{
-	unsigned char	 seen[256];
-	size_t		 i, n = strlen(v), distinct = 0;
-
-	if (strcasestr(v, "change-me") != NULL ||
-	    strcasestr(v, "changeme") != NULL)
-		return "a placeholder from the example, not a secret";
-	if (n >= 2 && v[0] == '<' && v[n - 1] == '>')
-		return "a placeholder from the example, not a secret";
-	for (i = 0; shipped_secrets[i] != NULL; i++)
-		if (strcmp(v, shipped_secrets[i]) == 0)
-			return "the example value from the documentation";
-	if (!ours || n < 32)
-		return NULL;
-	memset(seen, 0, sizeof(seen));
-	for (i = 0; i < n; i++)
-		if (!seen[(unsigned char)v[i]]++)
-			distinct++;
-	if (distinct < 8)
-		return "not random (fewer than 8 different bytes)";
-	return NULL;
-}
-
 /* The secrets must not be placeholders: the example's values are public,
  * and a known cookie_secret lets anyone seal a session that /tokenize
  * turns into a Jitsi token for any user and room. */
@@ -597,7 +508,7 @@ secrets_check(const char *name, const struct jo_config *c, const int *seen,
 
 	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
 		if (s[i].v == NULL ||
-		    (why = secret_placeholder(s[i].v, s[i].ours)) == NULL)
+		    (why = jo_secret_weak(s[i].v, s[i].ours)) == NULL)
 			continue;
 		snprintf(file, sizeof(file), "%s_file", s[i].key);
 		problem(pr, "%s: %s: %s; %s", name,

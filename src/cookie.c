@@ -10,6 +10,7 @@
 #include "crypto.h"
 #include "json.h"
 #include "seal.h"
+#include "url.h"
 #include "util.h"
 
 const char *const jo_ck_names[] = { JO_CK_STATE, JO_CK_SESSION,

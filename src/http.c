@@ -16,6 +16,7 @@
 
 #include "dl.h"
 #include "http.h"
+#include "url.h"
 #include "util.h"
 
 #ifndef JO_LIBCURL

@@ -51,15 +51,5 @@ int	 jo_jwks_load(const struct jo_config *, const struct jo_provider *,
 int	 jo_jwks_parse(const char *, size_t, struct jo_keys *, char *, size_t);
 void	 jo_keys_free(struct jo_keys *);
 
-/* Whether cache_dir may be used: 0 yes; -1 no (it cannot be opened, or
- * someone other than the adapter's user could write to it), the reason
- * and the fix in why. */
-int	 jo_cache_dir_ok(const struct jo_config *, char *, size_t);
-
-/* Forget what this process keeps: discovery and JWKS in memory, and the
- * cache warning already given (state.h). */
-void	 jo_oidc_reset(void);
-/* Warnings about the cache are logged once per process. */
-void	 jo_cache_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

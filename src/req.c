@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "req.h"
+#include "url.h"
 #include "util.h"
 
 enum link { L_BACK, L_LOGIN, L_NONE };

@@ -1,6 +1,6 @@
 /* state.c -- see state.h */
+#include "cache.h"
 #include "http.h"
-#include "oidc.h"
 #include "seal.h"
 #include "state.h"
 
@@ -8,6 +8,6 @@ void
 jo_state_reset(void)
 {
 	jo_seal_reset();
-	jo_oidc_reset();
+	jo_cache_reset();
 	jo_http_deadline(0);
 }

@@ -73,17 +73,6 @@ int	 jo_has_ctl(const char *, size_t);
 int	 jo_utf8_valid(const unsigned char *, size_t);
 char	*jo_sha256_hex(const void *, size_t);
 
-/* Is this an acceptable URL for the provider or the public side:
- * https://, or http:// to a loopback host.  No controls or spaces. */
-int	 jo_url_ok(const char *, char *, size_t);
-/* The host part of an http(s) URL (without port), or NULL. */
-char	*jo_url_host(const char *);
-/* The path part of an http(s) URL ("/" when empty), or NULL. */
-char	*jo_url_path(const char *);
-/* Do two http(s) URLs have the same origin (scheme, host, port; ASCII
- * case-insensitive)?  0 for anything that is not such a URL. */
-int	 jo_same_origin(const char *, const char *);
-
 time_t	 jo_now(void);
 /* NAME=value in an environment (the CGI's, or a FastCGI request's
  * parameters): the value, or NULL. */

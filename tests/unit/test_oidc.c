@@ -11,6 +11,7 @@
 
 #include "testutil.h"
 #include "idtoken.h"
+#include "cache.h"
 #include "oidc.h"
 #include "keys.h"
 

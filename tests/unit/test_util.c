@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "url.h"
 #include "util.h"
 
 static void

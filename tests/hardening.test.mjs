@@ -391,3 +391,21 @@ test('review: a link opened from another application (Sec-Fetch-Site: none, no R
   // is most easily delivered
   assert.equal(ssoHash({ HTTP_SEC_FETCH_SITE: 'none' }), '#config.startWithVideoMuted=true');
 });
+
+// --- review2 ------------------------------------------------------------------
+test('review2: sixteen planted copies of the state cookie do not push the login\'s own copy out (JO_COOKIE_COPIES)', async () => {
+  // a sibling host plants jitsi_oidc_state for Domain=example.test at
+  // Path=/oidc/redirect: a longer path, so the browser sends those copies
+  // before the login's own (RFC 6265 5.4); the parser keeps the first 16
+  // copies and silently drops the rest -- the login's own among them
+  const { providerLogin } = await import('./lib/harness.mjs');
+  const a = runCgi({ config, path: '/authorize', query: 'room=Pushed' });
+  const mine = a.cookies.jitsi_oidc_state.value;
+  const cb = await providerLogin(a.location, `${PUBLIC}/redirect`, 'alice');
+  const planted = Array.from({ length: 16 }, (_, i) => ['jitsi_oidc_state', `v1.planted${i}`]);
+  const r = runCgi({ config, path: '/redirect', query: new URL(cb).search.slice(1),
+    cookie: cookieHeader(...planted, ['jitsi_oidc_state', mine]) });
+  assertClean(assert, r);
+  assert.equal(r.status, 302, `the login's own copy was dropped: ${r.stderr}`);
+  assert.equal(r.location, `${PUBLIC}/tokenize`);
+});

@@ -409,3 +409,19 @@ test('review2: sixteen planted copies of the state cookie do not push the login\
   assert.equal(r.status, 302, `the login's own copy was dropped: ${r.stderr}`);
   assert.equal(r.location, `${PUBLIC}/tokenize`);
 });
+
+test('review2: a copy planted for Domain=<our own host> (by a host below it) is deleted too', () => {
+  // x.meet.example.test may set a cookie for Domain=meet.example.test: a
+  // domain cookie of our own host, a different cookie from our host-only
+  // one, sent to /oidc/* like it; the deletions name only the host-only
+  // copy and the parents (example.test), so this copy stays and every
+  // session is "sent 2 times" -- 401 at /tokenize until it expires
+  const both = cookieHeader(['jitsi_oidc_session', session({ sub: 'alice', r: 'a' })], ['jitsi_oidc_session', 'v1.x']);
+  const t = runCgi({ config, path: '/tokenize', cookie: both });
+  assert.equal(t.status, 401);
+  const sc = setCookies(t);
+  for (const path of ['/', '/oidc', '/oidc/tokenize']) {
+    assert.ok(sc.some((c) => c.startsWith(`jitsi_oidc_session=; Max-Age=0; Path=${path}; Domain=meet.example.test;`)),
+      `Path=${path}; Domain=meet.example.test deleted: ${sc.filter((c) => c.includes(`Path=${path};`)).join(' | ')}`);
+  }
+});

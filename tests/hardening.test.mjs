@@ -425,3 +425,20 @@ test('review2: a copy planted for Domain=<our own host> (by a host below it) is 
       `Path=${path}; Domain=meet.example.test deleted: ${sc.filter((c) => c.includes(`Path=${path};`)).join(' | ')}`);
   }
 });
+
+test('review2: cookies of other names planted for our path (over HTTP/2, 20 KB of Cookie reaches us) do not make every route 400', () => {
+  // a sibling plants five 4 KB cookies of any names for Domain=example.test,
+  // Path=/oidc: Jitsi's pages never see them; over HTTP/2 nginx joins the
+  // browser's cookie fields into one 20 KB HTTP_COOKIE and passes it on
+  // (checked with nginx-light, listen ... http2, curl --http2-prior-knowledge:
+  // /oidc/logout 400 "Bad request", /SomeRoom 200); the adapter refuses the
+  // whole header, so nobody logs in or out there until they expire
+  const junk = Array.from({ length: 5 }, (_, i) => [`junk${i}`, 'x'.repeat(4000)]);
+  const mine = session({ sub: 'alice', r: 'a' });
+  const t = runCgi({ config, path: '/tokenize', cookie: cookieHeader(...junk, ['jitsi_oidc_session', mine]) });
+  assertClean(assert, t);
+  assert.equal(t.status, 302, `the session is refused with the junk: ${t.stderr}`);
+  const o = runCgi({ config, path: '/logout', cookie: cookieHeader(...junk, ['jitsi_oidc_session', mine]),
+    extraEnv: { HTTP_SEC_FETCH_SITE: 'same-origin' } });
+  assert.equal(o.status, 302, `logout must still log out: ${o.stderr}`);
+});

@@ -139,17 +139,18 @@ jo_cookie_parse(const char *hdr, const char *const *names,
     struct jo_params *p, char *why, size_t wl)
 {
 	const char	*s, *semi, *eq, *ks, *ke, *vs, *ve;
-	size_t		 n, i;
+	size_t		 i, kept = 0;
 
+	(void)why;
+	(void)wl;
 	p->v = NULL;
 	p->n = 0;
 	if (hdr == NULL)
 		return 0;
-	if ((n = strlen(hdr)) > JO_COOKIE_MAX) {
-		jo_why(why, wl, "Cookie header of %zu bytes (at most %d)", n,
-		    JO_COOKIE_MAX);
-		return -1;
-	}
+	/* Other sites' cookies are skipped, never stored, whatever their
+	 * size: a sibling host that sets kilobytes of them at our path
+	 * (HTTP/2 joins them into one header) must not stop the login.
+	 * Of ours, JO_COOKIE_MAX bytes in all are kept. */
 	for (s = hdr; *s != '\0'; s = *semi ? semi + 1 : semi) {
 		semi = s + strcspn(s, ";");
 		eq = memchr(s, '=', (size_t)(semi - s));
@@ -179,16 +180,16 @@ jo_cookie_parse(const char *hdr, const char *const *names,
 			continue;
 		/* A copy may have been planted by a sibling host (cookie
 		 * tossing): every copy is kept, for the caller to choose
-		 * or to ignore them all. */
-		if (jo_param_count(p, names[i]) >= JO_COOKIE_COPIES)
-			continue;
-		/* a copy too long or holding a control (a TAB, which
-		 * RFC 6265bis lets a browser store) is kept without its
-		 * value: ignored, and deleted like a planted one */
-		if (ve - vs > 4096 || jo_has_ctl(vs, (size_t)(ve - vs))) {
+		 * or to ignore them all.  One too long or holding a control
+		 * (a TAB, which RFC 6265bis lets a browser store), or past
+		 * JO_COOKIE_MAX, is kept without its value: ignored, and
+		 * deleted like a planted one. */
+		if (ve - vs > 4096 || jo_has_ctl(vs, (size_t)(ve - vs)) ||
+		    kept + (size_t)(ve - vs) > JO_COOKIE_MAX) {
 			params_add(p, jo_xstrdup(names[i]), NULL, 0);
 			continue;
 		}
+		kept += (size_t)(ve - vs);
 		params_add(p, jo_xstrdup(names[i]),
 		    jo_xstrndup(vs, (size_t)(ve - vs)), (size_t)(ve - vs));
 	}

@@ -8,9 +8,8 @@
 #include "util.h"
 
 #define JO_QUERY_MAX	8192	/* bytes of QUERY_STRING */
-#define JO_COOKIE_MAX	16384	/* bytes of HTTP_COOKIE */
+#define JO_COOKIE_MAX	65536	/* bytes of our cookies kept, in all */
 #define JO_PARAMS_MAX	64
-#define JO_COOKIE_COPIES 16	/* copies of one cookie kept */
 
 struct jo_param {
 	char	*key;
@@ -29,9 +28,10 @@ struct jo_params {
  * string. */
 int	 jo_query_parse(const char *, struct jo_params *, char *, size_t);
 /* Parse a Cookie header; only cookies whose names are given are kept
- * (NULL-terminated list), each copy of a repeated one (up to
- * JO_COOKIE_COPIES); a copy over 4096 bytes or holding a control is
- * kept with a NULL value.  Fails on a header over JO_COOKIE_MAX. */
+ * (NULL-terminated list), each copy of a repeated one; a copy over 4096
+ * bytes, holding a control, or past JO_COOKIE_MAX bytes of ours in all
+ * is kept with a NULL value.  Other cookies are skipped, whatever their
+ * size.  Never fails (the why is unused). */
 int	 jo_cookie_parse(const char *, const char *const *, struct jo_params *,
 	    char *, size_t);
 const char *jo_param_get(const struct jo_params *, const char *);

@@ -344,21 +344,24 @@ jo_ck_clear(struct jo_req *r, const char *name)
 	free(path);
 }
 
-/* Delete a cookie at this path for our host and for every parent domain
- * of it that a sibling could set it for (example.org, not org; none for
- * an address). */
+/* Delete a cookie at this path: host-only, for our host as a domain
+ * (a host below ours can set Domain=<our host>), and for every parent
+ * domain a sibling could set it for (example.org, not org); for an
+ * address, host-only. */
 static void
 delete_at(struct jo_req *r, const char *name, const char *path,
     const char *host)
 {
-	const char	*d = NULL;
+	const char	*d;
 
 	jo_resp_cookie_delete(&r->resp, name, path, NULL,
 	    r->cfg.cookie_secure);
-	if (host != NULL && strspn(host, "0123456789.[]:") != strlen(host))
-		d = strchr(host, '.');
-	for (; d != NULL && strchr(d + 1, '.') != NULL; d = strchr(d + 1, '.'))
-		jo_resp_cookie_delete(&r->resp, name, path, d + 1,
+	if (host == NULL || strspn(host, "0123456789.[]:") == strlen(host) ||
+	    strchr(host, '.') == NULL)
+		return;
+	for (d = host; d != NULL && strchr(d, '.') != NULL;
+	    d = strchr(d, '.') + 1)
+		jo_resp_cookie_delete(&r->resp, name, path, d,
 		    r->cfg.cookie_secure);
 }
 

@@ -27,6 +27,7 @@ enum jo_err {
 	JO_E_BAD_USERINFO,	/* 502: userinfo unreadable */
 	JO_E_UNVERIFIED,	/* 502: the ID token did not verify */
 	JO_E_NOT_CONFIGURED,	/* 500: the configuration is not valid */
+	JO_E_MISPLACED,		/* 500: served where public_url is not */
 	JO_E_SAVE,		/* 500: the session could not be sealed */
 	JO_E_START,		/* 500: the state could not be made */
 	JO_E_TOKEN,		/* 500: the Jitsi token could not be signed */

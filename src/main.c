@@ -116,7 +116,7 @@ serve(char **envp, struct jo_cfgcache *cc)
 		return;
 	if (!jo_script_name_ok((sn = jo_env_get(envp, "SCRIPT_NAME")),
 	    r.cfg.cookie_path)) {
-		jo_fail(&r, JO_E_NOT_CONFIGURED, "configuration: public_url's "
+		jo_fail(&r, JO_E_MISPLACED, "configuration: public_url's "
 		    "path is %.200s, but the web server runs the adapter at "
 		    "%.200s (SCRIPT_NAME): make them the same",
 		    r.cfg.cookie_path, sn);

@@ -74,6 +74,9 @@ static const struct err {
 	[JO_E_NOT_CONFIGURED] = { 500, "Not configured",
 	    "The login service is not configured correctly. The server's "
 	    "error log says why.", L_NONE },
+	[JO_E_MISPLACED] = { 500, "Not configured",
+	    "The login service is not configured correctly. The server's "
+	    "error log says why.", L_BACK },
 	[JO_E_SAVE] = { 500, "Internal error",
 	    "The login could not be saved.", L_BACK },
 	[JO_E_START] = { 500, "Internal error",

@@ -293,8 +293,10 @@ test('error= from the provider: a plain page, the text escaped, never reflected 
   expectFailure(runCgi({ config, path: '/redirect', query: 'state=other&error=access_denied', cookie: c }), 400, /state parameter does not match/);
 });
 
-test('a cookie header of 120 KiB is 400; our cookie sent twice is ignored, not fatal (issue 12 item 8)', () => {
-  expectFailure(runCgi({ config, path: '/tokenize', cookie: 'a=' + 'x'.repeat(BIG) }), 400, /Cookie header of 122882 bytes/);
+test('other sites\' cookies of 120 KiB are skipped; our cookie sent twice is ignored, not fatal (issue 12 item 8)', () => {
+  // a sibling host can set any amount of them at our path (HTTP/2 joins
+  // them into one header): not a 400 that stops every login and logout
+  expectFailure(runCgi({ config, path: '/tokenize', cookie: 'a=' + 'x'.repeat(BIG) }), 401, /no jitsi_oidc_session cookie/);
   expectFailure(runCgi({ config, path: '/tokenize', cookie: 'jitsi_oidc_session=a; jitsi_oidc_session=b' }), 401,
     /jitsi_oidc_session cookie sent 2 times \(a copy planted by another host\?\): every copy ignored and deleted/);
 });

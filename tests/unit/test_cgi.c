@@ -99,7 +99,8 @@ cookies_keep_repeats_and_reject_oversize(void **st)
 
 	(void)st;
 	/* every copy of a repeated cookie is kept (cookie tossing: the
-	 * caller decides), up to JO_COOKIE_COPIES */
+	 * caller decides); past JO_COOKIE_MAX bytes of ours, without a
+	 * value */
 	assert_int_equal(jo_cookie_parse("jitsi_oidc_state=a; jitsi_oidc_state=b",
 	    names, &p, why, sizeof(why)), 0);
 	assert_int_equal(jo_param_count(&p, "jitsi_oidc_state"), 2);
@@ -107,10 +108,29 @@ cookies_keep_repeats_and_reject_oversize(void **st)
 	assert_string_equal(jo_param_nth(&p, "jitsi_oidc_state", 1), "b");
 	assert_null(jo_param_nth(&p, "jitsi_oidc_state", 2));
 	jo_params_free(&p);
-	for (int i = 0; i < JO_COOKIE_COPIES + 4; i++)
+	for (int i = 0; i < 40; i++)
 		jo_buf_addf(&b, "jitsi_oidc_state=%d; ", i);
 	assert_int_equal(jo_cookie_parse(b.p, names, &p, why, sizeof(why)), 0);
-	assert_int_equal(jo_param_count(&p, "jitsi_oidc_state"), JO_COOKIE_COPIES);
+	assert_int_equal(jo_param_count(&p, "jitsi_oidc_state"), 40);
+	assert_string_equal(jo_param_nth(&p, "jitsi_oidc_state", 39), "39");
+	jo_params_free(&p);
+	jo_buf_free(&b);
+	/* 20 copies of 4000 bytes: 16 fit in JO_COOKIE_MAX, 4 come
+	 * without a value; other cookies, however large, are skipped */
+	for (int i = 0; i < 20; i++) {
+		jo_buf_adds(&b, "other=");
+		for (int k = 0; k < 4000; k++)
+			jo_buf_adds(&b, "y");
+		jo_buf_adds(&b, "; jitsi_oidc_state=");
+		for (int k = 0; k < 4000; k++)
+			jo_buf_adds(&b, "x");
+		jo_buf_adds(&b, "; ");
+	}
+	assert_int_equal(jo_cookie_parse(b.p, names, &p, why, sizeof(why)), 0);
+	assert_int_equal(jo_param_count(&p, "jitsi_oidc_state"), 20);
+	assert_non_null(jo_param_nth(&p, "jitsi_oidc_state", 15));
+	assert_null(jo_param_nth(&p, "jitsi_oidc_state", 16));
+	assert_null(jo_param_get(&p, "other"));
 	jo_params_free(&p);
 	jo_buf_free(&b);
 	/* a copy too long or holding a control: kept without a value */

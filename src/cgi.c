@@ -196,31 +196,6 @@ jo_cookie_parse(const char *hdr, const char *const *names,
 	return 0;
 }
 
-void
-jo_resp_cookie_delete(struct jo_resp *r, const char *name, const char *path,
-    const char *domain, int secure)
-{
-	struct jo_buf	 b = { 0 };
-
-	if (r->head)
-		return;
-	jo_buf_adds(&b, name);
-	jo_buf_adds(&b, "=; Max-Age=0; Path=");
-	jo_buf_adds(&b, path);
-	if (domain != NULL) {
-		jo_buf_adds(&b, "; Domain=");
-		jo_buf_adds(&b, domain);
-	}
-	jo_buf_adds(&b, secure ? "; HttpOnly; SameSite=Lax; Secure" :
-	    "; HttpOnly; SameSite=Lax");
-	if (strpbrk(path, ";,") != NULL ||
-	    (domain != NULL && strpbrk(domain, ";, ") != NULL))
-		r->bad = 1;
-	else
-		jo_resp_header(r, "Set-Cookie", b.p);
-	jo_buf_free(&b);
-}
-
 /* A header value may never carry CR, LF, NUL or other controls. */
 static int
 header_safe(const char *s)
@@ -242,9 +217,12 @@ jo_resp_header(struct jo_resp *r, const char *name, const char *value)
 	jo_buf_adds(&r->hdrs, "\r\n");
 }
 
-void
-jo_resp_cookie(struct jo_resp *r, const char *name, const char *value,
-    long maxage, const char *path, int secure)
+/* One Set-Cookie line: value NULL deletes; domain NULL is host-only.
+ * A path, domain or value that could end the attribute list refuses
+ * the whole response. */
+static void
+set_cookie(struct jo_resp *r, const char *name, const char *value,
+    long maxage, const char *path, const char *domain, int secure)
 {
 	struct jo_buf	 b = { 0 };
 
@@ -260,14 +238,33 @@ jo_resp_cookie(struct jo_resp *r, const char *name, const char *value,
 	}
 	jo_buf_adds(&b, "; Path=");
 	jo_buf_adds(&b, path);
+	if (domain != NULL) {
+		jo_buf_adds(&b, "; Domain=");
+		jo_buf_adds(&b, domain);
+	}
 	jo_buf_adds(&b, secure ? "; HttpOnly; SameSite=Lax; Secure" :
 	    "; HttpOnly; SameSite=Lax");
 	if (strpbrk(path, ";,") != NULL ||
+	    (domain != NULL && strpbrk(domain, ";, ") != NULL) ||
 	    (value != NULL && strpbrk(value, ";, \"\\") != NULL))
 		r->bad = 1;
 	else
 		jo_resp_header(r, "Set-Cookie", b.p);
 	jo_buf_free(&b);
+}
+
+void
+jo_resp_cookie(struct jo_resp *r, const char *name, const char *value,
+    long maxage, const char *path, int secure)
+{
+	set_cookie(r, name, value, maxage, path, NULL, secure);
+}
+
+void
+jo_resp_cookie_delete(struct jo_resp *r, const char *name, const char *path,
+    const char *domain, int secure)
+{
+	set_cookie(r, name, NULL, 0, path, domain, secure);
 }
 
 static const char *

@@ -196,18 +196,28 @@ open_cookie(struct jo_req *r, const char *name, const char *purpose,
 	return open_copy(r, name, purpose, v, why, wl);
 }
 
+/* Open our cookie of this name and purpose into the struct its fields
+ * describe. */
+static int
+open_into(struct jo_req *r, const char *name, const char *purpose,
+    const struct field *f, size_t n, void *base, char *why, size_t wl)
+{
+	json_object	*o;
+
+	if ((o = open_cookie(r, name, purpose, why, wl)) == NULL)
+		return -1;
+	decode(o, f, n, base);
+	json_object_put(o);
+	return 0;
+}
+
 int
 jo_ck_state_open(struct jo_req *r, struct jo_ck_state *s, char *why,
     size_t wl)
 {
-	json_object	*o;
-
 	memset(s, 0, sizeof(*s));
-	if ((o = open_cookie(r, JO_CK_STATE, "state", why, wl)) == NULL)
-		return -1;
-	decode(o, state_fields, NFIELDS(state_fields), s);
-	json_object_put(o);
-	return 0;
+	return open_into(r, JO_CK_STATE, "state", state_fields,
+	    NFIELDS(state_fields), s, why, wl);
 }
 
 int
@@ -240,14 +250,9 @@ int
 jo_ck_session_open(struct jo_req *r, struct jo_ck_session *s, char *why,
     size_t wl)
 {
-	json_object	*o;
-
 	memset(s, 0, sizeof(*s));
-	if ((o = open_cookie(r, JO_CK_SESSION, "session", why, wl)) == NULL)
-		return -1;
-	decode(o, session_fields, NFIELDS(session_fields), s);
-	json_object_put(o);
-	return 0;
+	return open_into(r, JO_CK_SESSION, "session", session_fields,
+	    NFIELDS(session_fields), s, why, wl);
 }
 
 int
@@ -321,15 +326,12 @@ char *
 jo_ck_logout_hint(struct jo_req *r)
 {
 	struct logout	 l = { NULL };
-	json_object	*o;
 	char		 why[600];
 
 	if (jo_param_get(&r->ck, JO_CK_LOGOUT) == NULL ||
-	    (o = open_cookie(r, JO_CK_LOGOUT, "logout", why,
-	    sizeof(why))) == NULL)
+	    open_into(r, JO_CK_LOGOUT, "logout", logout_fields,
+	    NFIELDS(logout_fields), &l, why, sizeof(why)) == -1)
 		return NULL;
-	decode(o, logout_fields, NFIELDS(logout_fields), &l);
-	json_object_put(o);
 	return l.hint;
 }
 

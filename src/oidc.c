@@ -211,18 +211,24 @@ end:
 	return rc;
 }
 
+static void
+key_clear(struct jo_key *k)
+{
+	free(k->kid);
+	free(k->kty);
+	free(k->alg);
+	free(k->crv);
+	free(k->pem);
+	memset(k, 0, sizeof(*k));
+}
+
 void
 jo_keys_free(struct jo_keys *k)
 {
 	size_t	 i;
 
-	for (i = 0; i < k->n; i++) {
-		free(k->v[i].kid);
-		free(k->v[i].kty);
-		free(k->v[i].alg);
-		free(k->v[i].crv);
-		free(k->v[i].pem);
-	}
+	for (i = 0; i < k->n; i++)
+		key_clear(&k->v[i]);
 	free(k->v);
 	memset(k, 0, sizeof(*k));
 }
@@ -275,28 +281,17 @@ jo_jwks_parse(const char *s, size_t len, struct jo_keys *ks, char *why,
 		k.crv = dupopt(jo_json_str(jwk, "crv"));
 		if (jo_jwk_convert(jwk, &k, sub, sizeof(sub)) == -1) {
 			/* A broken key is left out; the others may do. */
-			free(k.kid);
-			free(k.kty);
-			free(k.alg);
-			free(k.crv);
-			free(k.pem);
+			key_clear(&k);
 			continue;
 		}
 		if (ks->n == KEYS_MAX) {
 			for (j = 0; j < ks->n && ks->v[j].pem != NULL; j++)
 				;
 			if (k.pem == NULL || j == ks->n) {
-				free(k.kid);
-				free(k.kty);
-				free(k.alg);
-				free(k.crv);
-				free(k.pem);
+				key_clear(&k);
 				continue;
 			}
-			free(ks->v[j].kid);
-			free(ks->v[j].kty);
-			free(ks->v[j].alg);
-			free(ks->v[j].crv);
+			key_clear(&ks->v[j]);	/* a weak key: no pem */
 			memmove(&ks->v[j], &ks->v[j + 1],
 			    (ks->n - j - 1) * sizeof(*ks->v));
 			ks->n--;

@@ -19,256 +19,12 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_keys.h"
 #include "secret.h"
 #include "url.h"
 #include "util.h"
 
 #define CONFIG_MAX	(64 * 1024)
-
-enum kind { K_STR, K_URL, K_SECRET, K_SECRET_FILE, K_SECONDS, K_ENUM,
-    K_BOOL, K_COUNT };
-
-struct key {
-	const char	*name;
-	enum kind	 kind;
-	int		 required;
-	size_t		 off;		/* offset of the char * or long */
-	long		 min, max;	/* K_SECONDS */
-	const char	*other;		/* the _file twin of a secret */
-	const char	*choices;	/* K_ENUM: "a|b|c" */
-};
-
-#define OFF(f)	offsetof(struct jo_config, f)
-
-static const struct key keys[] = {
-	{ "issuer", K_URL, 1, OFF(issuer), 0, 0, NULL, NULL },
-	{ "client_id", K_STR, 1, OFF(client_id), 0, 0, NULL, NULL },
-	{ "client_secret", K_SECRET, 1, OFF(client_secret), 0, 0,
-	    "client_secret_file", NULL },
-	{ "client_secret_file", K_SECRET_FILE, 0, OFF(client_secret), 0, 0,
-	    "client_secret", NULL },
-	{ "public_url", K_URL, 1, OFF(public_url), 0, 0, NULL, NULL },
-	{ "scope", K_STR, 0, OFF(scope), 0, 0, NULL, NULL },
-	{ "jitsi_url", K_URL, 1, OFF(jitsi_url), 0, 0, NULL, NULL },
-	{ "jitsi_app_id", K_STR, 1, OFF(jitsi_app_id), 0, 0, NULL, NULL },
-	{ "jitsi_app_secret", K_SECRET, 0, OFF(jitsi_app_secret), 0, 0,
-	    "jitsi_app_secret_file", NULL },
-	{ "jitsi_app_secret_file", K_SECRET_FILE, 0, OFF(jitsi_app_secret),
-	    0, 0, "jitsi_app_secret", NULL },
-	{ "jitsi_audience", K_STR, 0, OFF(jitsi_audience), 0, 0, NULL, NULL },
-	{ "jitsi_subject", K_STR, 0, OFF(jitsi_subject), 0, 0, NULL, NULL },
-	{ "token_lifetime", K_SECONDS, 0, OFF(token_lifetime), 300,
-	    7 * 86400, NULL, NULL },
-	{ "cookie_secret", K_SECRET, 1, OFF(cookie_secret), 0, 0,
-	    "cookie_secret_file", NULL },
-	{ "cookie_secret_file", K_SECRET_FILE, 0, OFF(cookie_secret), 0, 0,
-	    "cookie_secret", NULL },
-	{ "cache_dir", K_STR, 0, OFF(cache_dir), 0, 0, NULL, NULL },
-	{ "http_timeout", K_SECONDS, 0, OFF(http_timeout), 1, 300, NULL, NULL },
-	{ "cookie_secret_old", K_SECRET, 0, OFF(cookie_secret_old), 0, 0,
-	    "cookie_secret_old_file", NULL },
-	{ "cookie_secret_old_file", K_SECRET_FILE, 0, OFF(cookie_secret_old),
-	    0, 0, "cookie_secret_old", NULL },
-	{ "moderator", K_ENUM, 0, OFF(moderator), 0, 0, NULL,
-	    "all|none|claim" },
-	{ "moderator_claim", K_STR, 0, OFF(moderator_claim), 0, 0, NULL, NULL },
-	{ "moderator_values", K_STR, 0, OFF(moderator_values), 0, 0, NULL, NULL },
-	{ "allowed_email_domains", K_STR, 0, OFF(allowed_email_domains), 0, 0,
-	    NULL, NULL },
-	{ "allowed_groups", K_STR, 0, OFF(allowed_groups), 0, 0, NULL, NULL },
-	{ "groups_claim", K_STR, 0, OFF(groups_claim), 0, 0, NULL, NULL },
-	{ "require_email_verified", K_BOOL, 0, OFF(require_email_verified),
-	    0, 0, NULL, NULL },
-	{ "guests", K_BOOL, 0, OFF(guests), 0, 0, NULL, NULL },
-	{ "name_claim", K_STR, 0, OFF(name_claim), 0, 0, NULL, NULL },
-	{ "email_claim", K_STR, 0, OFF(email_claim), 0, 0, NULL, NULL },
-	{ "avatar", K_ENUM, 0, OFF(avatar), 0, 0, NULL,
-	    "picture|gravatar|none" },
-	{ "group_claim", K_STR, 0, OFF(group_claim), 0, 0, NULL, NULL },
-	{ "userinfo", K_ENUM, 0, OFF(userinfo), 0, 0, NULL,
-	    "auto|always|never" },
-	{ "room_claim", K_ENUM, 0, OFF(room_claim), 0, 0, NULL, "room|*" },
-	{ "session_lifetime", K_SECONDS, 0, OFF(session_lifetime), 0,
-	    30 * 86400, NULL, NULL },
-	{ "prompt", K_STR, 0, OFF(prompt), 0, 0, NULL, NULL },
-	{ "post_logout_redirect_uri", K_URL, 0, OFF(post_logout_redirect_uri),
-	    0, 0, NULL, NULL },
-	{ "jitsi_signing", K_ENUM, 0, OFF(jitsi_signing), 0, 0, NULL,
-	    "HS256|RS256" },
-	{ "jitsi_private_key_file", K_SECRET_FILE, 0, OFF(jitsi_private_key),
-	    0, 0, NULL, NULL },
-	{ "jitsi_kid", K_STR, 0, OFF(jitsi_kid), 0, 0, NULL, NULL },
-	{ "app_scheme_mobile", K_STR, 0, OFF(app_scheme_mobile), 0, 0, NULL, NULL },
-	{ "max_requests", K_COUNT, 0, OFF(max_requests), 0, 1000000000, NULL,
-	    NULL },
-	{ "app_scheme_desktop", K_STR, 0, OFF(app_scheme_desktop), 0, 0,
-	    NULL, NULL },
-	{ "app_package_android", K_STR, 0, OFF(app_package_android), 0, 0,
-	    NULL, NULL },
-	{ "jitsi_token_in", K_ENUM, 0, OFF(jitsi_token_in), 0, 0, NULL,
-	    "hash|query" },
-};
-
-#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
-
-static char **
-strp(struct jo_config *c, const struct key *k)
-{
-	return (char **)(void *)((char *)c + k->off);
-}
-
-static long *
-longp(struct jo_config *c, const struct key *k)
-{
-	return (long *)(void *)((char *)c + k->off);
-}
-
-static int *
-intp(struct jo_config *c, const struct key *k)
-{
-	return (int *)(void *)((char *)c + k->off);
-}
-
-/* Is v one of the '|'-separated choices? */
-static int
-choice_ok(const char *choices, const char *v)
-{
-	const char	*p = choices, *e;
-	size_t		 n = strlen(v);
-
-	for (;;) {
-		e = strchr(p, '|');
-		if ((size_t)((e ? e : p + strlen(p)) - p) == n &&
-		    strncmp(p, v, n) == 0)
-			return 1;
-		if (e == NULL)
-			return 0;
-		p = e + 1;
-	}
-}
-
-int
-jo_list_has(const char *list, const char *value, int icase)
-{
-	const char	*p = list, *e, *s;
-	size_t		 n = strlen(value);
-
-	if (list == NULL || n == 0)
-		return 0;
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		s = p;
-		while (*p != '\0' && *p != ',')
-			p++;
-		e = p;
-		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		if ((size_t)(e - s) == n && (icase ? strncasecmp(s, value, n) :
-		    strncmp(s, value, n)) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-static int
-parse_seconds(const char *v, long min, long max, long *out)
-{
-	char	*end;
-	long	 n;
-
-	if (*v < '0' || *v > '9')
-		return -1;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || *end != '\0' || n < min || n > max)
-		return -1;
-	*out = n;
-	return 0;
-}
-
-static int
-set_key(struct jo_config *c, const struct key *k, const char *v,
-    char *why, size_t whylen)
-{
-	struct stat	 fst;
-	char		 sub[512];
-
-	switch (k->kind) {
-	case K_URL:
-		if (jo_url_ok(v, sub, sizeof(sub)) == -1) {
-			jo_why(why, whylen, "%s", sub);
-			return -1;
-		}
-		if (strchr(v, '?') != NULL || strchr(v, '#') != NULL) {
-			jo_why(why, whylen, "URL must not have a query or "
-			    "fragment");
-			return -1;
-		}
-		*strp(c, k) = jo_xstrdup(v);
-		break;
-	case K_STR:
-	case K_SECRET:
-		if (*v == '\0') {
-			jo_why(why, whylen, "empty value");
-			return -1;
-		}
-		if (jo_has_ctl(v, strlen(v))) {
-			jo_why(why, whylen, "control character in value");
-			return -1;
-		}
-		*strp(c, k) = jo_xstrdup(v);
-		break;
-	case K_SECRET_FILE:
-		if (jo_secret_read(v, strp(c, k), &fst, sub,
-		    sizeof(sub)) == -1) {
-			jo_why(why, whylen, "%s", sub);
-			return -1;
-		}
-		/* a long-lived process watches these files too */
-		if (c->nfiles < sizeof(c->files) / sizeof(c->files[0])) {
-			c->files_st[c->nfiles] = fst;
-			c->files[c->nfiles++] = jo_xstrdup(v);
-		}
-		break;
-	case K_ENUM:
-		if (!choice_ok(k->choices, v)) {
-			jo_why(why, whylen, "expected one of %s, got \"%.64s\"",
-			    k->choices, v);
-			return -1;
-		}
-		*strp(c, k) = jo_xstrdup(v);
-		break;
-	case K_BOOL:
-		if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 ||
-		    strcmp(v, "1") == 0)
-			*intp(c, k) = 1;
-		else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 ||
-		    strcmp(v, "0") == 0)
-			*intp(c, k) = 0;
-		else {
-			jo_why(why, whylen, "expected yes or no, got \"%.64s\"",
-			    v);
-			return -1;
-		}
-		break;
-	case K_COUNT:
-		if (parse_seconds(v, k->min, k->max, longp(c, k)) == -1) {
-			jo_why(why, whylen, "expected a whole number from %ld "
-			    "to %ld, got \"%.64s\"", k->min, k->max, v);
-			return -1;
-		}
-		break;
-	case K_SECONDS:
-		if (parse_seconds(v, k->min, k->max, longp(c, k)) == -1) {
-			jo_why(why, whylen, "expected whole seconds from %ld "
-			    "to %ld, got \"%s\"", k->min, k->max, v);
-			return -1;
-		}
-		break;
-	}
-	return 0;
-}
 
 static void
 trim(char **s, char **e)
@@ -332,17 +88,6 @@ problem(struct problems *p, const char *fmt, ...)
 	if (p->n++ > 0)
 		jo_buf_add(&p->b, "\n", 1);
 	jo_buf_adds(&p->b, msg);
-}
-
-static size_t
-key_index(const char *name)
-{
-	size_t	 j;
-
-	for (j = 0; j < NKEYS; j++)
-		if (strcmp(keys[j].name, name) == 0)
-			break;
-	return j;
 }
 
 static void
@@ -442,7 +187,7 @@ finish_rules(const char *name, struct jo_config *c, const int *seen,
 	dflt(&c->app_scheme_desktop, "jitsi-meet");
 	dflt(&c->app_package_android, "org.jitsi.meet");
 	dflt(&c->jitsi_token_in, "hash");
-	if (!seen[key_index("session_lifetime")])
+	if (!seen[jo_key_index("session_lifetime")])
 		c->session_lifetime = 8 * 3600;
 	if (c->prompt != NULL && !prompt_ok(c->prompt))
 		problem(pr, "%s: prompt: expected none, or login, consent, "
@@ -463,7 +208,7 @@ finish_rules(const char *name, struct jo_config *c, const int *seen,
 			problem(pr, "%s: jitsi_private_key_file: not a PEM "
 			    "private key", name);
 	} else {
-		if (c->jitsi_app_secret == NULL && !seen[key_index(
+		if (c->jitsi_app_secret == NULL && !seen[jo_key_index(
 		    "jitsi_app_secret_file")])
 			problem(pr, "%s: jitsi_app_secret: required key missing "
 			    "(or jitsi_app_secret_file)", name);
@@ -512,7 +257,7 @@ secrets_check(const char *name, const struct jo_config *c, const int *seen,
 			continue;
 		snprintf(file, sizeof(file), "%s_file", s[i].key);
 		problem(pr, "%s: %s: %s; %s", name,
-		    seen[key_index(file)] ? file : s[i].key, why, s[i].ours ?
+		    seen[jo_key_index(file)] ? file : s[i].key, why, s[i].ours ?
 		    "make one with: openssl rand -base64 48" :
 		    "use the secret the provider issued for this client");
 	}
@@ -549,17 +294,17 @@ finish(const char *name, struct jo_config *c, const int *seen,
 	size_t	 i, j;
 	char	*host;
 
-	for (i = 0; i < NKEYS; i++) {
-		if (!keys[i].required || seen[i])
+	for (i = 0; i < jo_nkeys; i++) {
+		if (!jo_keys[i].required || seen[i])
 			continue;
-		if (keys[i].other != NULL) {
-			if ((j = key_index(keys[i].other)) < NKEYS && seen[j])
+		if (jo_keys[i].other != NULL) {
+			if ((j = jo_key_index(jo_keys[i].other)) < jo_nkeys && seen[j])
 				continue;
 			problem(pr, "%s: %s: required key missing (or %s)",
-			    name, keys[i].name, keys[i].other);
+			    name, jo_keys[i].name, jo_keys[i].other);
 		} else
 			problem(pr, "%s: %s: required key missing", name,
-			    keys[i].name);
+			    jo_keys[i].name);
 	}
 	secrets_check(name, c, seen, pr);
 	if (c->cookie_secret != NULL) {
@@ -642,7 +387,7 @@ jo_config_parse(const char *name, const char *text, size_t len,
     struct jo_config *c, char *why, size_t whylen)
 {
 	struct problems	 pr = { { 0 }, 0 };
-	int		 seen[NKEYS] = { 0 };
+	int		 seen[JO_KEYS_MAX] = { 0 };
 	const char	*p = text, *end = text + len, *nl;
 	char		*line = NULL, *s, *e, *eq, *k, *v;
 	char		 sub[512];
@@ -681,7 +426,7 @@ jo_config_parse(const char *name, const char *text, size_t len,
 			*ke = '\0';
 			*ve = '\0';
 		}
-		if ((i = key_index(k)) == NKEYS) {
+		if ((i = jo_key_index(k)) == jo_nkeys) {
 			unknown_key(&pr, name, lineno, k);
 			continue;
 		}
@@ -691,13 +436,13 @@ jo_config_parse(const char *name, const char *text, size_t len,
 			continue;
 		}
 		seen[i] = 1;
-		if (keys[i].other != NULL &&
-		    (j = key_index(keys[i].other)) < NKEYS && seen[j]) {
+		if (jo_keys[i].other != NULL &&
+		    (j = jo_key_index(jo_keys[i].other)) < jo_nkeys && seen[j]) {
 			problem(&pr, "%s:%zu: %s: conflicts with %s given "
-			    "before", name, lineno, k, keys[i].other);
+			    "before", name, lineno, k, jo_keys[i].other);
 			continue;
 		}
-		if (set_key(c, &keys[i], v, sub, sizeof(sub)) == -1)
+		if (jo_key_set(c, &jo_keys[i], v, sub, sizeof(sub)) == -1)
 			problem(&pr, "%s:%zu: %s: %s", name, lineno, k, sub);
 	}
 	free(line);
@@ -761,42 +506,9 @@ jo_config_load(const char *path, struct jo_config *c, char *why,
 void
 jo_config_free(struct jo_config *c)
 {
-	free(c->issuer);
-	free(c->client_id);
-	jo_wipe_free(c->client_secret);
-	free(c->public_url);
-	free(c->redirect_uri);
+	jo_config_keys_free(c);
+	free(c->redirect_uri);		/* derived by finish() */
 	free(c->cookie_path);
-	free(c->scope);
-	free(c->jitsi_url);
-	free(c->jitsi_app_id);
-	jo_wipe_free(c->jitsi_app_secret);
-	free(c->jitsi_audience);
-	free(c->jitsi_subject);
-	jo_wipe_free(c->cookie_secret);
-	free(c->cache_dir);
-	jo_wipe_free(c->cookie_secret_old);
-	free(c->moderator);
-	free(c->moderator_claim);
-	free(c->moderator_values);
-	free(c->allowed_email_domains);
-	free(c->allowed_groups);
-	free(c->groups_claim);
-	free(c->name_claim);
-	free(c->email_claim);
-	free(c->avatar);
-	free(c->group_claim);
-	free(c->userinfo);
-	free(c->room_claim);
-	free(c->prompt);
-	free(c->post_logout_redirect_uri);
-	free(c->jitsi_signing);
-	jo_wipe_free(c->jitsi_private_key);
-	free(c->jitsi_kid);
-	free(c->app_scheme_mobile);
-	free(c->app_scheme_desktop);
-	free(c->app_package_android);
-	free(c->jitsi_token_in);
 	while (c->nfiles > 0)
 		free(c->files[--c->nfiles]);
 	memset(c, 0, sizeof(*c));

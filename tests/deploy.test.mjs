@@ -24,9 +24,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { root, cgiPath, freePort, tempDir, startProvider, writeConfig, walkLogin, SECRETS } from './lib/harness.mjs';
+import { root, cgiPath, freePort, tempDir, startProvider, writeConfig, SECRETS } from './lib/harness.mjs';
 import { serverDir, shareWithServers } from './lib/webservers.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
+import { walk } from './lib/walk.mjs';
 
 const have = ['/usr/sbin/nginx', '/usr/sbin/fcgiwrap', '/usr/bin/spawn-fcgi'].every(existsSync);
 const skip = !have && !process.env.CI && 'nginx, fcgiwrap or spawn-fcgi not installed';
@@ -248,8 +249,8 @@ const jitsiStart = (base, r) => {
 async function loginAll(srv, rule) {
   for (const r of ROOMS) {
     const start = rule ? `${srv.base}${r.path}` : jitsiStart(srv.base, r);
-    const res = await walkLogin(start, { jitsiUrl: srv.base });
-    assert.ok(res.location, `${r.path}: the login stopped at ${res.url}: ${res.response && res.response.status} ${res.body}\n${srv.errorLog()}`);
+    const res = await walk(start, { jitsiUrl: srv.base });
+    assert.ok(res.location, `${r.path}: the login stopped at ${res.url}: ${res.status} ${res.body}\n${srv.errorLog()}`);
     const v = await verifyJitsiRedirect(res.location, { jitsiUrl: srv.base, appId: 'jitsi-oidc-test', secret: SECRETS.jitsi, subject: '127.0.0.1' });
     assert.equal(decodeURIComponent(v.urlRoom), r.room, `${r.path}: back in its own room (${res.location.split('?')[0]})`);
     assert.equal(v.tenant, r.tenant || null, `${r.path}: the tenant`);
@@ -342,7 +343,7 @@ test('docker-jitsi-meet: the sidecar stopped -> /oidc/ is 502, the rest of Jitsi
     const room = await fetch(`${srv.base}/MyRoom`, { redirect: 'manual' });
     assert.equal(room.status, 302);
     await srv.startSidecar();
-    const ok = await walkLogin(`${srv.base}/MyRoom`, { jitsiUrl: srv.base });
+    const ok = await walk(`${srv.base}/MyRoom`, { jitsiUrl: srv.base });
     assert.ok(ok.location, `after the restart: ${ok.url} ${ok.body}`);
   });
 });

@@ -11,16 +11,17 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync, existsSync, renameSync, unlinkSync, openSync, writeSync, closeSync, statSync, readdirSync } from 'node:fs';
-import { startProvider, tempDir, writeConfig, walkLogin, Jar, SECRETS, cgiPath, root, slow, sealTool } from './lib/harness.mjs';
+import { startProvider, tempDir, writeConfig, Jar, SECRETS, cgiPath, root, slow, sealTool } from './lib/harness.mjs';
 import { fastcgiServers, available, shareWithServers, roomsStartingWithOidcAreNotTaken } from './lib/webservers.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
+import { walk } from './lib/walk.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const skipFor = (name) => !available[name] && !process.env.CI && `${name} not installed`;
 
 async function loginThrough(srv, room = 'Weekly%20Sync', login = 'alice') {
-  const ok = await walkLogin(`${srv.base}/oidc/authorize?room=${room}`, { jitsiUrl: srv.base, login });
-  assert.ok(ok.location, `login stopped at ${ok.url}: ${ok.response && ok.response.status} ${ok.body}\n${srv.errorLog()}`);
+  const ok = await walk(`${srv.base}/oidc/authorize?room=${room}`, { jitsiUrl: srv.base, login });
+  assert.ok(ok.location, `login stopped at ${ok.url}: ${ok.status} ${ok.body}\n${srv.errorLog()}`);
   return verifyJitsiRedirect(ok.location, { jitsiUrl: srv.base, appId: 'jitsi-oidc-test', secret: SECRETS.jitsi, subject: '127.0.0.1' });
 }
 
@@ -229,7 +230,7 @@ test('no growth: RSS after 100,000 requests within 1 MiB of RSS after 1,000 (ngi
     const rss = () => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m)[1]);
     // a session for /tokenize, from a login through the same server
     const jar = new Jar();
-    const ok = await walkLogin(`${srv.base}/oidc/authorize?room=Load`, { jitsiUrl: srv.base, jar });
+    const ok = await walk(`${srv.base}/oidc/authorize?room=Load`, { jitsiUrl: srv.base, jar });
     assert.ok(ok.location);
     const lua = join(tempDir('jo-wrk'), 'mix.lua');
     // alternate /authorize and /tokenize (with the session cookie)

@@ -6,9 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startProvider, tempDir, writeConfig, walkLogin, Jar, SECRETS } from './lib/harness.mjs';
+import { startProvider, tempDir, writeConfig, Jar, SECRETS } from './lib/harness.mjs';
 import { servers, available, shareWithServers, roomsStartingWithOidcAreNotTaken } from './lib/webservers.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
+import { walk } from './lib/walk.mjs';
 
 for (const name of Object.keys(servers)) {
   // Outside CI a missing server is skipped; in CI it is a failure.
@@ -23,8 +24,8 @@ for (const name of Object.keys(servers)) {
       writeConfig(dir, idp.issuer, { public_url: `${srv.base}/oidc`, jitsi_url: srv.base });
       shareWithServers(dir, srv);
       const start = `${srv.base}/oidc/authorize?room=Weekly%20Sync`;
-      const ok = await walkLogin(start, { jitsiUrl: srv.base });
-      assert.ok(ok.location, `login stopped at ${ok.url}: ${ok.response && ok.response.status} ${ok.body}\n${srv.errorLog()}`);
+      const ok = await walk(start, { jitsiUrl: srv.base });
+      assert.ok(ok.location, `login stopped at ${ok.url}: ${ok.status} ${ok.body}\n${srv.errorLog()}`);
       const { payload } = await verifyJitsiRedirect(ok.location, { jitsiUrl: srv.base, appId: 'jitsi-oidc-test',
         secret: SECRETS.jitsi, subject: '127.0.0.1' });
       assert.equal(payload.room, 'weekly%20sync');

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+export { Jar, providerLogin } from './walk.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const cgiPath = resolve(process.env.JO_CGI || join(root, 'cgi-bin', 'jitsi-oidc'));
@@ -257,44 +258,6 @@ export function checkInvariants(env, res) {
   if (loc && /[?&#]jwt=/.test(loc) && !loc.startsWith(`${(cfg.jitsi_url || '').replace(/\/$/, '')}/`)) throw new Error('token sent outside jitsi_url');
 }
 
-// A minimal cookie jar for the provider's cookies.
-export class Jar {
-  constructor() { this.c = new Map(); }
-  take(res) {
-    for (const sc of res.headers.getSetCookie ? res.headers.getSetCookie() : []) {
-      const [nv] = sc.split(';');
-      const i = nv.indexOf('=');
-      const name = nv.slice(0, i).trim(); const value = nv.slice(i + 1).trim();
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(sc)) this.c.delete(name); else this.c.set(name, value);
-    }
-  }
-  header() { return [...this.c].map(([k, v]) => `${k}=${v}`).join('; '); }
-}
-
-// Walk the provider's login and consent pages, starting from its
-// authorization URL, until it redirects to redirectPrefix.  Returns that URL.
-export async function providerLogin(startUrl, redirectPrefix, login = 'alice', jar = new Jar()) {
-  let url = startUrl;
-  for (let i = 0; i < 20; i++) {
-    if (url.startsWith(redirectPrefix)) return url;
-    let res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header() } });
-    jar.take(res);
-    if (/\/interaction\//.test(url) && res.status === 200) {
-      const html = await res.text();
-      const prompt = /name="prompt" value="login"/.test(html) ? 'login' : /name="prompt" value="consent"/.test(html) ? 'consent' : null;
-      if (!prompt) throw new Error(`unexpected interaction page: ${html.slice(0, 300)}`);
-      const form = new URLSearchParams(prompt === 'login' ? { prompt, login, password: 'x' } : { prompt });
-      res = await fetch(url, { method: 'POST', redirect: 'manual', body: form,
-        headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' } });
-      jar.take(res);
-    }
-    const loc = res.headers.get('location');
-    if (!loc) throw new Error(`no Location from ${url}: ${res.status} ${await res.text()}`);
-    url = new URL(loc, url).href;
-  }
-  throw new Error('too many redirects at the provider');
-}
-
 export function cookieHeader(...pairs) {
   return pairs.filter(Boolean).map(([k, v]) => `${k}=${v}`).join('; ');
 }
@@ -311,30 +274,4 @@ export function sealTool(args) {
   const r = spawnSync(tool, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`sealtool: ${r.stderr}`);
   return r.stdout.trim();
-}
-
-// Follow a whole login over HTTP as a browser would (one cookie jar for
-// 127.0.0.1, as browsers do not separate ports), through the web server
-// and the provider, until the redirect into Jitsi.  Returns
-// { location } on success, or { response, url, body } where the chain
-// stopped without a redirect.
-export async function walkLogin(startUrl, { jitsiUrl, login = 'alice', jar = new Jar() } = {}) {
-  let url = startUrl;
-  for (let i = 0; i < 30; i++) {
-    if (url.startsWith(jitsiUrl + '/') && !url.startsWith(jitsiUrl + '/oidc/') && /[?&#]jwt=/.test(url)) return { location: url, jar };
-    let res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header() } });
-    jar.take(res);
-    if (/\/interaction\//.test(url) && res.status === 200) {
-      const html = await res.text();
-      const prompt = /name="prompt" value="login"/.test(html) ? 'login' : 'consent';
-      const form = new URLSearchParams(prompt === 'login' ? { prompt, login, password: 'x' } : { prompt });
-      res = await fetch(url, { method: 'POST', redirect: 'manual', body: form,
-        headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' } });
-      jar.take(res);
-    }
-    const loc = res.headers.get('location');
-    if (!loc || res.status < 300 || res.status > 399) return { response: res, url, body: await res.text(), jar };
-    url = new URL(loc, url).href;
-  }
-  throw new Error('too many redirects');
 }

@@ -55,7 +55,7 @@ BUILD		?= build
 OBJS		 = $(MODS:%=$(BUILD)/%.o)
 BIN		 = cgi-bin/jitsi-oidc
 UNIT		 = $(MODS:%=$(BUILD)/test_%)
-UNIT_TESTS	 = util crypto config cgi seal oidc idtoken profile jitsi
+UNIT_TESTS	 = util crypto config cgi seal oidc idtoken profile jitsi routes
 
 all: $(BIN)
 

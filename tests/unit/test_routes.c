@@ -1,0 +1,268 @@
+/* Unit tests: the routes called as main.c calls them, on a request built
+ * in memory, the answer and the log read back through jo_io_set.  What
+ * needs no provider: single sign-on at /authorize, /tokenize, the state
+ * checks of /redirect, /logout started elsewhere, and the one answer a
+ * route writes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "testutil.h"
+#include "config.h"
+#include "cookie.h"
+#include "profile.h"
+#include "req.h"
+#include "routes.h"
+#include "util.h"
+
+#define CONF \
+	"issuer = http://127.0.0.1:9/idp\n" \
+	"client_id = jitsi\n" \
+	"client_secret = Vq3xK9fLm2Rt7YwB4nHc8ZpD\n" \
+	"public_url = https://meet.example.org/oidc\n" \
+	"jitsi_url = https://meet.example.org\n" \
+	"jitsi_app_id = app\n" \
+	"jitsi_app_secret = 7Kf2Qm9XvR4tLw8ZcN3pB6yH1dJ5sG0aUeTiOoWq\n" \
+	"cookie_secret = Rb5Tn8Wq2Zx6Cv9Mk3Lp7Jh4Gf1Ds0AyEuIoPwSd\n" \
+	"cache_dir = /nonexistent\n"
+
+struct out {
+	struct jo_buf	 resp;
+	struct jo_buf	 log;
+	int		 lines;
+};
+
+static void
+capture(void *arg, int err, const char *p, size_t n)
+{
+	struct out	*o = arg;
+	size_t		 i;
+
+	jo_buf_add(err ? &o->log : &o->resp, p, n);
+	if (err)
+		for (i = 0; i < n; i++)
+			o->lines += p[i] == '\n';
+}
+
+/* A request as serve() builds it: the configuration, the query, our
+ * cookies, the Sec-Fetch-Site header. */
+static void
+req_init(struct jo_req *r, const char *query, const char *cookie,
+    const char *site)
+{
+	char	 why[1024];
+
+	memset(r, 0, sizeof(*r));
+	r->now = time(NULL);
+	r->fetch_site = site;
+	if (jo_config_parse("test.conf", CONF, strlen(CONF), &r->cfg, why,
+	    sizeof(why)) == -1)
+		fail_msg("config: %s", why);
+	if (jo_query_parse(query, &r->q, why, sizeof(why)) == -1)
+		fail_msg("query: %s", why);
+	if (jo_cookie_parse(cookie, jo_ck_names, &r->ck, why,
+	    sizeof(why)) == -1)
+		fail_msg("cookie: %s", why);
+}
+
+static void
+req_free(struct jo_req *r)
+{
+	jo_params_free(&r->q);
+	jo_params_free(&r->ck);
+	jo_config_free(&r->cfg);
+	free(r->back);
+}
+
+/* Run one route; the answer and the log land in o (NUL-terminated). */
+static void
+run(void (*fn)(struct jo_req *), struct jo_req *r, struct out *o)
+{
+	struct jo_io	 io = { capture, o };
+
+	memset(o, 0, sizeof(*o));
+	jo_io_set(&io);
+	fn(r);
+	jo_io_set(NULL);
+	jo_buf_add(&o->resp, "", 1);
+	jo_buf_add(&o->log, "", 1);
+}
+
+static void
+out_free(struct out *o)
+{
+	jo_buf_free(&o->resp);
+	jo_buf_free(&o->log);
+}
+
+/* The value of a Set-Cookie for name in an answer, or NULL. */
+static char *
+set_cookie(const char *resp, const char *name)
+{
+	char	 pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "Set-Cookie: %s=", name);
+	if ((p = strstr(resp, pat)) == NULL)
+		return NULL;
+	p += strlen(pat);
+	return jo_xstrndup(p, strcspn(p, ";\r"));
+}
+
+/* A session for alice in room MyRoom, sealed as /redirect seals it. */
+static char *
+alice_session(void)
+{
+	struct jo_req		 r;
+	struct jo_user		 u = { 0 };
+	struct jo_target	 t = { 0 };
+	struct out		 o;
+	struct jo_io		 io = { capture, &o };
+	char			*v;
+
+	req_init(&r, "", NULL, NULL);
+	u.sub = "alice";
+	u.name = "Alice";
+	t.room = "MyRoom";
+	memset(&o, 0, sizeof(o));
+	jo_io_set(&io);
+	assert_int_equal(jo_ck_session_set(&r, &u, &t, r.now + 3600), 0);
+	jo_resp_redirect(&r.resp, "https://meet.example.org/oidc/tokenize");
+	jo_io_set(NULL);
+	jo_buf_add(&o.resp, "", 1);
+	v = set_cookie(o.resp.p, JO_CK_SESSION);
+	assert_non_null(v);
+	out_free(&o);
+	req_free(&r);
+	return v;
+}
+
+static void
+tokenize_without_session_is_401_and_one_log_line(void **st)
+{
+	struct jo_req	 r;
+	struct out	 o;
+
+	(void)st;
+	req_init(&r, "", NULL, NULL);
+	run(jo_route_tokenize, &r, &o);
+	assert_non_null(strstr(o.resp.p, "Status: 401"));
+	assert_null(strstr(o.resp.p, "jwt="));
+	assert_int_equal(o.lines, 1);
+	out_free(&o);
+	req_free(&r);
+}
+
+static void
+tokenize_with_session_sends_the_token_in_the_hash(void **st)
+{
+	struct jo_req	 r;
+	struct out	 o;
+	char		*v = alice_session(), ck[4096];
+
+	(void)st;
+	snprintf(ck, sizeof(ck), "%s=%s", JO_CK_SESSION, v);
+	req_init(&r, "", ck, NULL);
+	run(jo_route_tokenize, &r, &o);
+	assert_non_null(strstr(o.resp.p, "Status: 302"));
+	assert_non_null(strstr(o.resp.p,
+	    "Location: https://meet.example.org/MyRoom?oidc=ok#jwt=%22ey"));
+	assert_int_equal(o.lines, 0);
+	out_free(&o);
+	req_free(&r);
+	free(v);
+}
+
+static void
+authorize_with_session_is_single_sign_on(void **st)
+{
+	struct jo_req	 r;
+	struct out	 o;
+	char		*v = alice_session(), *nv, ck[4096];
+
+	(void)st;
+	snprintf(ck, sizeof(ck), "%s=%s", JO_CK_SESSION, v);
+	/* the provider (port 9) is never asked: a live session */
+	req_init(&r, "room=Other", ck, "same-origin");
+	run(jo_route_authorize, &r, &o);
+	assert_non_null(strstr(o.resp.p,
+	    "Location: https://meet.example.org/oidc/tokenize\r\n"));
+	nv = set_cookie(o.resp.p, JO_CK_SESSION);
+	assert_non_null(nv);
+	assert_string_not_equal(nv, v);		/* resealed for Other */
+	out_free(&o);
+	req_free(&r);
+	free(nv);
+	free(v);
+}
+
+static void
+authorize_refuses_a_wildcard_room_before_the_provider(void **st)
+{
+	struct jo_req	 r;
+	struct out	 o;
+
+	(void)st;
+	req_init(&r, "room=%2A", NULL, NULL);
+	run(jo_route_authorize, &r, &o);
+	assert_non_null(strstr(o.resp.p, "Status: 400"));
+	assert_null(strstr(o.resp.p, "Location:"));
+	assert_int_equal(o.lines, 1);
+	out_free(&o);
+	req_free(&r);
+}
+
+static void
+redirect_without_state_cookie_is_400_and_spends_nothing(void **st)
+{
+	struct jo_req	 r;
+	struct out	 o;
+
+	(void)st;
+	req_init(&r, "code=abc&state=xyz", NULL, NULL);
+	run(jo_route_redirect, &r, &o);
+	assert_non_null(strstr(o.resp.p, "Status: 400"));
+	assert_null(strstr(o.resp.p, "Set-Cookie: " JO_CK_SESSION "="));
+	assert_int_equal(o.lines, 1);
+	out_free(&o);
+	req_free(&r);
+}
+
+static void
+logout_started_elsewhere_asks_first(void **st)
+{
+	struct jo_req	 r;
+	struct out	 o;
+	char		*v = alice_session(), ck[4096];
+
+	(void)st;
+	snprintf(ck, sizeof(ck), "%s=%s", JO_CK_SESSION, v);
+	req_init(&r, "", ck, "cross-site");
+	run(jo_route_logout, &r, &o);
+	assert_non_null(strstr(o.resp.p, "Status: 200"));
+	assert_non_null(strstr(o.resp.p, "Log out?"));
+	assert_non_null(strstr(o.resp.p,
+	    "href=\"https://meet.example.org/oidc/logout\""));
+	assert_int_equal(o.lines, 1);
+	/* the session is not touched */
+	assert_null(strstr(o.resp.p, "Set-Cookie: " JO_CK_SESSION "="));
+	out_free(&o);
+	req_free(&r);
+	free(v);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(tokenize_without_session_is_401_and_one_log_line),
+		cmocka_unit_test(tokenize_with_session_sends_the_token_in_the_hash),
+		cmocka_unit_test(authorize_with_session_is_single_sign_on),
+		cmocka_unit_test(authorize_refuses_a_wildcard_room_before_the_provider),
+		cmocka_unit_test(redirect_without_state_cookie_is_400_and_spends_nothing),
+		cmocka_unit_test(logout_started_elsewhere_asks_first),
+	};
+
+	return RUN(tests);
+}

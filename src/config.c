@@ -161,7 +161,8 @@ prompt_ok(const char *v)
 	return words > 0 && !(none && words > 1);
 }
 
-/* Defaults and the checks between keys of issue 6. */
+/* Defaults, and the checks between the keys of the access and token
+ * rules. */
 static void
 finish_rules(const char *name, struct jo_config *c, const int *seen,
     struct problems *pr)

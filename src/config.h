@@ -31,7 +31,7 @@ struct jo_config {
 	size_t	 cookie_secret_len;
 	char	*cache_dir;
 	long	 http_timeout;
-	/* issue 6: who logs in, who moderates, what the token says */
+	/* who logs in, who moderates, what the token says */
 	char	*cookie_secret_old;	/* still opens cookies; may be NULL */
 	size_t	 cookie_secret_old_len;
 	char	*moderator;		/* "all", "none" or "claim" */

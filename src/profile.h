@@ -1,6 +1,6 @@
 /* profile.h -- who the user is for Jitsi, and whether they may come in:
  * display name, e-mail, avatar, group and moderator from the provider's
- * claims, and the access rules of the configuration (issue 6). */
+ * claims, and the access rules of the configuration. */
 #ifndef JO_PROFILE_H
 #define JO_PROFILE_H
 

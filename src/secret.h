@@ -1,6 +1,6 @@
 /* secret.h -- the configuration's secrets: read from a *_file, and
  * refused when they are the example's placeholders or plainly not
- * random (issue 17: the example's values are public). */
+ * random (the example's values are public). */
 #ifndef JO_SECRET_H
 #define JO_SECRET_H
 

@@ -453,7 +453,7 @@ test('a user turned away is linked back to the room with ?oidc=unauthorized|fail
   assert.match(lost.body, /href="https:\/\/meet\.example\.test"/);
 });
 
-// --- issue 17: what an admin meets installing it ----------------------------
+// --- what an admin meets installing it ----------------------------
 
 test('config: a placeholder secret (the example\'s, the docs\', or one not random) is a 500; --check-config says how to make one', async () => {
   const { spawnSync } = await import('node:child_process');

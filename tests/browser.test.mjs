@@ -92,7 +92,7 @@ test('chromium: room without a token -> provider login and consent -> the room, 
     // provider's both gone, that room asks for a login again.
     // Opened by address (Sec-Fetch-Site: none, as a link from a mail
     // app would be) /logout asks first; its button, a navigation from
-    // the adapter's own page, logs out (issue 12 item 9).
+    // the adapter's own page, logs out.
     await page.goto(`http://127.0.0.1:${port}/oidc/logout`);
     assert.equal(await page.title(), 'Log out?');
     assert.ok((await context.cookies(`http://127.0.0.1:${port}/oidc/`)).some((c) => c.name === 'jitsi_oidc_session' && c.value),

@@ -1,4 +1,4 @@
-// Issue 12, item 2: a cache directory someone else can write.  The real
+// A cache directory someone else can write.  The real
 // provider (tests/idp/provider.mjs) is ours; a second real provider plays
 // the attacker whose endpoints and keys are planted in cache_dir.  A
 // planted file must never be trusted: not in a cache_dir writable by group

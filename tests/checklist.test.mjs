@@ -279,7 +279,7 @@ test('JWKS: keys refused as too weak do not count toward the 32-key cap (a good 
   assert.ok(redirect.cookies.jitsi_oidc_session.value);
 });
 
-// Issue 18, item 5: http_timeout bounds all of a request's provider calls
+// http_timeout bounds all of a request's provider calls
 // together, not each one.  Every call of the 'slow' scenario takes 1.2 s:
 // a /redirect (token + JWKS, discovery cached by /authorize) needs 2.4 s.
 test('faults: one deadline per request -- provider calls that each fit http_timeout but not together fail at http_timeout', async () => {

@@ -1,4 +1,4 @@
-// Issue 17: the adapter in the two sites a Jitsi admin really has, built
+// The adapter in the two sites a Jitsi admin really has, built
 // here to behave like them in what matters (real nginx, the real provider,
 // the conf/ files as shipped, only their paths moved):
 //

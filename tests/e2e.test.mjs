@@ -54,7 +54,7 @@ test('Jitsi tokenAuthUrl state: tenant, room and config flags come back as Jitsi
   const config = writeConfig(tempDir(), p.issuer);
   const state = { room: 'Team Sync', roomSafe: 'team%20sync', tenant: 'acme', 'config.prejoinConfig.enabled': false, 'config.startWithAudioMuted': true, electron: false };
   // even from the Jitsi page itself (same origin), a login carries only
-  // the options that expose the user less (issue 12 item 6): muted stays,
+  // the options that expose the user less: muted stays,
   // the skipped prejoin screen does not
   const { tokenize } = await fullLogin({ config, query: `state=${encodeURIComponent(JSON.stringify(state))}`,
     extraEnv: { HTTP_SEC_FETCH_SITE: 'same-origin' } });

@@ -1,4 +1,4 @@
-// The same binary as a persistent FastCGI responder (issue 7): each
+// The same binary as a persistent FastCGI responder: each
 // deployment file of conf/ with its real server on loopback (nginx with
 // spawn-fcgi and with a systemd socket, Apache mod_fcgid, lighttpd
 // mod_fastcgi), and what a long-lived process must get right: the
@@ -271,7 +271,7 @@ end
   }, { procs: 1 });
 });
 
-// Issue 18, item 6: each FastCGI snippet maps "/oidc/" only, never a room
+// Each FastCGI snippet maps "/oidc/" only, never a room
 // whose name starts with "oidc".
 for (const name of Object.keys(fastcgiServers)) {
   test(`${name}: rooms whose names start with "oidc" are not the adapter's`, { skip: skipFor(name) }, async () => {
@@ -286,7 +286,7 @@ for (const name of Object.keys(fastcgiServers)) {
   });
 }
 
-// Issue 18, item 3: a log line arrives as one stderr record (one entry
+// A log line arrives as one stderr record (one entry
 // in nginx's error log), bounded, with everything that is not printable
 // UTF-8 or that changes how text is shown escaped.
 test('nginx+spawn-fcgi: a long, hostile error_description is one escaped, bounded entry in nginx\'s error log', { skip: skipFor('nginx+spawn-fcgi') }, async () => {
@@ -341,7 +341,7 @@ test('nginx+spawn-fcgi: a long, hostile error_description is one escaped, bounde
   });
 });
 
-// Issue 18, item 4: a reload notices the version it read, and says so when
+// A reload notices the version it read, and says so when
 // the file is gone; a request whose parameters were cut short is dropped.
 test('a deleted configuration plus SIGHUP: the previous one keeps running, and one log line says so', async () => {
   const idp = await startProvider();
@@ -441,7 +441,7 @@ test('SIGTERM while a request\'s parameters arrive: the request is not served (5
   } finally { try { process.kill(p.pid, 'SIGKILL'); } catch {} await idp.stop(); }
 });
 
-// Issue 18, item 1: the shipped systemd pair (nginx-fastcgi.conf +
+// The shipped systemd pair (nginx-fastcgi.conf +
 // jitsi-oidc.service) works with the configuration at 0640 root:www-data:
 // the process reads the unit's credential, whatever a request says.
 test('nginx+systemd-socket: the shipped pair serves logins with the configuration at 0640 root:www-data, from the unit\'s credential', { skip: skipFor('nginx+systemd-socket') }, async () => {

@@ -1,4 +1,4 @@
-// Issue 6, end to end against the real provider (tests/idp/provider.mjs,
+// Who logs in, who moderates and what the token says, end to end against the real provider (tests/idp/provider.mjs,
 // whose accounts carry groups, nested roles, pictures and unverified
 // e-mail): moderators, who may log in, claims, rooms and tenants, single
 // sign-on, silent login, logout, RS256 signing for a key server, cookie
@@ -336,7 +336,7 @@ test('cookie_secret_old: a session sealed before a secret rotation still opens; 
 });
 
 // --- 8. Mobile and desktop apps -------------------------------------------------------------------------
-// Issue 12 item 7: the hand-back is a tap, never a refresh (a link and a
+// The hand-back is a tap, never a refresh (a link and a
 // provider that answers silently would push a token into whatever app
 // claims the scheme); Android gets an intent only the real app receives.
 for (const [flag, scheme] of [['ios', 'org.jitsi.meet'], ['android', 'org.jitsi.meet'], ['electron', 'jitsi-meet']]) {
@@ -373,7 +373,7 @@ test('app_scheme_mobile and app_package_android are configurable (a rebranded ap
   assert.match(a.tokenize.body, /href="intent:\/\/meet\.example\.test\/Daily\?jwt=[^"]+#Intent;scheme=org\.jitsi\.meet;package=com\.example\.meet;end"/);
 });
 
-// Issue 18, item 2: a userinfo key spelled like a dotted path never
+// A userinfo key spelled like a dotted path never
 // shadows the claim the ID token has at that path.
 test('userinfo: a literal "realm_access.roles" key cannot override the ID token\'s realm_access.roles (moderator, allowed_groups)', async () => {
   const spoof = await startProvider({ redirectUri: `${PUBLIC}/redirect`,

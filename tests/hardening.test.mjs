@@ -1,4 +1,4 @@
-// Issue 12 (hardening, round 2): each attack reproduced against the CGI
+// Each attack reproduced against the CGI
 // as a web server runs it, and against the real provider where a login
 // is needed.  Every case here failed before its fix.
 import { test, before, after } from 'node:test';
@@ -239,7 +239,7 @@ test('12.8: a duplicated session is trusted in no copy, and every copy is delete
   assert.equal(setCookies(one).length, 0);
 });
 
-// --- review pass (issue 12, "then the class") ------------------------------
+// --- review pass  ------------------------------
 test('review: a planted cookie of ours that fails a per-cookie check (a TAB, which RFC 6265bis allows) does not make every route 400', () => {
   // RFC 6265bis rejects CTLs in a cookie value except HTAB, so a browser
   // that follows it lets a sibling plant jitsi_oidc_session="a<TAB>b" for

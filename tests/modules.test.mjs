@@ -1,4 +1,4 @@
-// The module graph is one-way (issue 13): from the built objects, which
+// The module graph is one-way: from the built objects, which
 // module uses which (nm: an undefined jo_ symbol is defined by another
 // module), and no module reaches itself again.  `node tests/modules.test.mjs`
 // prints the graph.

@@ -311,7 +311,7 @@ export function shareWithServers(dir, srv = {}) {
   if (isRoot && srv.cgiUid !== undefined && existsSync(join(dir, 'cache'))) chownSync(join(dir, 'cache'), srv.cgiUid, srv.cgiUid);
 }
 
-// Issue 18, item 6: a snippet maps "/oidc/" only, never a room whose name
+// A snippet maps "/oidc/" only, never a room whose name
 // starts with "oidc" (/oidcMeeting, /oidc-weekly belong to Jitsi).
 export async function roomsStartingWithOidcAreNotTaken(srv) {
   for (const room of ['/oidcMeeting', '/oidc-weekly', '/oidc.x']) {

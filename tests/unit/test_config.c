@@ -109,7 +109,7 @@ a_line_without_equals_is_not_echoed(void **st)
 	    why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "test.conf:9: line without '='"));
 	assert_null(strstr(why, "TopSecret"));
-	/* issue 12 item 4: a base64 secret ends in '=': the line has one,
+	/* a base64 secret ends in '=': the line has one,
 	 * and its "key" is the whole line; only its first word is shown */
 	assert_int_equal(parse(BASE "client_secret S3cr3tValue0123xyz==\n", &c,
 	    why, sizeof(why)), -1);
@@ -165,7 +165,7 @@ review_a_url_with_a_password_is_not_echoed(void **st)
 	free(t);
 }
 
-/* issue 12 item 3: an HS256 Jitsi secret shorter than the hash. */
+/* an HS256 Jitsi secret shorter than the hash. */
 static void
 short_jitsi_app_secret_refused(void **st)
 {
@@ -340,7 +340,7 @@ load_reports_a_missing_file(void **st)
 	assert_non_null(strstr(why, "/nonexistent.conf: cannot open"));
 }
 
-/* Issue 17: the example's and the docs' placeholders, and secrets that
+/* The example's and the docs' placeholders, and secrets that
  * are obviously not random, are refused with how to make one. */
 #define SECRETS_BASE \
 	"issuer = https://idp.example.com/realms/x\n" \

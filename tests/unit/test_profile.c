@@ -185,7 +185,7 @@ moderator_group_and_userinfo(void **st)
 }
 
 /* A userinfo key spelled like a path never shadows the ID token's claim
- * at that path (issue 18). */
+ * at that path. */
 static void
 userinfo_dotted_key_does_not_shadow_id_token_path(void **st)
 {

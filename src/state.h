@@ -8,9 +8,9 @@
  *                                                   kept (never unloaded)
  *   the FastCGI request and streams    fcgi.c       the process
  *   derived cookie keys (6 kept)       seal.c       until reset; wiped
- *   discovery and JWKS in memory       oidc.c       their cache expiry, or
+ *   discovery and JWKS in memory       cache.c      their cache expiry, or
  *                                                   until reset
- *   "cache_dir is unusable" said once  oidc.c       until reset
+ *   "cache_dir is unusable" said once  cache.c      until reset
  *   the request's provider deadline    http.c       one request (serve)
  *   random bytes, a page at a time     util.c       the process; the kernel
  *                                                   wipes it in a child

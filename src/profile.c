@@ -12,32 +12,51 @@
 
 #define PATH_MAX_PARTS	8
 
+/* The next segment of a claim path into part, up to an unescaped '.'
+ * ("\." is a dot of the segment, "\\" a backslash); *p moves past its
+ * dot, or to NULL after the last segment.  -1: empty or too long. */
+static int
+segment(const char **p, char *part, size_t size)
+{
+	const char	*s = *p;
+	size_t		 n = 0;
+
+	for (; *s != '\0' && *s != '.'; s++) {
+		if (*s == '\\' && (s[1] == '.' || s[1] == '\\'))
+			s++;
+		if (n + 1 >= size)
+			return -1;
+		part[n++] = *s;
+	}
+	part[n] = '\0';
+	*p = *s == '.' ? s + 1 : NULL;
+	return n > 0 ? 0 : -1;
+}
+
 json_object *
 jo_claim(json_object *o, const char *path)
 {
 	json_object	*v;
-	const char	*p = path, *dot;
+	const char	*p = path;
 	char		 part[256];
-	size_t		 n, parts = 0;
+	size_t		 parts = 0;
 
 	if (o == NULL || path == NULL)
 		return NULL;
-	if (json_object_object_get_ex(o, path, &v))
+	/* a name with a backslash is a path only: its escaped dots say
+	 * where the segments are, and a key spelled like the unescaped
+	 * path (from userinfo, say) must not stand in for it */
+	if (strchr(path, '\\') == NULL &&
+	    json_object_object_get_ex(o, path, &v))
 		return v;
 	while (json_object_is_type(o, json_type_object) &&
 	    parts++ < PATH_MAX_PARTS) {
-		dot = strchr(p, '.');
-		n = dot != NULL ? (size_t)(dot - p) : strlen(p);
-		if (n == 0 || n >= sizeof(part))
+		if (segment(&p, part, sizeof(part)) == -1 ||
+		    !json_object_object_get_ex(o, part, &v))
 			return NULL;
-		memcpy(part, p, n);
-		part[n] = '\0';
-		if (!json_object_object_get_ex(o, part, &v))
-			return NULL;
-		if (dot == NULL)
+		if (p == NULL)
 			return v;
 		o = v;
-		p = dot + 1;
 	}
 	return NULL;
 }
@@ -75,6 +94,19 @@ jo_claim_matches(json_object *claims, const char *path, const char *list)
 			if ((s = scalar(json_object_array_get_idx(v, i))) !=
 			    NULL && jo_list_has(list, s, 0))
 				return 1;
+		return 0;
+	}
+	/* an object matches on its keys: Zitadel's roles claim is
+	 * {"moderator": {"<org id>": "<org domain>"}} */
+	if (json_object_is_type(v, json_type_object)) {
+		i = 0;
+		json_object_object_foreach(v, k, unused) {
+			(void)unused;
+			if (i++ >= 1000)
+				break;
+			if (jo_list_has(list, k, 0))
+				return 1;
+		}
 		return 0;
 	}
 	return (s = scalar(v)) != NULL && jo_list_has(list, s, 0);
@@ -226,6 +258,34 @@ jo_profile_merge(json_object *claims, json_object *ui, char *why, size_t wl)
 	return 0;
 }
 
+/* The provider left the claim out and points elsewhere for it (a
+ * distributed claim, OpenID Connect Core 5.6.2): Entra ID does so with
+ * "groups" for a user in more groups than fit in a token.  Matching
+ * on the missing claim would silently make the user a non-member. */
+static int
+distributed(json_object *claims, const char *name)
+{
+	json_object	*names;
+
+	return jo_claim(claims, name) == NULL &&
+	    json_object_object_get_ex(claims, "_claim_names", &names) &&
+	    json_object_is_type(names, json_type_object) &&
+	    json_object_object_get_ex(names, name, NULL);
+}
+
+static int
+overage(json_object *claims, const char *key, const char *name, char *why,
+    size_t wl)
+{
+	if (!distributed(claims, name))
+		return 0;
+	jo_why(why, wl, "the login provider left \"%.64s\" out of the token "
+	    "(your account is in too many groups to list: Entra ID's group "
+	    "overage), so %s cannot be decided; the administrator can give "
+	    "app roles instead and match on the \"roles\" claim", name, key);
+	return -1;
+}
+
 int
 jo_profile_build(const struct jo_config *c, struct jo_user *u, char *why,
     size_t wl)
@@ -275,6 +335,11 @@ jo_profile_build(const struct jo_config *c, struct jo_user *u, char *why,
 			return -1;
 		}
 	}
+	if ((c->allowed_groups != NULL && overage(cl, "allowed_groups",
+	    c->groups_claim, why, wl) == -1) ||
+	    (strcmp(c->moderator, "claim") == 0 && overage(cl,
+	    "moderator_claim", c->moderator_claim, why, wl) == -1))
+		return -1;
 	if (c->allowed_groups != NULL &&
 	    !jo_claim_matches(cl, c->groups_claim, c->allowed_groups)) {
 		jo_why(why, wl, "your account is not in a group that may "

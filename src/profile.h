@@ -24,11 +24,13 @@ struct jo_user {
 
 /* A claim by name: the whole name first (namespaced claims such as
  * "https://example.org/roles"), then as a dotted path into nested
- * objects ("realm_access.roles").  NULL when absent. */
+ * objects ("realm_access.roles").  A backslash escapes a dot inside a
+ * segment ("resource_access.meet\.example\.org.roles"), and a name with
+ * a backslash is a path only.  NULL when absent. */
 json_object	*jo_claim(json_object *, const char *);
 /* Does the claim (a string, or an array of strings; a boolean or a
- * number compares as its JSON text) hold one of the comma-separated
- * values? */
+ * number compares as its JSON text; an object by its keys) hold one of
+ * the comma-separated values? */
 int	 jo_claim_matches(json_object *, const char *, const char *);
 /* Would the profile lack something the ID token could not give? */
 int	 jo_profile_wants_userinfo(const struct jo_config *, json_object *);

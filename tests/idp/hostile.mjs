@@ -96,6 +96,17 @@ const scenarios = {
   'token-error-null': { token: () => ({ status: 400, type: 'application/json', text: '{"error":null}' }) },
   // an issuer ending in "/" (as Auth0's do): discovery is at issuer minus the "/"
   'trailing-slash': { slash: true, token: (b) => idt(good(b)) },
+  // claim shapes of providers that do not run here (README "Providers")
+  // Zitadel: project roles as an object keyed by role name
+  'zitadel-roles': { token: (b) => idt(good({ ...b, 'urn:zitadel:iam:org:project:roles': {
+    moderator: { 245011: 'acme.zitadel.cloud' }, viewer: { 245011: 'acme.zitadel.cloud' } } })) },
+  // Keycloak: client roles under the client id, which holds dots
+  'keycloak-client-roles': { token: (b) => idt(good({ ...b,
+    resource_access: { 'meet.example.test': { roles: ['moderator'] }, account: { roles: ['view-profile'] } } })) },
+  // Entra ID: a user in more groups than fit in a token (group overage)
+  'entra-overage': { token: (b) => idt(good({ ...b, roles: ['Jitsi.Moderator'],
+    _claim_names: { groups: 'src1' },
+    _claim_sources: { src1: { endpoint: 'https://graph.microsoft.com/v1.0/users/mallory/getMemberObjects' } } })) },
 };
 
 const codes = new Map();

@@ -58,7 +58,8 @@ claims_by_whole_name_then_path(void **st)
 	assert_true(jo_claim_matches(o, "https://example.org/roles", "x"));
 	assert_true(jo_claim_matches(o, "a.b.c", "true"));
 	assert_true(jo_claim_matches(o, "flat", "1"));
-	assert_false(jo_claim_matches(o, "a.b", "true"));	/* an object matches nothing */
+	assert_false(jo_claim_matches(o, "a.b", "true"));	/* its keys: "c" */
+	assert_true(jo_claim_matches(o, "a.b", "x, c"));
 	json_object_put(o);
 }
 
@@ -212,6 +213,85 @@ userinfo_dotted_key_does_not_shadow_id_token_path(void **st)
 	jo_user_free(&u);
 }
 
+/* A segment holding dots (Keycloak's client roles, keyed by a client
+ * id such as meet.example.org), and Zitadel's roles object. */
+static void
+claim_shapes_of_keycloak_and_zitadel(void **st)
+{
+	json_object	*o;
+
+	(void)st;
+	o = json_tokener_parse("{\"resource_access\":{\"meet.example.org\":"
+	    "{\"roles\":[\"moderator\"]}},"
+	    "\"resource_access.meet.example.org.roles\":[\"planted\"],"
+	    "\"urn:zitadel:iam:org:project:roles\":{\"moderator\":"
+	    "{\"2450\":\"acme.zitadel.cloud\"},\"viewer\":{}},"
+	    "\"a.b\":{\"c\":\"dotted key\"}}");
+	assert_true(jo_claim_matches(o,
+	    "resource_access.meet\\.example\\.org.roles", "moderator"));
+	/* a key spelled like the unescaped path is not the path */
+	assert_false(jo_claim_matches(o,
+	    "resource_access.meet\\.example\\.org.roles", "planted"));
+	assert_null(jo_claim(o, "resource_access.meet.example.org.roles.x"));
+	assert_non_null(jo_claim(o, "a\\.b.c"));
+	assert_null(jo_claim(o, "a\\.b."));
+	assert_true(jo_claim_matches(o, "urn:zitadel:iam:org:project:roles",
+	    "moderator"));
+	assert_true(jo_claim_matches(o, "urn:zitadel:iam:org:project:roles",
+	    "admin, viewer"));
+	assert_false(jo_claim_matches(o, "urn:zitadel:iam:org:project:roles",
+	    "acme.zitadel.cloud"));
+	json_object_put(o);
+}
+
+/* Entra ID's group overage: "groups" left out, pointed at by
+ * _claim_names.  Never a silent "not a member". */
+static void
+group_overage_is_said_not_silent(void **st)
+{
+	struct jo_config c = config();
+	struct jo_user	 u;
+	char		 why[512];
+	const char	*idt = "{\"sub\":\"s1\",\"email\":\"a@x.org\","
+	    "\"_claim_names\":{\"groups\":\"src1\"},\"_claim_sources\":"
+	    "{\"src1\":{\"endpoint\":\"https://graph.microsoft.com/v1.0/"
+	    "users/s1/getMemberObjects\"}},\"roles\":[\"Jitsi.Moderator\"]}";
+
+	(void)st;
+	c.allowed_groups = "staff";
+	u = user(idt);
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "too many groups"));
+	assert_non_null(strstr(why, "allowed_groups"));
+	assert_non_null(strstr(why, "\"roles\""));
+	jo_user_free(&u);
+
+	c = config();
+	c.moderator = "claim";
+	c.moderator_claim = "groups";
+	c.moderator_values = "admins";
+	u = user(idt);
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "moderator_claim"));
+	jo_user_free(&u);
+
+	/* app roles, as the page advises: decided */
+	c.moderator_claim = "roles";
+	c.moderator_values = "Jitsi.Moderator";
+	u = user(idt);
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), 0);
+	assert_true(u.moderator);
+	jo_user_free(&u);
+
+	/* no _claim_names: a plain non-member, as before */
+	c = config();
+	c.allowed_groups = "staff";
+	u = user("{\"sub\":\"s1\",\"email\":\"a@x.org\"}");
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "not in a group"));
+	jo_user_free(&u);
+}
+
 int
 main(void)
 {
@@ -221,6 +301,8 @@ main(void)
 		cmocka_unit_test(rules_refuse_in_plain_words),
 		cmocka_unit_test(moderator_group_and_userinfo),
 		cmocka_unit_test(userinfo_dotted_key_does_not_shadow_id_token_path),
+		cmocka_unit_test(claim_shapes_of_keycloak_and_zitadel),
+		cmocka_unit_test(group_overage_is_said_not_silent),
 	};
 
 	return RUN(tests);

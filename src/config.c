@@ -270,6 +270,7 @@ config_print(const struct jo_config *c, char out[33])
 	const char *const v[] = { c->issuer, c->client_id, c->jitsi_app_id,
 	    c->jitsi_audience, c->moderator, c->moderator_claim,
 	    c->moderator_values, c->allowed_email_domains, c->allowed_groups,
+	    c->allowed_tenants,
 	    c->groups_claim, c->require_email_verified ? "1" : "0",
 	    c->name_claim, c->email_claim, c->avatar, c->group_claim,
 	    c->userinfo };

@@ -39,6 +39,7 @@ struct jo_config {
 	char	*moderator_values;	/* comma-separated */
 	char	*allowed_email_domains;	/* comma-separated, or NULL */
 	char	*allowed_groups;	/* comma-separated, or NULL */
+	char	*allowed_tenants;	/* multi-tenant issuer: tids, or NULL */
 	char	*groups_claim;		/* default "groups" */
 	int	 require_email_verified;
 	int	 guests;		/* refused users go on as guests */

@@ -50,6 +50,7 @@ const struct jo_key jo_keys[] = {
 	{ "allowed_email_domains", K_STR, 0, OFF(allowed_email_domains), 0, 0,
 	    NULL, NULL },
 	{ "allowed_groups", K_STR, 0, OFF(allowed_groups), 0, 0, NULL, NULL },
+	{ "allowed_tenants", K_STR, 0, OFF(allowed_tenants), 0, 0, NULL, NULL },
 	{ "groups_claim", K_STR, 0, OFF(groups_claim), 0, 0, NULL, NULL },
 	{ "require_email_verified", K_BOOL, 0, OFF(require_email_verified),
 	    0, 0, NULL, NULL },

@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "config.h"
 #include "idtoken.h"
 #include "json.h"
 #include "jws.h"
@@ -130,6 +131,39 @@ clean_str(json_object *o, const char *key, size_t max)
 	return jo_xstrdup(s);
 }
 
+/* iss: exact match (Core 3.1.3.7 step 2); for a multi-tenant issuer,
+ * the template filled with the token's own tid, one of the tenants. */
+static int
+check_iss(json_object *o, const struct jo_idt_expect *x, char *why,
+    size_t wl)
+{
+	const char	*s = jo_json_str(o, "iss"), *tid = NULL;
+	char		*want = NULL;
+	int		 rc = -1;
+
+	if (x->tenants != NULL) {
+		tid = jo_json_str(o, "tid");
+		if (tid == NULL || !jo_list_has(x->tenants, tid, 1)) {
+			jo_why(why, wl, "ID token tid (%.64s) is not one of "
+			    "allowed_tenants", tid != NULL ? tid : "missing");
+			return -1;
+		}
+	}
+	if (x->issuer_template != NULL &&
+	    (want = jo_issuer_fill(x->issuer_template, tid)) == NULL) {
+		jo_why(why, wl, "ID token tid is not a tenant id");
+		return -1;
+	}
+	if (s == NULL || strcmp(s, want != NULL ? want : x->issuer) != 0)
+		jo_why(why, wl, "ID token iss (%.100s) does not match the "
+		    "issuer (%s)", s ? s : "missing", want != NULL ? want :
+		    x->issuer);
+	else
+		rc = 0;
+	free(want);
+	return rc;
+}
+
 int
 jo_idtoken_claims(const char *json, size_t len,
     const struct jo_idt_expect *x, struct jo_user *u, char *why, size_t wl)
@@ -144,12 +178,8 @@ jo_idtoken_claims(const char *json, size_t len,
 		jo_why(why, wl, "ID token payload is not a JSON object");
 		return -1;
 	}
-	/* iss: exact match (Core 3.1.3.7 step 2). */
-	if ((s = jo_json_str(o, "iss")) == NULL || strcmp(s, x->issuer) != 0) {
-		jo_why(why, wl, "ID token iss (%.100s) does not match the "
-		    "issuer (%s)", s ? s : "missing", x->issuer);
+	if (check_iss(o, x, why, wl) == -1)
 		goto end;
-	}
 	/* aud and azp (steps 3-5). */
 	if (check_aud(o, x->client_id, why, wl) == -1)
 		goto end;

@@ -26,6 +26,10 @@ struct jo_idt_expect {
 	const char	*client_id;
 	const char	*nonce;
 	time_t		 now;
+	/* a multi-tenant provider: iss is the template filled with the
+	 * token's tid, which must be one of tenants */
+	const char	*issuer_template;	/* or NULL */
+	const char	*tenants;		/* or NULL */
 };
 
 enum jo_idt jo_idtoken_verify(const char *token, const struct jo_keys *,

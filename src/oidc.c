@@ -71,6 +71,7 @@ jo_provider_free(struct jo_provider *p)
 	free(p->jwks_uri);
 	free(p->userinfo_endpoint);
 	free(p->end_session_endpoint);
+	free(p->issuer_template);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -116,24 +117,74 @@ provider_from(json_object *o, struct jo_provider *p, char *why, size_t wl)
 }
 
 int
-jo_discovery_parse(const char *issuer, const char *s, size_t len,
-    struct jo_provider *p, char *why, size_t wl)
+jo_issuer_template_of(const char *tmpl, const char *issuer)
+{
+	const char	*t = strstr(tmpl, JO_TENANTID), *b;
+	size_t		 na, nb, n = strlen(issuer);
+
+	if (t == NULL || strstr(t + 1, JO_TENANTID) != NULL)
+		return 0;
+	b = t + strlen(JO_TENANTID);
+	na = (size_t)(t - tmpl);
+	nb = strlen(b);
+	/* a whole path segment: after a '/', up to a '/' or the end */
+	if (na == 0 || tmpl[na - 1] != '/' || (*b != '\0' && *b != '/') ||
+	    strstr(tmpl, "://") == NULL || strstr(tmpl, "://") + 3 >= t ||
+	    n <= na + nb || strncmp(issuer, tmpl, na) != 0 ||
+	    strcmp(issuer + n - nb, b) != 0)
+		return 0;
+	return memchr(issuer + na, '/', n - na - nb) == NULL;
+}
+
+char *
+jo_issuer_fill(const char *tmpl, const char *tid)
+{
+	const char	*t = strstr(tmpl, JO_TENANTID);
+	size_t		 i;
+
+	if (t == NULL || tid == NULL || *tid == '\0' || strlen(tid) > 64)
+		return NULL;
+	for (i = 0; tid[i] != '\0'; i++)
+		if (!((tid[i] >= 'a' && tid[i] <= 'z') ||
+		    (tid[i] >= 'A' && tid[i] <= 'Z') ||
+		    (tid[i] >= '0' && tid[i] <= '9') || strchr("._-", tid[i])))
+			return NULL;
+	return jo_xasprintf("%.*s%s%s", (int)(t - tmpl), tmpl, tid,
+	    t + strlen(JO_TENANTID));
+}
+
+int
+jo_discovery_parse(const char *issuer, const char *tenants, const char *s,
+    size_t len, struct jo_provider *p, char *why, size_t wl)
 {
 	json_object	*o;
 	const char	*iss;
-	int		 rc = -1;
+	int		 rc = -1, tmpl = 0;
 
 	memset(p, 0, sizeof(*p));
 	if ((o = parse_object(s, len, why, wl, "discovery document")) == NULL)
 		return -1;
-	/* OpenID Connect Discovery 1.0, section 4.3. */
-	if ((iss = jo_json_str(o, "issuer")) == NULL || strcmp(iss, issuer) != 0) {
+	/* OpenID Connect Discovery 1.0, section 4.3; a multi-tenant
+	 * issuer only with the tenants it may stand for */
+	if ((iss = jo_json_str(o, "issuer")) != NULL &&
+	    strcmp(iss, issuer) != 0 &&
+	    jo_issuer_template_of(iss, issuer)) {
+		if (tenants == NULL) {
+			jo_why(why, wl, "discovery issuer (%.200s) is a "
+			    "multi-tenant template: any organisation's users "
+			    "would log in; set allowed_tenants to the tenant "
+			    "ids that may", iss);
+			goto end;
+		}
+		tmpl = 1;
+	} else if (iss == NULL || strcmp(iss, issuer) != 0) {
 		jo_why(why, wl, "discovery issuer (%.200s) does not match "
 		    "the configured issuer (%s)", iss ? iss : "missing",
 		    issuer);
 		goto end;
 	}
-	rc = provider_from(o, p, why, wl);
+	if ((rc = provider_from(o, p, why, wl)) == 0 && tmpl)
+		p->issuer_template = jo_xstrdup(iss);
 end:
 	json_object_put(o);
 	return rc;
@@ -144,6 +195,25 @@ add_str(json_object *o, const char *k, const char *v)
 {
 	if (v != NULL)
 		json_object_object_add(o, k, json_object_new_string(v));
+}
+
+/* A cached multi-tenant template is used only if it still is one of
+ * this issuer and tenants are still configured. */
+static int
+cached_template(const struct jo_config *c, json_object *prov,
+    struct jo_provider *p)
+{
+	const char	*t = jo_json_str(prov, "issuer_template");
+
+	if (t == NULL)
+		return 0;
+	if (c->allowed_tenants == NULL || !jo_issuer_template_of(t,
+	    c->issuer)) {
+		jo_provider_free(p);
+		return -1;
+	}
+	p->issuer_template = jo_xstrdup(t);
+	return 0;
 }
 
 int
@@ -166,7 +236,8 @@ jo_discover(const struct jo_config *c, struct jo_provider *p, char *why,
 		    strcmp(iss, c->issuer) == 0 &&
 		    jint(o, "expires", &exp) == 0 && jo_cache_fresh(exp, now) &&
 		    json_object_object_get_ex(o, "provider", &prov) &&
-		    provider_from(prov, p, why, wl) == 0) {
+		    provider_from(prov, p, why, wl) == 0 &&
+		    cached_template(c, prov, p) == 0) {
 			if (pass == 1)
 				jo_cache_keep(path, o);
 			json_object_put(o);
@@ -187,7 +258,8 @@ jo_discover(const struct jo_config *c, struct jo_provider *p, char *why,
 		    "200", url, r.status);
 		goto end;
 	}
-	if (jo_discovery_parse(c->issuer, r.body, r.len, p, why, wl) == -1)
+	if (jo_discovery_parse(c->issuer, c->allowed_tenants, r.body,
+	    r.len, p, why, wl) == -1)
 		goto end;
 	o = json_object_new_object();
 	add_str(o, "issuer", c->issuer);
@@ -199,6 +271,7 @@ jo_discover(const struct jo_config *c, struct jo_provider *p, char *why,
 	add_str(prov, "jwks_uri", p->jwks_uri);
 	add_str(prov, "userinfo_endpoint", p->userinfo_endpoint);
 	add_str(prov, "end_session_endpoint", p->end_session_endpoint);
+	add_str(prov, "issuer_template", p->issuer_template);
 	json_object_object_add(o, "provider", prov);
 	jo_cache_write(c, path, o);
 	jo_cache_keep(path, o);

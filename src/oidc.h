@@ -14,7 +14,10 @@ struct jo_provider {
 	char	*jwks_uri;
 	char	*userinfo_endpoint;	/* may be NULL */
 	char	*end_session_endpoint;	/* may be NULL */
+	char	*issuer_template;	/* "…/{tenantid}/…", or NULL */
 };
+
+#define JO_TENANTID	"{tenantid}"
 
 struct jo_key {
 	char	*kid;		/* may be NULL */
@@ -37,9 +40,16 @@ struct jo_keys {
  * unreachable or its document is unacceptable (reason in why). */
 int	 jo_discover(const struct jo_config *, struct jo_provider *,
 	    char *, size_t);
-/* Validate a discovery document against the configured issuer. */
-int	 jo_discovery_parse(const char *issuer, const char *, size_t,
-	    struct jo_provider *, char *, size_t);
+/* Validate a discovery document against the configured issuer: the
+ * same, or (with allowed_tenants) a multi-tenant template of it. */
+int	 jo_discovery_parse(const char *issuer, const char *allowed_tenants,
+	    const char *, size_t, struct jo_provider *, char *, size_t);
+/* Is tmpl the issuer with one path segment made "{tenantid}" (Entra
+ * ID's /common, /organizations)? */
+int	 jo_issuer_template_of(const char *tmpl, const char *issuer);
+/* The template filled with a tenant id; NULL when tid is not a plain
+ * one ([A-Za-z0-9._-], at most 64). */
+char	*jo_issuer_fill(const char *tmpl, const char *tid);
 void	 jo_provider_free(struct jo_provider *);
 
 /* The JWKS from the cache, or fetched.  With refresh set, fetch again

@@ -40,8 +40,9 @@ match_state(struct jo_req *r, struct jo_ck_state *s)
 		    "cookie", state ? "does not match" : "missing; expected");
 		return -1;
 	}
+	/* a multi-tenant issuer: checked against its template in flows */
 	if ((iss = jo_param_get(&r->q, "iss")) != NULL &&
-	    strcmp(iss, r->cfg.issuer) != 0) {
+	    r->cfg.allowed_tenants == NULL && strcmp(iss, r->cfg.issuer) != 0) {
 		jo_fail(r, JO_E_ISS_MISMATCH, "authorization response iss "
 		    "(%.100s) is not the issuer (%s)", iss, r->cfg.issuer);
 		return -1;
@@ -97,7 +98,10 @@ verify(struct jo_req *r, const struct jo_provider *p, struct jo_keys *ks,
 	char			 why[600], why2[600];
 	int			 k;
 
+	memset(&x, 0, sizeof(x));
 	x.issuer = r->cfg.issuer;
+	x.issuer_template = p->issuer_template;
+	x.tenants = r->cfg.allowed_tenants;
 	x.client_id = r->cfg.client_id;
 	x.nonce = nonce;
 	x.now = r->now;
@@ -127,6 +131,37 @@ verify(struct jo_req *r, const struct jo_provider *p, struct jo_keys *ks,
 	return 0;
 }
 
+/* RFC 9207's iss parameter for a provider with allowed_tenants: the
+ * issuer, or its template filled with one of the tenants. */
+static int
+tenant_iss(struct jo_req *r, const struct jo_provider *p)
+{
+	const char	*iss = jo_param_get(&r->q, "iss"), *t;
+	char		*tid = NULL, *want = NULL;
+	size_t		 n;
+	int		 ok = 0;
+
+	if (iss == NULL || r->cfg.allowed_tenants == NULL ||
+	    strcmp(iss, r->cfg.issuer) == 0)
+		return 0;
+	/* the tenant is the segment where the template has it */
+	if (p->issuer_template != NULL &&
+	    (t = strstr(p->issuer_template, JO_TENANTID)) != NULL &&
+	    (n = (size_t)(t - p->issuer_template)) < strlen(iss) &&
+	    strncmp(iss, p->issuer_template, n) == 0) {
+		tid = jo_xstrndup(iss + n, strcspn(iss + n, "/"));
+		want = jo_issuer_fill(p->issuer_template, tid);
+		ok = want != NULL && strcmp(want, iss) == 0 &&
+		    jo_list_has(r->cfg.allowed_tenants, tid, 1);
+	}
+	free(tid);
+	free(want);
+	if (!ok)
+		jo_fail(r, JO_E_ISS_MISMATCH, "authorization response iss "
+		    "(%.100s) is not the issuer of an allowed tenant", iss);
+	return ok ? 0 : -1;
+}
+
 /* The code for a verified user: discovery, keys, the token request,
  * the ID token, userinfo. */
 static int
@@ -153,6 +188,8 @@ flows(struct jo_req *r, const struct jo_ck_state *s, struct jo_user *u,
 		jo_fail(r, JO_E_NO_KEYS, "%s", why);
 		goto end;
 	}
+	if (tenant_iss(r, &p) == -1)
+		goto end;
 	if (jo_proto_exchange(&r->cfg, &p, code, s->verifier, idt, &at, &e,
 	    why, sizeof(why)) == -1) {
 		jo_fail(r, e, "%s", why);

@@ -2,7 +2,8 @@
 // project's scripted provider (tests/idp/hostile.mjs) exactly as the
 // provider's documentation shows it, through whole logins: Zitadel's roles
 // object, Keycloak's client roles under a client id with dots, Entra ID's
-// group overage.  Every token through the independent Jitsi-rule verifier.
+// group overage and multi-tenant issuer.  Every token through the
+// independent Jitsi-rule verifier.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCgi, assertClean, cookieHeader, SECRETS } from './lib/harness.mjs';
@@ -66,4 +67,36 @@ test('Entra ID group overage: a page and one log line that say what happened and
   // what the page advises: app roles in "roles"
   const roles = await login('entra-overage', moderatorBy('roles', 'Jitsi.Moderator'));
   assert.equal(roles.payload.context.user.moderator, true);
+});
+
+test('Entra ID multi-tenant issuer: only with allowed_tenants, iss of the token\'s own allowed tenant', async () => {
+  const issuer = (s) => `${h.issuer(s)}/organizations/v2.0`;
+  const go = async (s, over) => {
+    const { redirect, authorize, config } = await scenarioLogin(h, s, { issuer: issuer(s), over });
+    return { redirect, authorize, config };
+  };
+  // no allowed_tenants: any organisation's users would log in -- refused at discovery
+  const none = await go('entra-multi', {});
+  assert.equal(none.authorize.status, 502, none.authorize.stderr);
+  assert.match(none.authorize.stderr, /multi-tenant template.*set allowed_tenants/);
+  assert.equal(none.authorize.location, undefined);
+  const ok = await go('entra-multi', { allowed_tenants: 't1, T3' });
+  assert.equal(ok.redirect.status, 302, ok.redirect.stderr);
+  const t = runCgi({ config: ok.config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', ok.redirect.cookies.jitsi_oidc_session.value]) });
+  await verifyJitsiRedirect(t.location, rules);
+  for (const [s, re] of [['entra-multi-stranger', /tid \(T9\) is not one of allowed_tenants/],
+    ['entra-multi-iss-mismatch', /iss \(.*\/T2\/v2\.0\) does not match the issuer \(.*\/T1\/v2\.0\)/],
+    ['entra-multi-template-iss', /iss \(.*\{tenantid\}.*\) does not match/]]) {
+    const { redirect } = await go(s, { allowed_tenants: 'T1' });
+    assert.equal(redirect.status, 502, `${s}: ${redirect.stderr}`);
+    assert.equal(redirect.location, undefined);
+    assert.equal(redirect.cookies.jitsi_oidc_session, undefined, s);
+    assert.match(redirect.stderr, re, s);
+  }
+  // RFC 9207's iss parameter: the template with an allowed tenant, nothing else
+  const a = await go('entra-multi', { allowed_tenants: 'T1' });
+  for (const [iss, good] of [[issuer('entra-multi').replace('organizations', 'T1'), true], [issuer('entra-multi').replace('organizations', 'T9'), false]]) {
+    const again = await scenarioLogin(h, 'entra-multi', { issuer: issuer('entra-multi'), over: { allowed_tenants: 'T1' }, dir: a.config.replace(/\/[^/]*$/, ''), extraQuery: `iss=${encodeURIComponent(iss)}` });
+    assert.equal(again.redirect.status, good ? 302 : 400, again.redirect.stderr);
+  }
 });

@@ -45,6 +45,7 @@ const now = () => Math.floor(Date.now() / 1000);
 const base = (iss, aud, nonce) => ({ iss, aud, sub: 'mallory', nonce, iat: now(), exp: now() + 300, name: 'Mallory', email: 'mallory@example.test' });
 const good = (c) => jws({ alg: 'RS256', typ: 'JWT', kid: 'k1' }, c, rs256(keys.k1));
 const idt = (t) => ({ json: { access_token: 'at', token_type: 'Bearer', id_token: t } });
+const tenant = (b, tid) => ({ ...b, tid, iss: b.iss.replace('{tenantid}', tid) });
 
 const scenarios = {
   ok: { token: (b) => idt(good(b)) },
@@ -103,6 +104,12 @@ const scenarios = {
   // Keycloak: client roles under the client id, which holds dots
   'keycloak-client-roles': { token: (b) => idt(good({ ...b,
     resource_access: { 'meet.example.test': { roles: ['moderator'] }, account: { roles: ['view-profile'] } } })) },
+  // Entra ID multi-tenant (/organizations): the issuer a template, each
+  // token's iss that of the user's own tenant (tid)
+  'entra-multi': { multiTenant: true, token: (b) => idt(good(tenant(b, 'T1'))) },
+  'entra-multi-stranger': { multiTenant: true, token: (b) => idt(good(tenant(b, 'T9'))) },
+  'entra-multi-iss-mismatch': { multiTenant: true, token: (b) => idt(good({ ...tenant(b, 'T1'), iss: b.iss.replace('{tenantid}', 'T2') })) },
+  'entra-multi-template-iss': { multiTenant: true, token: (b) => idt(good({ ...b, tid: 'T1' })) },
   // Entra ID: a user in more groups than fit in a token (group overage)
   'entra-overage': { token: (b) => idt(good({ ...b, roles: ['Jitsi.Moderator'],
     _claim_names: { groups: 'src1' },
@@ -122,19 +129,22 @@ function handler(scheme, listenPort) {
       return res.end(JSON.stringify(counts[url.pathname.slice(8)] || {}));
     }
     if (!m || !scenarios[m[1]]) { res.statusCode = 404; return res.end('no such scenario'); }
-    const [, name, path] = m;
+    const [, name] = m;
+    // a multi-tenant provider (Entra ID): served under /organizations/v2.0
+    const path = scenarios[name].multiTenant ? m[2].replace(/^\/organizations\/v2\.0/, '') : m[2];
     const sc = scenarios[name];
     if (sc.delay && path !== '/auth' && !req.delayed) {
       req.delayed = true;
       return setTimeout(() => handler(scheme, listenPort)(req, res), sc.delay);
     }
     const prefix = `${scheme}://127.0.0.1:${listenPort}/s/${name}`;
-    const iss = sc.slash ? `${prefix}/` : prefix;
+    const iss = sc.slash ? `${prefix}/` : sc.multiTenant ? `${prefix}/{tenantid}/v2.0` : prefix;
     const json = (o, status = 200) => { res.statusCode = status; res.setHeader('content-type', 'application/json'); res.end(JSON.stringify(o)); };
     if (path === '/.well-known/openid-configuration') {
       count(name, 'discovery');
-      const d = { issuer: iss, authorization_endpoint: `${prefix}/auth`, token_endpoint: `${prefix}/token`,
-        jwks_uri: `${prefix}/jwks`, response_types_supported: ['code'], subject_types_supported: ['public'],
+      const ep = sc.multiTenant ? `${prefix}/organizations/v2.0` : prefix;
+      const d = { issuer: iss, authorization_endpoint: `${ep}/auth`, token_endpoint: `${ep}/token`,
+        jwks_uri: `${ep}/jwks`, response_types_supported: ['code'], subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: ['RS256', 'ES256'] };
       return json(sc.discovery ? sc.discovery(d) : d);
     }

@@ -31,7 +31,7 @@ export async function startHostile() {
 
 // One login against a scenario: /authorize, the provider's authorization
 // endpoint (which redirects straight back), /redirect.
-export async function scenarioLogin(h, scenario, { over = {}, dir = tempDir(), issuer } = {}) {
+export async function scenarioLogin(h, scenario, { over = {}, dir = tempDir(), issuer, extraQuery } = {}) {
   const config = writeConfig(dir, issuer || h.issuer(scenario), over);
   const a = runCgi({ config, path: '/authorize', query: 'room=r' });
   assertClean(assert, a);
@@ -39,7 +39,7 @@ export async function scenarioLogin(h, scenario, { over = {}, dir = tempDir(), i
   const res = await fetch(a.location, { redirect: 'manual' });
   const cb = res.headers.get('location');
   const started = Date.now();
-  const query = new URL(cb).search.slice(1);
+  const query = new URL(cb).search.slice(1) + (extraQuery ? `&${extraQuery}` : '');
   const cookie = cookieHeader(['jitsi_oidc_state', a.cookies.jitsi_oidc_state.value]);
   const r = runCgi({ config, path: '/redirect', query, cookie });
   assertClean(assert, r);

@@ -41,7 +41,8 @@ teardown(void **st)
 	return 0;
 }
 
-static const struct jo_idt_expect X = { ISS, "jitsi", "n0nce", NOW };
+static const struct jo_idt_expect X = { ISS, "jitsi", "n0nce", NOW, NULL,
+    NULL };
 
 static char *
 claims(const char *extra)
@@ -433,6 +434,70 @@ name_falls_back_to_preferred_username_then_email(void **st)
 	free(c);
 }
 
+/* A multi-tenant issuer (Entra ID /organizations): iss is the template
+ * filled with the token's tid, and tid one of the allowed tenants. */
+static void
+multi_tenant_iss_is_the_template_with_an_allowed_tid(void **st)
+{
+	struct jo_idt_expect x = X;
+	struct jo_user	 u;
+	char		 why[512];
+	size_t		 i;
+	const struct {
+		const char	*json;
+		int		 rc;
+		const char	*why;
+	} cases[] = {
+		{ "{\"iss\":\"https://login.example/T1/v2.0\",\"tid\":\"T1\"", 0,
+		    NULL },
+		/* case-insensitive in the list, as written in the token */
+		{ "{\"iss\":\"https://login.example/t2/v2.0\",\"tid\":\"t2\"", 0,
+		    NULL },
+		{ "{\"iss\":\"https://login.example/T9/v2.0\",\"tid\":\"T9\"", -1,
+		    "tid (T9) is not one of allowed_tenants" },
+		{ "{\"iss\":\"https://login.example/T2/v2.0\",\"tid\":\"T1\"", -1,
+		    "does not match the issuer (https://login.example/T1/v2.0)" },
+		{ "{\"iss\":\"https://login.example/T1/v2.0\"", -1,
+		    "tid (missing)" },
+		{ "{\"iss\":\"https://login.example/{tenantid}/v2.0\","
+		    "\"tid\":\"T1\"", -1, "does not match" },
+		{ "{\"iss\":\"https://login.example/organizations/v2.0\","
+		    "\"tid\":\"T1\"", -1, "does not match" },
+	};
+
+	(void)st;
+	x.issuer = "https://login.example/organizations/v2.0";
+	x.issuer_template = "https://login.example/{tenantid}/v2.0";
+	x.tenants = "T1, T2";
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *c = jo_xasprintf("%s,\"aud\":\"jitsi\",\"sub\":\"a\","
+		    "\"nonce\":\"n0nce\",\"iat\":%ld,\"exp\":%ld}",
+		    cases[i].json, NOW, NOW + 300);
+
+		why[0] = '\0';
+		if (jo_idtoken_claims(c, strlen(c), &x, &u, why,
+		    sizeof(why)) != cases[i].rc)
+			fail_msg("case %zu: %s", i, why);
+		if (cases[i].why != NULL && strstr(why, cases[i].why) == NULL)
+			fail_msg("case %zu: %s", i, why);
+		jo_user_free(&u);
+		free(c);
+	}
+	/* a tid that is not a plain id never builds an issuer */
+	x.tenants = "../evil";
+	{
+		char *c = jo_xasprintf("{\"iss\":\"https://login.example/../"
+		    "evil/v2.0\",\"tid\":\"../evil\",\"aud\":\"jitsi\","
+		    "\"sub\":\"a\",\"nonce\":\"n0nce\",\"iat\":%ld,"
+		    "\"exp\":%ld}", NOW, NOW + 300);
+		assert_int_equal(jo_idtoken_claims(c, strlen(c), &x, &u, why,
+		    sizeof(why)), -1);
+		assert_non_null(strstr(why, "not a tenant id"));
+		jo_user_free(&u);
+		free(c);
+	}
+}
+
 int
 main(void)
 {
@@ -453,6 +518,7 @@ main(void)
 		cmocka_unit_test(item11_unknown_kid_asks_for_a_refetch),
 		cmocka_unit_test(item18_size_and_shape_caps),
 		cmocka_unit_test(name_falls_back_to_preferred_username_then_email),
+		cmocka_unit_test(multi_tenant_iss_is_the_template_with_an_allowed_tid),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

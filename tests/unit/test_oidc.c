@@ -91,7 +91,8 @@ ec_point_not_on_the_curve_never_verifies(void **st)
 	struct tkey	 e = tkey_new("EC", 0, "e1", "ES256");
 	struct jo_keys	 ks;
 	struct jo_user	 u;
-	struct jo_idt_expect x = { "https://i", "jitsi", "n", 1800000000 };
+	struct jo_idt_expect x = { "https://i", "jitsi", "n", 1800000000,
+	    NULL, NULL };
 	char		*doc, *p, *tok, why[256];
 
 	(void)st;
@@ -124,15 +125,15 @@ discovery_issuer_must_match_exactly(void **st)
 	    "\"jwks_uri\":\"https://idp.example.com/jwks\"}";
 
 	(void)st;
-	assert_int_equal(jo_discovery_parse("https://idp.example.com", doc,
+	assert_int_equal(jo_discovery_parse("https://idp.example.com", NULL, doc,
 	    strlen(doc), &p, why, sizeof(why)), 0);
 	assert_string_equal(p.token_endpoint, "https://idp.example.com/token");
 	assert_null(p.end_session_endpoint);
 	jo_provider_free(&p);
-	assert_int_equal(jo_discovery_parse("https://idp.example.com/", doc,
+	assert_int_equal(jo_discovery_parse("https://idp.example.com/", NULL, doc,
 	    strlen(doc), &p, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "does not match the configured issuer"));
-	assert_int_equal(jo_discovery_parse("https://other.example.com", doc,
+	assert_int_equal(jo_discovery_parse("https://other.example.com", NULL, doc,
 	    strlen(doc), &p, why, sizeof(why)), -1);
 }
 
@@ -149,10 +150,10 @@ discovery_endpoints_must_be_safe_urls(void **st)
 	    "\"token_endpoint\":\"https://i/token\"}";
 
 	(void)st;
-	assert_int_equal(jo_discovery_parse("https://i", doc, strlen(doc), &p,
+	assert_int_equal(jo_discovery_parse("https://i", NULL, doc, strlen(doc), &p,
 	    why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "authorization_endpoint"));
-	assert_int_equal(jo_discovery_parse("https://i", nojwks,
+	assert_int_equal(jo_discovery_parse("https://i", NULL, nojwks,
 	    strlen(nojwks), &p, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "jwks_uri"));
 }
@@ -399,6 +400,55 @@ cache_dir_ok_says_why_and_how_to_fix_it(void **st)
 	cdir_free(&d);
 }
 
+static void
+multi_tenant_template_only_with_allowed_tenants(void **st)
+{
+	struct jo_provider p;
+	char		   why[512];
+	const char	  *doc = "{\"issuer\":\"https://login.example/{tenantid}"
+	    "/v2.0\",\"authorization_endpoint\":\"https://login.example/a\","
+	    "\"token_endpoint\":\"https://login.example/t\","
+	    "\"jwks_uri\":\"https://login.example/k\"}";
+
+	(void)st;
+	assert_true(jo_issuer_template_of("https://l/{tenantid}/v2.0",
+	    "https://l/common/v2.0"));
+	assert_true(jo_issuer_template_of("https://l/{tenantid}",
+	    "https://l/organizations"));
+	/* one whole segment, in the path, once */
+	assert_false(jo_issuer_template_of("https://l/{tenantid}/v2.0",
+	    "https://l/a/b/v2.0"));
+	assert_false(jo_issuer_template_of("https://l/{tenantid}/v2.0",
+	    "https://l//v2.0"));
+	assert_false(jo_issuer_template_of("https://l/x{tenantid}/v2.0",
+	    "https://l/xcommon/v2.0"));
+	assert_false(jo_issuer_template_of("https://{tenantid}/v2.0",
+	    "https://evil/v2.0"));
+	assert_false(jo_issuer_template_of("https://l/{tenantid}/{tenantid}",
+	    "https://l/a/b"));
+	assert_false(jo_issuer_template_of("https://l/{tenantid}/v2.0",
+	    "https://other/common/v2.0"));
+	assert_null(jo_issuer_fill("https://l/{tenantid}/v2.0", "a/b"));
+	assert_null(jo_issuer_fill("https://l/{tenantid}/v2.0", ""));
+	{
+		char *f = jo_issuer_fill("https://l/{tenantid}/v2.0", "T-1.x");
+		assert_string_equal(f, "https://l/T-1.x/v2.0");
+		free(f);
+	}
+
+	assert_int_equal(jo_discovery_parse("https://login.example/common/v2.0",
+	    NULL, doc, strlen(doc), &p, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "set allowed_tenants"));
+	assert_int_equal(jo_discovery_parse("https://login.example/common/v2.0",
+	    "T1", doc, strlen(doc), &p, why, sizeof(why)), 0);
+	assert_string_equal(p.issuer_template,
+	    "https://login.example/{tenantid}/v2.0");
+	jo_provider_free(&p);
+	assert_int_equal(jo_discovery_parse("https://login.example/a/b/v2.0",
+	    "T1", doc, strlen(doc), &p, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "does not match"));
+}
+
 int
 main(void)
 {
@@ -417,6 +467,7 @@ main(void)
 		cmocka_unit_test(cache_expires_beyond_the_longest_ttl_is_not_trusted),
 		cmocka_unit_test(cache_dir_may_be_a_symlink_to_a_private_dir),
 		cmocka_unit_test(cache_dir_ok_says_why_and_how_to_fix_it),
+		cmocka_unit_test(multi_tenant_template_only_with_allowed_tenants),
 	};
 
 	return RUN(tests);

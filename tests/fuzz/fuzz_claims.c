@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "idtoken.h"
@@ -16,12 +17,29 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	static const struct jo_idt_expect x = { "https://idp.example.com",
-	    "jitsi", "n0nce", 1800000000 };
+	    "jitsi", "n0nce", 1800000000, NULL, NULL };
+	/* a multi-tenant issuer: iss must be the template with the tid */
+	static const struct jo_idt_expect xt = {
+	    "https://idp.example.com/common/v2.0", "jitsi", "n0nce",
+	    1800000000, "https://idp.example.com/{tenantid}/v2.0", "t1, t2" };
 	struct jo_user	 u;
 	struct jo_config c;
 	struct jo_target t = { 0 };
 	char		 why[512], *tok;
 
+	if (jo_idtoken_claims((const char *)d, n, &xt, &u, why,
+	    sizeof(why)) == 0) {
+		json_object	*v;
+		const char	*iss = NULL;
+
+		if (json_object_object_get_ex(u.claims, "iss", &v))
+			iss = json_object_get_string(v);
+		if (iss == NULL || (strcasecmp(iss,
+		    "https://idp.example.com/t1/v2.0") != 0 && strcasecmp(iss,
+		    "https://idp.example.com/t2/v2.0") != 0))
+			abort();
+		jo_user_free(&u);
+	}
 	if (jo_idtoken_claims((const char *)d, n, &x, &u, why,
 	    sizeof(why)) == 0) {
 		if (u.sub == NULL)

@@ -17,7 +17,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	static struct jo_keys ks;
 	static int	 loaded;
 	static const struct jo_idt_expect x = { "https://idp.example.com",
-	    "jitsi", "n0nce", 1800000000 };
+	    "jitsi", "n0nce", 1800000000, NULL, NULL };
 	struct jo_user	 u;
 	char		*t, why[512];
 

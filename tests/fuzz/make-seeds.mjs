@@ -40,7 +40,9 @@ put('claims', [JSON.stringify(claims), JSON.stringify({ ...claims, aud: ['jitsi'
   '{"iss":"https://idp.example.com","aud":"jitsi","exp":1800000300,"iat":-9223372036854775808}',
   '{"iss":"https://idp.example.com\\u0000x","aud":"jitsi\\u0000y","nonce":"n0nce\\u0000z","sub":"a\\u0000b"}',
   JSON.stringify({ ...claims, groups: ['staff', 'x'], realm_access: { roles: ['admin'] }, a: { b: 'Nested Name' }, picture: 'https://p/a.png' }),
-  JSON.stringify({ ...claims, groups: 'staff', realm_access: { roles: [true, 1, null, { x: 1 }] }, given_name: 'G', family_name: 'F', name: '' })]);
+  JSON.stringify({ ...claims, groups: 'staff', realm_access: { roles: [true, 1, null, { x: 1 }] }, given_name: 'G', family_name: 'F', name: '' }),
+  JSON.stringify({ ...claims, iss: 'https://idp.example.com/T1/v2.0', tid: 'T1', _claim_names: { groups: 's' } }),
+  JSON.stringify({ ...claims, realm_access: { roles: { admin: {}, staff: { 1: 'x' } } } })]);
 const tok = (h, c, sig = 'AAAA') => `${b64u(JSON.stringify(h))}.${b64u(JSON.stringify(c))}.${sig}`;
 put('idtoken', [tok({ alg: 'RS256', kid: 'r1' }, claims, b64u(Buffer.alloc(256, 1))), tok({ alg: 'ES256', kid: 'e1' }, claims, b64u(Buffer.alloc(64, 2))),
   tok({ alg: 'none' }, claims, ''), tok({ alg: 'HS256', typ: 'JWT', kid: 'r1' }, claims), tok({ alg: 'RS256' }, claims),

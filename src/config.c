@@ -161,6 +161,99 @@ prompt_ok(const char *v)
 	return words > 0 && !(none && words > 1);
 }
 
+/* Space-separated words, each of 1 to max bytes of printable ASCII
+ * that chars allows (NULL: any), at most 1024 bytes in all. */
+static int
+words_ok(const char *v, const char *chars, size_t max)
+{
+	size_t	 n = 0, i, words = 0;
+
+	for (i = 0; v[i] != '\0'; i++) {
+		if (v[i] == ' ') {
+			n = 0;
+			continue;
+		}
+		if (v[i] <= ' ' || v[i] > '~' || v[i] == '"' || v[i] == '\\' ||
+		    (chars != NULL && !((v[i] >= 'a' && v[i] <= 'z') ||
+		    (v[i] >= 'A' && v[i] <= 'Z') ||
+		    (v[i] >= '0' && v[i] <= '9') || strchr(chars, v[i]))))
+			return 0;
+		if (n++ == 0)
+			words++;
+		if (n > max)
+			return 0;
+	}
+	return words > 0 && i <= 1024;
+}
+
+/* Parameters the adapter sets itself, or that would change what the
+ * response means: never taken from auth_params. */
+static const char *const own_params[] = { "response_type", "client_id",
+    "redirect_uri", "scope", "state", "nonce", "code_challenge",
+    "code_challenge_method", "prompt", "max_age", "acr_values",
+    "ui_locales", "login_hint", "response_mode", "request", "request_uri",
+    "claims", "id_token_hint", "registration", NULL };
+
+/* auth_params: "name=value" words; a name of [A-Za-z0-9_.-], not one of
+ * ours, each once. */
+static int
+auth_params_ok(const char *v, char *bad, size_t bl)
+{
+	const char	*p, *q, *e, *eq;
+	size_t		 n = 0, i;
+
+	if (!words_ok(v, "_.-=:/@,+%~", 512))
+		return 0;
+	for (p = v; *p != '\0'; p = e) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		e = p + strcspn(p, " ");
+		eq = memchr(p, '=', (size_t)(e - p));
+		n = eq != NULL ? (size_t)(eq - p) : 0;
+		if (n == 0 || eq + 1 == e || strcspn(p, "=:/@,+%~") < n)
+			return 0;
+		for (i = 0; own_params[i] != NULL; i++)
+			if (strlen(own_params[i]) == n &&
+			    strncmp(own_params[i], p, n) == 0)
+				goto named;
+		for (q = e; (q = strchr(q, ' ')) != NULL; )
+			if (strncmp(++q, p, n + 1) == 0)
+				goto named;
+	}
+	return 1;
+named:
+	snprintf(bad, bl, "%.*s", (int)n, p);
+	return 0;
+}
+
+/* The authorization request's options. */
+static void
+finish_request(const char *name, struct jo_config *c, const int *seen,
+    struct problems *pr)
+{
+	char	 bad[64] = "";
+
+	if (!seen[jo_key_index("max_age")])
+		c->max_age = -1;
+	if (c->prompt != NULL && !prompt_ok(c->prompt))
+		problem(pr, "%s: prompt: expected none, or login, consent, "
+		    "select_account separated by blanks", name);
+	if (c->acr_values != NULL && !words_ok(c->acr_values, NULL, 256))
+		problem(pr, "%s: acr_values: expected values separated by "
+		    "blanks (printable ASCII, no quotes)", name);
+	if (c->ui_locales != NULL && !words_ok(c->ui_locales, "-", 35))
+		problem(pr, "%s: ui_locales: expected language tags separated "
+		    "by blanks (de-CH fr en)", name);
+	if (c->auth_params != NULL && !auth_params_ok(c->auth_params, bad,
+	    sizeof(bad)))
+		problem(pr, "%s: auth_params: %s%s", name, *bad ? bad : "",
+		    *bad ? ": set by the adapter itself, or twice" :
+		    "expected name=value separated by blanks (kc_idp_hint=corp "
+		    "domain_hint=example.org)");
+}
+
 /* Defaults, and the checks between the keys of the access and token
  * rules. */
 static void
@@ -190,9 +283,7 @@ finish_rules(const char *name, struct jo_config *c, const int *seen,
 	dflt(&c->jitsi_token_in, "hash");
 	if (!seen[jo_key_index("session_lifetime")])
 		c->session_lifetime = 8 * 3600;
-	if (c->prompt != NULL && !prompt_ok(c->prompt))
-		problem(pr, "%s: prompt: expected none, or login, consent, "
-		    "select_account separated by blanks", name);
+	finish_request(name, c, seen, pr);
 	if (!scheme_ok(c->app_scheme_mobile))
 		problem(pr, "%s: app_scheme_mobile: not a URL scheme", name);
 	if (!scheme_ok(c->app_scheme_desktop))
@@ -270,7 +361,7 @@ config_print(const struct jo_config *c, char out[33])
 	const char *const v[] = { c->issuer, c->client_id, c->jitsi_app_id,
 	    c->jitsi_audience, c->moderator, c->moderator_claim,
 	    c->moderator_values, c->allowed_email_domains, c->allowed_groups,
-	    c->allowed_tenants,
+	    c->allowed_tenants, c->acr_values,
 	    c->groups_claim, c->require_email_verified ? "1" : "0",
 	    c->name_claim, c->email_claim, c->avatar, c->group_claim,
 	    c->userinfo };

@@ -51,6 +51,11 @@ struct jo_config {
 	char	*room_claim;		/* "room" or "*" */
 	long	 session_lifetime;	/* 0: no single sign-on */
 	char	*prompt;		/* or NULL */
+	/* more of the authorization request (Core 3.1.2.1) */
+	char	*acr_values;		/* requested, and the acr checked */
+	long	 max_age;		/* -1: not sent; else auth_time checked */
+	char	*ui_locales;		/* or NULL */
+	char	*auth_params;		/* "name=value ..." sent as they are */
 	char	*post_logout_redirect_uri;
 	char	*jitsi_signing;		/* "HS256" or "RS256" */
 	char	*jitsi_private_key;	/* PEM, RS256 */

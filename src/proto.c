@@ -33,9 +33,42 @@ jo_proto_pkce_challenge(const char *verifier)
 	return jo_b64url_encode(md, 32);
 }
 
+/* "&name=value" for each word of auth_params (checked when read). */
+static void
+add_params(struct jo_buf *b, const char *params)
+{
+	const char	*p = params, *e, *eq;
+	char		*v;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		e = p + strcspn(p, " ");
+		eq = memchr(p, '=', (size_t)(e - p));
+		jo_buf_adds(b, "&");
+		jo_buf_add(b, p, (size_t)(eq - p + 1));
+		v = jo_xstrndup(eq + 1, (size_t)(e - eq - 1));
+		jo_form_encode(b, v);
+		free(v);
+		p = e;
+	}
+}
+
+static void
+add_opt(struct jo_buf *b, const char *name, const char *v)
+{
+	if (v == NULL)
+		return;
+	jo_buf_addf(b, "&%s=", name);
+	jo_form_encode(b, v);
+}
+
 char *
 jo_proto_auth_url(const struct jo_config *c, const struct jo_provider *p,
-    const char *state, const char *nonce, const char *challenge)
+    const char *state, const char *nonce, const char *challenge,
+    const char *login_hint)
 {
 	struct jo_buf	 b = { 0 };
 
@@ -54,10 +87,14 @@ jo_proto_auth_url(const struct jo_config *c, const struct jo_provider *p,
 	jo_buf_adds(&b, "&code_challenge=");
 	jo_buf_adds(&b, challenge);
 	jo_buf_adds(&b, "&code_challenge_method=S256");
-	if (c->prompt != NULL) {
-		jo_buf_adds(&b, "&prompt=");
-		jo_form_encode(&b, c->prompt);
-	}
+	add_opt(&b, "prompt", c->prompt);
+	if (c->max_age >= 0)
+		jo_buf_addf(&b, "&max_age=%ld", c->max_age);
+	add_opt(&b, "acr_values", c->acr_values);
+	add_opt(&b, "ui_locales", c->ui_locales);
+	add_opt(&b, "login_hint", login_hint);
+	if (c->auth_params != NULL)
+		add_params(&b, c->auth_params);
 	return jo_buf_take(&b);
 }
 

@@ -154,8 +154,12 @@ jo_req_ours(const struct jo_req *r)
 long
 jo_req_session_ttl(const struct jo_req *r)
 {
-	return r->cfg.session_lifetime > 0 ? r->cfg.session_lifetime :
-	    JO_STATE_TTL;
+	long	 ttl = r->cfg.session_lifetime;
+
+	/* a login remembered no longer than max_age allows */
+	if (r->cfg.max_age >= 0 && r->cfg.max_age < ttl)
+		ttl = r->cfg.max_age;
+	return ttl > 0 ? ttl : JO_STATE_TTL;
 }
 
 char *

@@ -34,8 +34,9 @@ void	 jo_fail(struct jo_req *, enum jo_err, const char *, ...)
 void	 jo_req_back(struct jo_req *, const struct jo_target *, const char *);
 /* Was the request started by the user on a page of ours (req.c)? */
 int	 jo_req_ours(const struct jo_req *);
-/* Seconds a session lasts: session_lifetime, or (without single
- * sign-on) just long enough to carry the user to /tokenize. */
+/* Seconds a session lasts: session_lifetime (at most max_age), or
+ * (without single sign-on) just long enough to carry the user to
+ * /tokenize. */
 long	 jo_req_session_ttl(const struct jo_req *);
 /* public_url's path + "/" + route, for cookies sent to one route. */
 char	*jo_req_path(const struct jo_req *, const char *route);

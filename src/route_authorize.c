@@ -30,13 +30,15 @@ target(struct jo_req *r, struct jo_target *t, char *why, size_t wl)
 
 /* Single sign-on, except for a login the apps start (the token then
  * leaves the browser: the provider is always asked) and when the
- * configuration asks the provider to ask the user again. */
+ * configuration asks the provider to ask the user again (a prompt, or
+ * max_age 0). */
 static int
 sso_allowed(const struct jo_req *r, const struct jo_target *t)
 {
 	const char	*p = r->cfg.prompt;
 
-	return r->cfg.session_lifetime > 0 && t->app == NULL &&
+	return r->cfg.session_lifetime > 0 && r->cfg.max_age != 0 &&
+	    t->app == NULL &&
 	    !(p != NULL && (strstr(p, "login") != NULL ||
 	    strstr(p, "select_account") != NULL ||
 	    strstr(p, "consent") != NULL));
@@ -59,6 +61,18 @@ sso(struct jo_req *r, const struct jo_target *t)
 		rc = jo_route_to_tokenize(r, &s.u, t, s.exp);
 	jo_ck_session_free(&s);
 	return rc;
+}
+
+#define HINT_MAX	256
+
+/* A login_hint passed on to the provider (the user's address, say, from
+ * a portal's link): plain text of a sensible length.  Control
+ * characters never get this far (cgi.c). */
+static int
+hint_ok(const char *h)
+{
+	return h == NULL || (*h != '\0' && strlen(h) <= HINT_MAX &&
+	    jo_utf8_valid((const unsigned char *)h, strlen(h)));
 }
 
 /* A new login at the provider. */
@@ -85,7 +99,8 @@ login(struct jo_req *r, struct jo_target *t)
 		jo_fail(r, JO_E_START, "cannot seal the state cookie");
 		goto end;
 	}
-	loc = jo_proto_auth_url(&r->cfg, &p, s.st, s.nonce, cc);
+	loc = jo_proto_auth_url(&r->cfg, &p, s.st, s.nonce, cc,
+	    jo_param_get(&r->q, "login_hint"));
 	jo_resp_redirect(&r->resp, loc);
 end:
 	memset(&s.t, 0, sizeof(s.t));
@@ -103,6 +118,11 @@ jo_route_authorize(struct jo_req *r)
 
 	if (target(r, &t, why, sizeof(why)) == -1) {
 		jo_fail(r, JO_E_BAD_ROOM, "%s", why);
+		return;
+	}
+	if (!hint_ok(jo_param_get(&r->q, "login_hint"))) {
+		jo_fail(r, JO_E_BAD_REQUEST, "login_hint: longer than %d bytes "
+		    "or not UTF-8", HINT_MAX);
 		return;
 	}
 	/* Anyone can make a link that sends a logged-in user into a room

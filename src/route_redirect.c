@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "cookie.h"
 #include "oidc.h"
 #include "profile.h"
@@ -13,6 +15,11 @@
 #include "util.h"
 
 #define GUEST_DELAY	5	/* seconds before a refused user goes on */
+#define AUTH_TIME_SKEW	120	/* seconds our clock and the provider's
+				 * may differ for max_age */
+
+static void	 refused(struct jo_req *, const struct jo_target *,
+		    const char *);
 
 /* The state cookie (consumed by every callback, good or bad) against
  * the state parameter and, RFC 9207, the iss parameter. */
@@ -162,6 +169,68 @@ tenant_iss(struct jo_req *r, const struct jo_provider *p)
 	return ok ? 0 : -1;
 }
 
+/* Is w one of the blank-separated words of list? */
+static int
+word_in(const char *list, const char *w)
+{
+	size_t	 n = strlen(w), m;
+
+	while (*list != '\0') {
+		list += strspn(list, " ");
+		m = strcspn(list, " ");
+		if (m == n && n > 0 && strncmp(list, w, n) == 0)
+			return 1;
+		list += m;
+	}
+	return 0;
+}
+
+/* What the request asked of the login (Core 3.1.2.1, 3.1.3.7 steps 11
+ * and 12): with acr_values, the ID token's acr is one of them; with
+ * max_age, its auth_time is at most that old.  Read off the ID token
+ * alone, before userinfo could add either. */
+static int
+login_strength(const struct jo_req *r, const struct jo_user *u, char *why,
+    size_t wl)
+{
+	json_object	*v;
+	const char	*acr = NULL;
+	long long	 at;
+
+	if (r->cfg.acr_values != NULL) {
+		if (json_object_object_get_ex(u->claims, "acr", &v) &&
+		    json_object_is_type(v, json_type_string) &&
+		    strlen(json_object_get_string(v)) ==
+		    (size_t)json_object_get_string_len(v))
+			acr = json_object_get_string(v);
+		if (acr == NULL || !word_in(r->cfg.acr_values, acr)) {
+			jo_why(why, wl, "the login provider did not confirm the "
+			    "way of logging in this site asks for (acr %.64s, "
+			    "expected %.200s)", acr != NULL ? acr : "missing",
+			    r->cfg.acr_values);
+			return -1;
+		}
+	}
+	if (r->cfg.max_age < 0)
+		return 0;
+	if (!json_object_object_get_ex(u->claims, "auth_time", &v) ||
+	    !json_object_is_type(v, json_type_int)) {
+		jo_why(why, wl, "the login provider did not say when you "
+		    "logged in (auth_time), and this site asks for a login at "
+		    "most %ld seconds old", r->cfg.max_age);
+		return -1;
+	}
+	at = (long long)json_object_get_int64(v);
+	if (at > (long long)r->now + AUTH_TIME_SKEW ||
+	    (long long)r->now - at > r->cfg.max_age + AUTH_TIME_SKEW) {
+		jo_why(why, wl, "your login at the provider is older than "
+		    "this site allows (%ld seconds): log in again",
+		    r->cfg.max_age);
+		return -1;
+	}
+	return 0;
+}
+
 /* The code for a verified user: discovery, keys, the token request,
  * the ID token, userinfo. */
 static int
@@ -197,6 +266,10 @@ flows(struct jo_req *r, const struct jo_ck_state *s, struct jo_user *u,
 	}
 	if (verify(r, &p, &ks, *idt, s->nonce, u) == -1)
 		goto end;
+	if (login_strength(r, u, why, sizeof(why)) == -1) {
+		refused(r, &s->t, why);
+		goto end;
+	}
 	if (jo_proto_userinfo(&r->cfg, &p, at, u, &e, why,
 	    sizeof(why)) == -1) {
 		jo_fail(r, e, "%s", why);

@@ -104,6 +104,12 @@ const scenarios = {
   // Keycloak: client roles under the client id, which holds dots
   'keycloak-client-roles': { token: (b) => idt(good({ ...b,
     resource_access: { 'meet.example.test': { roles: ['moderator'] }, account: { roles: ['view-profile'] } } })) },
+  // the login's strength: acr and auth_time as a provider says them
+  'acr-mfa': { token: (b) => idt(good({ ...b, acr: 'urn:example:mfa', auth_time: now() - 5 })) },
+  'acr-password': { token: (b) => idt(good({ ...b, acr: 'urn:example:password', auth_time: now() - 5 })) },
+  'auth-time-old': { token: (b) => idt(good({ ...b, acr: 'urn:example:mfa', auth_time: now() - 3600 })) },
+  'auth-time-future': { token: (b) => idt(good({ ...b, auth_time: now() + 3600 })) },
+  'auth-time-string': { token: (b) => idt(good({ ...b, auth_time: String(now()) })) },
   // Entra ID multi-tenant (/organizations): the issuer a template, each
   // token's iss that of the user's own tenant (tid)
   'entra-multi': { multiTenant: true, token: (b) => idt(good(tenant(b, 'T1'))) },

@@ -123,6 +123,7 @@ jo_route_authorize(struct jo_req *r)
 	if (!hint_ok(jo_param_get(&r->q, "login_hint"))) {
 		jo_fail(r, JO_E_BAD_REQUEST, "login_hint: longer than %d bytes "
 		    "or not UTF-8", HINT_MAX);
+		jo_target_free(&t);
 		return;
 	}
 	/* Anyone can make a link that sends a logged-in user into a room

@@ -189,6 +189,35 @@ token_has_every_claim_jitsi_checks(void **st)
 	free(tok);
 }
 
+/* With the token rules at their defaults (no lobby bypass, no features,
+ * nobody hidden or a visitor), the token is byte for byte the one this
+ * adapter signed before those rules existed. */
+static void
+default_rules_leave_the_token_as_it_was(void **st)
+{
+	static const char was[] =
+	    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJhcHAiLCJ"
+	    "hdWQiOiJqaXRzaSIsInN1YiI6Im1lZXQuZXhhbXBsZS5vcmciLCJyb29"
+	    "tIjoicm9vbSIsImlhdCI6MTcwMDAwMDAwMCwibmJmIjoxNjk5OTk5OTQ"
+	    "wLCJleHAiOjE3MDAwMDM2MDAsImNvbnRleHQiOnsidXNlciI6eyJpZCI"
+	    "6ImFsaWNlIiwibmFtZSI6IkFsaWNlIEEuIiwiZW1haWwiOiJhbGljZUB"
+	    "leGFtcGxlLm9yZyIsImF2YXRhciI6Imh0dHBzOi8vYS5leGFtcGxlL3A"
+	    "ucG5nIiwiYWZmaWxpYXRpb24iOiJvd25lciIsIm1vZGVyYXRvciI6dHJ"
+	    "1ZX0sImdyb3VwIjoic3RhZmYifX0.LbvXuuT1V4lkS5kYgIEH7x18i2C"
+	    "JoAWGfGjWjyiGP4Q";
+	struct jo_config c = config();
+	struct jo_user	 u = { .sub = "alice", .name = "Alice A.",
+	    .email = "alice@example.org", .avatar = "https://a.example/p.png",
+	    .group = "staff", .moderator = 1 };
+	struct jo_target t = { .room = "Room" };
+	char		*tok;
+
+	(void)st;
+	tok = jo_jitsi_token(&c, &u, &t, 1700000000, NULL, 0);
+	assert_string_equal(tok, was);
+	free(tok);
+}
+
 static void
 gravatar_hashes_the_trimmed_lowercased_address(void **st)
 {
@@ -274,6 +303,7 @@ main(void)
 		cmocka_unit_test(state_json_gives_room_tenant_and_flags),
 		cmocka_unit_test(state_json_refuses_bad_input),
 		cmocka_unit_test(token_has_every_claim_jitsi_checks),
+		cmocka_unit_test(default_rules_leave_the_token_as_it_was),
 		cmocka_unit_test(gravatar_hashes_the_trimmed_lowercased_address),
 		cmocka_unit_test(no_email_means_no_email_and_no_avatar),
 		cmocka_unit_test(url_is_built_from_the_configured_base_only),

@@ -216,6 +216,78 @@ default_rules_leave_the_token_as_it_was(void **st)
 	tok = jo_jitsi_token(&c, &u, &t, 1700000000, NULL, 0);
 	assert_string_equal(tok, was);
 	free(tok);
+	/* the same with the rules written out as a file's defaults */
+	c.lobby_bypass.mode = c.hidden.mode = c.visitor.mode = "none";
+	tok = jo_jitsi_token(&c, &u, &t, 1700000000, NULL, 0);
+	assert_string_equal(tok, was);
+	free(tok);
+}
+
+/* The rules' fields, claim by claim: booleans where Jitsi compares with
+ * true; every feature Jitsi knows written, true or false. */
+static void
+token_rules_fields(void **st)
+{
+	struct jo_config c = config();
+	struct jo_user	 u = { .sub = "alice", .lobby_bypass = 1, .hidden = 1,
+	    .visitor = 1, .features_claim = 1 };
+	struct jo_target t = { .room = "Room" };
+	json_object	*p, *ctx, *user, *f, *v;
+	char		*tok, *hdr;
+	size_t		 i, n = 0;
+
+	(void)st;
+	c.features = 1;
+	c.feat_all = 1UL << 13;			/* screen-sharing */
+	c.feat_mod = 1UL << 11;			/* recording */
+	c.feat_claimed = 1UL << 19;		/* transcription */
+	tok = jo_jitsi_token(&c, &u, &t, 1700000000, NULL, 0);
+	p = payload_of(tok, &hdr);
+	json_object_object_get_ex(p, "context", &ctx);
+	json_object_object_get_ex(ctx, "user", &user);
+	assert_true(json_object_object_get_ex(user, "lobby_bypass", &v));
+	assert_true(json_object_is_type(v, json_type_boolean) &&
+	    json_object_get_boolean(v));
+	assert_true(json_object_object_get_ex(user, "hidden-from-recorder",
+	    &v));
+	assert_true(json_object_is_type(v, json_type_boolean) &&
+	    json_object_get_boolean(v));
+	assert_true(json_object_object_get_ex(user, "role", &v));
+	assert_string_equal(json_object_get_string(v), "visitor");
+	assert_true(json_object_object_get_ex(ctx, "features", &f));
+	json_object_object_foreach(f, k, fv) {
+		assert_string_equal(k, jo_jitsi_features[n]);
+		assert_true(json_object_is_type(fv, json_type_boolean));
+		assert_int_equal(json_object_get_boolean(fv), n == 13 ||
+		    n == 19);
+		n++;
+	}
+	assert_int_equal(n, 20);
+	json_object_put(p);
+	free(hdr);
+	free(tok);
+	/* a moderator gets the moderators' features too; none of the
+	 * user fields when the rules do not hold */
+	memset(&u, 0, sizeof(u));
+	u.sub = "bob";
+	u.moderator = 1;
+	tok = jo_jitsi_token(&c, &u, &t, 1700000000, NULL, 0);
+	p = payload_of(tok, &hdr);
+	json_object_object_get_ex(p, "context", &ctx);
+	json_object_object_get_ex(ctx, "user", &user);
+	assert_false(json_object_object_get_ex(user, "lobby_bypass", NULL));
+	assert_false(json_object_object_get_ex(user, "hidden-from-recorder",
+	    NULL));
+	assert_false(json_object_object_get_ex(user, "role", NULL));
+	json_object_object_get_ex(ctx, "features", &f);
+	for (i = 0; jo_jitsi_features[i] != NULL; i++) {
+		assert_true(json_object_object_get_ex(f, jo_jitsi_features[i],
+		    &v));
+		assert_int_equal(json_object_get_boolean(v), i == 13 || i == 11);
+	}
+	json_object_put(p);
+	free(hdr);
+	free(tok);
 }
 
 static void
@@ -304,6 +376,7 @@ main(void)
 		cmocka_unit_test(state_json_refuses_bad_input),
 		cmocka_unit_test(token_has_every_claim_jitsi_checks),
 		cmocka_unit_test(default_rules_leave_the_token_as_it_was),
+		cmocka_unit_test(token_rules_fields),
 		cmocka_unit_test(gravatar_hashes_the_trimmed_lowercased_address),
 		cmocka_unit_test(no_email_means_no_email_and_no_avatar),
 		cmocka_unit_test(url_is_built_from_the_configured_base_only),

@@ -159,3 +159,22 @@ test('single sign-on keeps what was decided at login; a changed rule ends the se
   const r = runCgi({ config: other, path: '/tokenize', cookie });
   assert.equal(r.status, 401);
 });
+
+// --- the verifier's own checks of these fields fail where they should ------------
+test('the verifier refuses what Jitsi would misread: an unknown feature, a feature not true/false, lobby_bypass "true", hidden-from-recorder "false"', async () => {
+  const { SignJWT } = await import('jose');
+  const now = Math.floor(Date.now() / 1000);
+  const sign = (context) => new SignJWT({ iss: rules.appId, aud: 'jitsi', sub: rules.subject, room: 'myroom', context })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt(now).setNotBefore(now - 60).setExpirationTime(now + 3600)
+    .sign(new TextEncoder().encode(rules.secret));
+  const url = async (context) => `${JITSI}/MyRoom?oidc=ok#jwt=%22${await sign(context)}%22`;
+  const u = { id: 'x' };
+  await verifyJitsiRedirect(await url({ user: { ...u, lobby_bypass: true, 'hidden-from-recorder': false, role: 'visitor' },
+    features: { recording: 'true', flip: false } }), rules);
+  for (const [context, re] of [
+    [{ user: u, features: { screensharing: true } }, /screensharing is not one of Jitsi's features/],
+    [{ user: u, features: { recording: 1 } }, /recording is not true\/false/],
+    [{ user: { ...u, lobby_bypass: 'true' } }, /lobby_bypass is not true/],
+    [{ user: { ...u, 'hidden-from-recorder': 'false' } }, /hidden-from-recorder"\] is not a boolean/],
+  ]) await assert.rejects(verifyJitsiRedirect(await url(context), rules), re);
+});

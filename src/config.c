@@ -312,18 +312,19 @@ feature_set(const char *list, unsigned long *set, char *bad, size_t bl)
 	return 0;
 }
 
-/* The names of the features in set, comma-separated, into b. */
-static void
-feature_names(unsigned long set, struct jo_buf *b)
+void
+jo_feature_names(unsigned long set, struct jo_buf *b)
 {
-	size_t	 i;
+	size_t	 i, start = b->len;
 
 	for (i = 0; jo_jitsi_features[i] != NULL; i++)
 		if (set & (1UL << i)) {
-			if (b->len > 0)
+			if (b->len > start)
 				jo_buf_adds(b, ", ");
 			jo_buf_adds(b, jo_jitsi_features[i]);
 		}
+	if (b->len == start)
+		jo_buf_adds(b, "-");
 	jo_buf_add(b, "", 1);
 }
 
@@ -372,10 +373,10 @@ features_finish(const char *name, struct jo_config *c, struct problems *pr)
 		    "features_claim holds one of features_values)", name);
 	granted = c->feat_all | c->feat_mod | c->feat_claimed;
 	if (granted & off) {
-		feature_names(granted & off, &b);
+		jo_feature_names(granted & off, &b);
 		problem(pr, "%s: features_off: %s also granted", name, b.p);
 	} else if (!others && ((granted | off) & full) != full) {
-		feature_names(full & ~(granted | off), &b);
+		jo_feature_names(full & ~(granted | off), &b);
 		problem(pr, "%s: features: a token with context.features has "
 		    "every feature it does not grant off, moderators included: "
 		    "name each in features_all, features_moderators, "

@@ -17,6 +17,11 @@
  * bit i of a feature set is jo_jitsi_features[i]. */
 extern const char *const jo_jitsi_features[];
 
+struct jo_buf;
+/* The names of the features in set, comma-separated ("-" for none),
+ * NUL-terminated, appended to b. */
+void	 jo_feature_names(unsigned long, struct jo_buf *);
+
 /* A token field given to everyone, nobody, or those whose claim holds
  * one of some values: the shape of the moderator rule. */
 struct jo_rule {

@@ -98,6 +98,18 @@ test('features: every one of Jitsi\'s names, true or false, per audience (everyo
     bob: ['screen-sharing', 'send-groupchat', 'transcription'],
     carol: ['screen-sharing', 'send-groupchat'],
   };
+  // --check-config says, audience by audience, what the tokens will grant
+  const config = writeConfig(tempDir(), idp.issuer, over);
+  const chk = spawnSync(cgiPath, ['--check-config'], { encoding: 'utf8',
+    env: { PATH: process.env.PATH, JITSI_OIDC_CONFIG: config, ASAN_OPTIONS: process.env.ASAN_OPTIONS || '' } });
+  assert.equal(chk.status, 0, chk.stderr);
+  assert.match(chk.stdout, /^features +everyone: screen-sharing, send-groupchat$/m);
+  assert.match(chk.stdout, /^features +and moderators: livestreaming, recording$/m);
+  assert.match(chk.stdout, /^features +and whose groups holds one of staff: transcription$/m);
+  assert.match(chk.stdout, /^features +off for everyone, moderators included: branding, calendar, create-polls, .*, sip-outbound-call$/m);
+  const plain = spawnSync(cgiPath, ['--check-config'], { encoding: 'utf8',
+    env: { PATH: process.env.PATH, JITSI_OIDC_CONFIG: writeConfig(tempDir(), idp.issuer, {}), ASAN_OPTIONS: process.env.ASAN_OPTIONS || '' } });
+  assert.match(plain.stdout, /^features +none in the token: Jitsi's own defaults$/m);
   for (const [who, on] of Object.entries(want)) {
     const { payload } = await login(over, who);
     const f = payload.context.features;

@@ -9,6 +9,9 @@ config.tokenAuthUrl = 'https://meet.example.org/oidc/authorize?state={state}';
 //    After one login, send the user straight to the adapter next time
 //    instead of showing Jitsi's "log in" button:
 config.tokenAuthUrlAutoRedirect = true;
+//    Only with the adapter's hidden_from_recorder rule: lib-jitsi-meet
+//    passes the token's "hidden-from-recorder" on to the recorder only then.
+// config.hiddenFromRecorderFeatureEnabled = true;
 //    Optional: after logging out of Jitsi, go to the start page.
 // config.tokenLogoutUrl = 'https://meet.example.org/';
 
@@ -66,8 +69,9 @@ config.tokenAuthUrlAutoRedirect = true;
 //      ENABLE_GUESTS=1                            # optional, see 3.
 //
 //    TOKEN_AUTH_URL is the web container's only token setting: the other
-//    config.token* lines of 1. (tokenAuthUrlAutoRedirect, tokenAuthInline,
-//    tokenLogoutUrl) go into ${CONFIG}/web/custom-config.js, which the
+//    config.* lines of 1. (tokenAuthUrlAutoRedirect, tokenAuthInline,
+//    tokenLogoutUrl, hiddenFromRecorderFeatureEnabled) go into
+//    ${CONFIG}/web/custom-config.js, which the
 //    container appends to the config.js it generates.  With lobby_bypass,
 //    mod_token_lobby_bypass.lua goes into
 //    ${CONFIG}/prosody/prosody-plugins-custom/.

@@ -97,7 +97,8 @@ GEN_SECRETS	 = cookie_secret jitsi_app_secret
 EXAMPLES	 = nginx-fcgiwrap.conf nginx-fastcgi.conf nginx-room-login.conf \
 		   nginx-docker-jitsi-meet.conf nginx-docker-room-login.conf \
 		   apache.conf apache-fcgid.conf lighttpd.conf \
-		   lighttpd-fastcgi.conf jitsi-config.js jitsi-oidc.conf.example
+		   lighttpd-fastcgi.conf jitsi-config.js jitsi-oidc.conf.example \
+		   jitsi-oidc-tcp.conf
 
 install: all
 	install -d $(DESTDIR)$(CGIDIR) $(DESTDIR)$(SYSCONFDIR)/jitsi-oidc \

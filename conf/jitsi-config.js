@@ -6,6 +6,12 @@
 //    the adapter hands them back as hash parameters after the login.
 config.tokenAuthUrl = 'https://meet.example.org/oidc/authorize?state={state}';
 //    (`?room={room}` also works, without the tenant and the options.)
+//    After one login, send the user straight to the adapter next time
+//    instead of showing Jitsi's "log in" button:
+config.tokenAuthUrlAutoRedirect = true;
+//    Only with the adapter's hidden_from_recorder rule: lib-jitsi-meet
+//    passes the token's "hidden-from-recorder" on to the recorder only then.
+// config.hiddenFromRecorderFeatureEnabled = true;
 //    Optional: after logging out of Jitsi, go to the start page.
 // config.tokenLogoutUrl = 'https://meet.example.org/';
 
@@ -20,17 +26,31 @@ config.tokenAuthUrl = 'https://meet.example.org/oidc/authorize?state={state}';
 //      asap_accepted_issuers = { "example_app_id" }
 //      asap_accepted_audiences = { "jitsi" }   -- = jitsi_audience
 //      allow_empty_token = false
+//      enable_domain_verification = true  -- the token's sub is the domain
 //
 //    With enable_domain_verification (on by default in Debian's package) the
 //    token's sub must be your domain: leave jitsi_subject at its default (the
-//    host of jitsi_url) or set it to the XMPP domain.  To let the token make
-//    someone moderator, turn off auto-owner (see the README).
+//    host of jitsi_url) or set it to the XMPP domain.
 //
 // 3. Guests: to let people without an account join once a moderator is in,
 //    add an anonymous VirtualHost "guest.<your-domain>" and, here,
 //    config.hosts.anonymousdomain = 'guest.meet.example.org';
 //
-// 4. docker-jitsi-meet: the same settings are environment variables in .env:
+// 4. Moderators: the token's context.user.affiliation / moderator decide,
+//    and nothing else may make someone owner.  In Prosody, on
+//      Component "conference.<your-domain>" "muc"
+//        modules_enabled = { ...; "token_affiliation"; }
+//        -- only with the adapter's lobby_bypass rule (jitsi-contrib's
+//        -- module, copied into /usr/share/jitsi-meet/prosody-plugins/):
+//        -- "token_lobby_bypass";
+//        -- where "muc_wait_for_host" is enabled, else every token holder
+//        -- is made owner:
+//        wait_for_host_disable_auto_owners = true
+//    and Jicofo's auto-owner off, in /etc/jitsi/jicofo/jicofo.conf:
+//      jicofo { conference { enable-auto-owner = false } }
+//    then: systemctl restart prosody jicofo
+//
+// 5. docker-jitsi-meet: the same settings are environment variables in .env:
 //
 //      ENABLE_AUTH=1
 //      AUTH_TYPE=jwt
@@ -38,20 +58,26 @@ config.tokenAuthUrl = 'https://meet.example.org/oidc/authorize?state={state}';
 //      JWT_APP_SECRET=<jitsi_app_secret>          # = jitsi_app_secret; no quotes or backslashes
 //      JWT_ACCEPTED_ISSUERS=example_app_id
 //      JWT_ACCEPTED_AUDIENCES=jitsi               # = jitsi_audience
+//      JWT_ALLOW_EMPTY=0
 //      JWT_ENABLE_DOMAIN_VERIFICATION=false       # if true: jitsi_subject = XMPP_DOMAIN (meet.jitsi)
 //      # JWT_ASAP_KEYSERVER=https://...           # only with jitsi_signing = RS256
 //      #                                          # (Prosody: asap_key_server), see the README
 //      TOKEN_AUTH_URL=https://meet.example.org/oidc/authorize?state={state}
+//      XMPP_MUC_MODULES=token_affiliation         # ,token_lobby_bypass with lobby_bypass
+//      ENABLE_AUTO_OWNER=0
+//      WAIT_FOR_HOST_DISABLE_AUTO_OWNERS=1
 //      ENABLE_GUESTS=1                            # optional, see 3.
 //
-//    and the adapter runs in a sidecar container as a FastCGI responder
+//    TOKEN_AUTH_URL is the web container's only token setting: the other
+//    config.* lines of 1. (tokenAuthUrlAutoRedirect, tokenAuthInline,
+//    tokenLogoutUrl, hiddenFromRecorderFeatureEnabled) go into
+//    ${CONFIG}/web/custom-config.js, which the
+//    container appends to the config.js it generates.  With lobby_bypass,
+//    mod_token_lobby_bypass.lua goes into
+//    ${CONFIG}/prosody/prosody-plugins-custom/.
+//
+//    The adapter runs in a sidecar container as a FastCGI responder
 //    (spawn-fcgi -n -a 0.0.0.0 -p 9009 -- jitsi-oidc), with
 //    conf/nginx-docker-jitsi-meet.conf as
 //    ${CONFIG}/web/nginx-custom/jitsi-oidc.conf (see the README,
 //    "docker-jitsi-meet").
-//
-// 5. Moderators (context.user.affiliation / moderator in the token):
-//    Prosody's token_affiliation module on the conference component
-//    (Debian: modules_enabled of Component "conference.<your-domain>";
-//    docker: XMPP_MUC_MODULES=token_affiliation), Jicofo's auto-owner off
-//    (docker: ENABLE_AUTO_OWNER=0), see the README, "Moderators".

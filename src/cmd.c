@@ -11,6 +11,40 @@
 #include "oidc.h"
 #include "util.h"
 
+/* What the token's context.features will say, audience by audience:
+ * once a token has it, Jitsi turns off what it does not grant. */
+static void
+print_features(const struct jo_config *c)
+{
+	struct jo_buf	 b = { 0 };
+	unsigned long	 full = 0, on;
+	size_t		 i;
+
+	if (!c->features) {
+		printf("features      none in the token: Jitsi's own defaults\n");
+		return;
+	}
+	for (i = 0; jo_jitsi_features[i] != NULL; i++)
+		full |= 1UL << i;
+	on = c->feat_all | c->feat_mod | c->feat_claimed;
+	jo_feature_names(c->feat_all, &b);
+	printf("features      everyone: %s\n", b.p);
+	b.len = 0;
+	jo_feature_names(c->feat_mod & ~c->feat_all, &b);
+	printf("features      and moderators: %s\n", b.p);
+	if (c->features_claim != NULL) {
+		b.len = 0;
+		jo_feature_names(c->feat_claimed & ~c->feat_all, &b);
+		printf("features      and whose %s holds one of %s: %s\n",
+		    c->features_claim, c->features_values, b.p);
+	}
+	b.len = 0;
+	jo_feature_names(full & ~on, &b);
+	printf("features      off for everyone, moderators included: %s\n",
+	    b.p);
+	jo_buf_free(&b);
+}
+
 int
 jo_cmd_check_config(void)
 {
@@ -31,6 +65,7 @@ jo_cmd_check_config(void)
 	printf("redirect_uri  %s\n", c.redirect_uri);
 	printf("cookies       Path=%s%s; HttpOnly; SameSite=Lax\n",
 	    c.cookie_path, c.cookie_secure ? "; Secure" : "");
+	print_features(&c);
 	/* a cache_dir that cannot be used fails the check, yet the rest
 	 * is checked, uncached (logged once: the requests' warning) */
 	if (jo_cache_dir_ok(&c, why, sizeof(why)) == 0)

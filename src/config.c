@@ -26,6 +26,15 @@
 
 #define CONFIG_MAX	(64 * 1024)
 
+/* In MEET_FEATURES' order; at most the bits of an unsigned long. */
+const char *const jo_jitsi_features[] = {
+	"branding", "calendar", "create-polls", "file-upload", "flip",
+	"inbound-call", "livestreaming", "live-translation", "lobby",
+	"moderation", "outbound-call", "recording", "room", "screen-sharing",
+	"send-groupchat", "send-private-message", "list-visitors",
+	"sip-inbound-call", "sip-outbound-call", "transcription", NULL
+};
+
 static void
 trim(char **s, char **e)
 {
@@ -254,6 +263,129 @@ finish_request(const char *name, struct jo_config *c, const int *seen,
 		    "domain_hint=example.org)");
 }
 
+/* A rule of the moderator's shape: "none" unless its claim is set
+ * ("claim" then); claim needs the claim and the values, and they go
+ * with claim only. */
+static void
+rule_finish(const char *name, const char *key, struct jo_rule *r,
+    struct problems *pr)
+{
+	if (r->mode == NULL)
+		r->mode = jo_xstrdup(r->claim != NULL ? "claim" : "none");
+	if (strcmp(r->mode, "claim") == 0) {
+		if (r->claim == NULL || r->values == NULL)
+			problem(pr, "%s: %s: \"claim\" needs %s_claim and "
+			    "%s_values", name, key, key, key);
+	} else if (r->claim != NULL || r->values != NULL)
+		problem(pr, "%s: %s_claim, %s_values: used only with %s = "
+		    "claim (%s is \"%s\")", name, key, key, key, key, r->mode);
+}
+
+/* A comma-separated list of Jitsi's feature names into a set; -1 with
+ * the first item that is not one in bad. */
+static int
+feature_set(const char *list, unsigned long *set, char *bad, size_t bl)
+{
+	const char	*p = list, *s, *e;
+	size_t		 i, n;
+
+	*set = 0;
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		for (s = p; *p != '\0' && *p != ','; p++)
+			;
+		for (e = p; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			;
+		if ((n = (size_t)(e - s)) == 0)
+			continue;
+		for (i = 0; jo_jitsi_features[i] != NULL; i++)
+			if (strlen(jo_jitsi_features[i]) == n &&
+			    strncmp(jo_jitsi_features[i], s, n) == 0)
+				break;
+		if (jo_jitsi_features[i] == NULL) {
+			snprintf(bad, bl, "%.*s", (int)(n < 64 ? n : 64), s);
+			return -1;
+		}
+		*set |= 1UL << i;
+	}
+	return 0;
+}
+
+void
+jo_feature_names(unsigned long set, struct jo_buf *b)
+{
+	size_t	 i, start = b->len;
+
+	for (i = 0; jo_jitsi_features[i] != NULL; i++)
+		if (set & (1UL << i)) {
+			if (b->len > start)
+				jo_buf_adds(b, ", ");
+			jo_buf_adds(b, jo_jitsi_features[i]);
+		}
+	if (b->len == start)
+		jo_buf_adds(b, "-");
+	jo_buf_add(b, "", 1);
+}
+
+/* context.features.  Once a token carries it, Jitsi turns off every
+ * feature it does not set to true, moderators included: so each of
+ * Jitsi's features must be named, granted or in features_off, and a
+ * feature is never both. */
+static void
+features_finish(const char *name, struct jo_config *c, struct problems *pr)
+{
+	unsigned long	 off = 0, full = 0, granted;
+	struct {
+		const char	*key, *v;
+		unsigned long	*set;
+	} l[] = {
+		{ "features_all", c->features_all, &c->feat_all },
+		{ "features_moderators", c->features_moderators, &c->feat_mod },
+		{ "features_claimed", c->features_claimed, &c->feat_claimed },
+		{ "features_off", c->features_off, &off },
+	};
+	struct jo_buf	 b = { 0 };
+	char		 bad[80];
+	size_t		 i;
+	int		 others = 0;
+
+	c->features = c->features_all != NULL || c->features_moderators !=
+	    NULL || c->features_claimed != NULL || c->features_off != NULL ||
+	    c->features_claim != NULL || c->features_values != NULL;
+	if (!c->features)
+		return;
+	for (i = 0; jo_jitsi_features[i] != NULL; i++)
+		full |= 1UL << i;
+	for (i = 0; i < sizeof(l) / sizeof(l[0]); i++) {
+		if (l[i].v == NULL)
+			continue;
+		if (l[i].set == &off && strcmp(l[i].v, "others") == 0)
+			others = 1;
+		else if (feature_set(l[i].v, l[i].set, bad, sizeof(bad)) == -1)
+			problem(pr, "%s: %s: \"%s\" is not one of Jitsi's "
+			    "features (context.features)", name, l[i].key, bad);
+	}
+	if ((c->features_claimed != NULL) != (c->features_claim != NULL &&
+	    c->features_values != NULL))
+		problem(pr, "%s: features_claimed, features_claim, "
+		    "features_values: go together (the features of users whose "
+		    "features_claim holds one of features_values)", name);
+	granted = c->feat_all | c->feat_mod | c->feat_claimed;
+	if (granted & off) {
+		jo_feature_names(granted & off, &b);
+		problem(pr, "%s: features_off: %s also granted", name, b.p);
+	} else if (!others && ((granted | off) & full) != full) {
+		jo_feature_names(full & ~(granted | off), &b);
+		problem(pr, "%s: features: a token with context.features has "
+		    "every feature it does not grant off, moderators included: "
+		    "name each in features_all, features_moderators, "
+		    "features_claimed or features_off (features_off = others "
+		    "for the rest); not named: %s", name, b.p);
+	}
+	jo_buf_free(&b);
+}
+
 /* Defaults, and the checks between the keys of the access and token
  * rules. */
 static void
@@ -271,6 +403,10 @@ finish_rules(const char *name, struct jo_config *c, const int *seen,
 		problem(pr, "%s: moderator_claim, moderator_values: used only "
 		    "with moderator = claim (moderator is \"%s\")", name,
 		    c->moderator);
+	rule_finish(name, "lobby_bypass", &c->lobby_bypass, pr);
+	rule_finish(name, "hidden_from_recorder", &c->hidden, pr);
+	rule_finish(name, "visitor", &c->visitor, pr);
+	features_finish(name, c, pr);
 	dflt(&c->groups_claim, "groups");
 	dflt(&c->email_claim, "email");
 	dflt(&c->avatar, "picture");
@@ -365,6 +501,15 @@ config_print(const struct jo_config *c, char out[33])
 	    c->groups_claim, c->require_email_verified ? "1" : "0",
 	    c->name_claim, c->email_claim, c->avatar, c->group_claim,
 	    c->userinfo };
+	/* the token rules, added only when one is set: a
+	 * configuration without them keeps its sessions across the
+	 * upgrade */
+	const char *const w[] = { "token rules", c->lobby_bypass.mode,
+	    c->lobby_bypass.claim, c->lobby_bypass.values, c->hidden.mode,
+	    c->hidden.claim, c->hidden.values, c->visitor.mode,
+	    c->visitor.claim, c->visitor.values, c->features_all,
+	    c->features_moderators, c->features_claimed, c->features_claim,
+	    c->features_values, c->features_off };
 	struct jo_buf	 b = { 0 };
 	char		*hex;
 	size_t		 i;
@@ -373,6 +518,13 @@ config_print(const struct jo_config *c, char out[33])
 		jo_buf_adds(&b, v[i] != NULL ? v[i] : "");
 		jo_buf_add(&b, "", 1);	/* a NUL between fields */
 	}
+	if (strcmp(c->lobby_bypass.mode, "none") != 0 ||
+	    strcmp(c->hidden.mode, "none") != 0 ||
+	    strcmp(c->visitor.mode, "none") != 0 || c->features)
+		for (i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+			jo_buf_adds(&b, w[i] != NULL ? w[i] : "");
+			jo_buf_add(&b, "", 1);
+		}
 	hex = jo_sha256_hex(b.p, b.len);
 	memcpy(out, hex, 32);
 	out[32] = '\0';

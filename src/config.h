@@ -12,6 +12,24 @@
 
 #define JO_JITSI_SECRET_MIN	32	/* bytes of an HS256 app secret */
 
+/* Jitsi's names for context.features (jitsi-meet
+ * react/features/base/jwt/constants.ts, MEET_FEATURES), NULL-terminated;
+ * bit i of a feature set is jo_jitsi_features[i]. */
+extern const char *const jo_jitsi_features[];
+
+struct jo_buf;
+/* The names of the features in set, comma-separated ("-" for none),
+ * NUL-terminated, appended to b. */
+void	 jo_feature_names(unsigned long, struct jo_buf *);
+
+/* A token field given to everyone, nobody, or those whose claim holds
+ * one of some values: the shape of the moderator rule. */
+struct jo_rule {
+	char	*mode;			/* "all", "none" or "claim" */
+	char	*claim;			/* claim path, mode = claim */
+	char	*values;		/* comma-separated */
+};
+
 struct jo_config {
 	char	*issuer;
 	char	*client_id;
@@ -64,6 +82,20 @@ struct jo_config {
 	char	*app_scheme_desktop;	/* default "jitsi-meet" */
 	char	*app_package_android;	/* default "org.jitsi.meet" */
 	char	*jitsi_token_in;	/* "hash" (#jwt="...") or "query" */
+	/* the token fields Jitsi acts on */
+	struct jo_rule lobby_bypass;	/* context.user.lobby_bypass */
+	struct jo_rule hidden;		/* context.user["hidden-from-recorder"] */
+	struct jo_rule visitor;		/* context.user.role = "visitor" */
+	char	*features_all;		/* feature names, comma-separated */
+	char	*features_moderators;
+	char	*features_claimed;
+	char	*features_claim;	/* claim path for features_claimed */
+	char	*features_values;
+	char	*features_off;		/* names, or "others" */
+	int	 features;		/* the token carries context.features */
+	unsigned long feat_all;		/* feature sets, from the lists */
+	unsigned long feat_mod;
+	unsigned long feat_claimed;
 	long	 max_requests;		/* FastCGI: exit after this many */
 	char	*files[6];		/* the *_file paths read */
 	size_t	 nfiles;

@@ -17,7 +17,8 @@ const char *const jo_ck_names[] = { JO_CK_STATE, JO_CK_SESSION,
     JO_CK_LOGOUT, NULL };
 
 /* A sealed field: its key in the JSON, its type, where it lives. */
-enum ftype { F_STR, F_BOOL, F_TIME };
+enum ftype { F_STR, F_BOOL, F_FLAG, F_TIME };	/* F_FLAG: a bool, absent
+						 * when false */
 
 struct field {
 	const char	*key;
@@ -37,6 +38,8 @@ static const struct field session_fields[] = {
 	SE("sub", F_STR, u.sub), SE("name", F_STR, u.name),
 	SE("email", F_STR, u.email), SE("av", F_STR, u.avatar),
 	SE("gr", F_STR, u.group), SE("mod", F_BOOL, u.moderator),
+	SE("lb", F_FLAG, u.lobby_bypass), SE("hid", F_FLAG, u.hidden),
+	SE("vis", F_FLAG, u.visitor), SE("fc", F_FLAG, u.features_claim),
 	SE("x", F_TIME, exp),
 	SE("r", F_STR, t.room), SE("t", F_STR, t.tenant),
 	SE("f", F_STR, t.flags), SE("a", F_STR, t.app),
@@ -72,6 +75,11 @@ encode(const struct field *f, size_t n, const void *base)
 			    json_object_new_boolean(*(const int *)(p +
 			    f[i].off)));
 			break;
+		case F_FLAG:
+			if (*(const int *)(p + f[i].off))
+				json_object_object_add(o, f[i].key,
+				    json_object_new_boolean(1));
+			break;
 		case F_TIME:
 			json_object_object_add(o, f[i].key,
 			    json_object_new_int64(*(const time_t *)(p +
@@ -100,6 +108,7 @@ decode(json_object *o, const struct field *f, size_t n, void *base)
 			    jo_xstrdup(s) : NULL;
 			break;
 		case F_BOOL:
+		case F_FLAG:
 			*(int *)(p + f[i].off) = has &&
 			    json_object_get_boolean(v);
 			break;

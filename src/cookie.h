@@ -20,6 +20,10 @@
  *	av   string  avatar URL, or absent (dropped first when too large)
  *	gr   string  context.group, or absent
  *	mod  bool    moderator
+ *	lb   bool    lobby bypass; absent when false (so for lb, hid, vis, fc)
+ *	hid  bool    hidden from the recorder
+ *	vis  bool    a visitor
+ *	fc   bool    features_claim holds one of features_values
  *	x    int     when the session ends (seconds since the epoch)
  *	r, t, f, a   the room the session is for, as in the state cookie
  *	cf   string  the fingerprint of the configuration it was decided

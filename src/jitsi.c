@@ -352,6 +352,42 @@ add_str(json_object *o, const char *k, const char *v)
 	json_object_object_add(o, k, json_object_new_string(v));
 }
 
+/* context.features: every feature Jitsi knows, true or false, so that
+ * the token itself shows what is off (Jitsi turns off every feature a
+ * features object does not grant, moderators included). */
+static json_object *
+features_of(const struct jo_config *c, const struct jo_user *u)
+{
+	json_object	*f = json_object_new_object();
+	unsigned long	 on = c->feat_all;
+	size_t		 i;
+
+	if (u->moderator)
+		on |= c->feat_mod;
+	if (u->features_claim)
+		on |= c->feat_claimed;
+	for (i = 0; jo_jitsi_features[i] != NULL; i++)
+		json_object_object_add(f, jo_jitsi_features[i],
+		    json_object_new_boolean((on >> i) & 1));
+	return f;
+}
+
+/* The token rules' fields in context.user, each only when it holds:
+ * booleans, as the plugins compare them (lobby_bypass == true) and
+ * lib-jitsi-meet reads them (a string "false" would be true there). */
+static void
+add_rules(json_object *user, const struct jo_user *u)
+{
+	if (u->lobby_bypass)
+		json_object_object_add(user, "lobby_bypass",
+		    json_object_new_boolean(1));
+	if (u->hidden)
+		json_object_object_add(user, "hidden-from-recorder",
+		    json_object_new_boolean(1));
+	if (u->visitor)
+		add_str(user, "role", "visitor");
+}
+
 char *
 jo_jitsi_token(const struct jo_config *c, const struct jo_user *u,
     const struct jo_target *t, time_t now, char *why, size_t wl)
@@ -375,10 +411,13 @@ jo_jitsi_token(const struct jo_config *c, const struct jo_user *u,
 	add_str(user, "affiliation", u->moderator ? "owner" : "member");
 	json_object_object_add(user, "moderator",
 	    json_object_new_boolean(u->moderator));
+	add_rules(user, u);
 	ctx = json_object_new_object();
 	json_object_object_add(ctx, "user", user);
 	if (u->group != NULL)
 		add_str(ctx, "group", u->group);
+	if (c->features)
+		json_object_object_add(ctx, "features", features_of(c, u));
 	claims = json_object_new_object();
 	add_str(claims, "iss", c->jitsi_app_id);
 	add_str(claims, "aud", c->jitsi_audience);

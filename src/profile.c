@@ -206,6 +206,25 @@ email_verified(json_object *claims)
 }
 
 int
+jo_rule_holds(const struct jo_rule *r, json_object *claims)
+{
+	if (r->mode == NULL)		/* none: not from a configuration file */
+		return 0;
+	if (strcmp(r->mode, "all") == 0)
+		return 1;
+	return strcmp(r->mode, "claim") == 0 &&
+	    jo_claim_matches(claims, r->claim, r->values);
+}
+
+/* A rule on a claim the ID token lacks? */
+static int
+rule_lacks(const struct jo_rule *r, json_object *claims)
+{
+	return r->mode != NULL && strcmp(r->mode, "claim") == 0 &&
+	    jo_claim(claims, r->claim) == NULL;
+}
+
+int
 jo_profile_wants_userinfo(const struct jo_config *c, json_object *claims)
 {
 	char	*e, *n;
@@ -225,7 +244,11 @@ jo_profile_wants_userinfo(const struct jo_config *c, json_object *claims)
 	    jo_claim(claims, c->groups_claim) == NULL) ||
 	    (c->group_claim != NULL && jo_claim(claims, c->group_claim) == NULL) ||
 	    (c->require_email_verified &&
-	    jo_claim(claims, "email_verified") == NULL);
+	    jo_claim(claims, "email_verified") == NULL) ||
+	    rule_lacks(&c->lobby_bypass, claims) ||
+	    rule_lacks(&c->hidden, claims) || rule_lacks(&c->visitor, claims) ||
+	    (c->features_claim != NULL &&
+	    jo_claim(claims, c->features_claim) == NULL);
 	free(e);
 	free(n);
 	return want;
@@ -286,6 +309,28 @@ overage(json_object *claims, const char *key, const char *name, char *why,
 	return -1;
 }
 
+static int
+rule_overage(json_object *claims, const char *key, const struct jo_rule *r,
+    char *why, size_t wl)
+{
+	if (r->mode == NULL || strcmp(r->mode, "claim") != 0)
+		return 0;
+	return overage(claims, key, r->claim, why, wl);
+}
+
+/* What the token rules say of this user.  A moderator is never made a
+ * visitor: visitor = all with moderators by claim is a webinar, its
+ * hosts in the meeting and everyone else watching. */
+static void
+token_rules(const struct jo_config *c, struct jo_user *u)
+{
+	u->lobby_bypass = jo_rule_holds(&c->lobby_bypass, u->claims);
+	u->hidden = jo_rule_holds(&c->hidden, u->claims);
+	u->visitor = !u->moderator && jo_rule_holds(&c->visitor, u->claims);
+	u->features_claim = c->features_claim != NULL &&
+	    jo_claim_matches(u->claims, c->features_claim, c->features_values);
+}
+
 int
 jo_profile_build(const struct jo_config *c, struct jo_user *u, char *why,
     size_t wl)
@@ -298,7 +343,8 @@ jo_profile_build(const struct jo_config *c, struct jo_user *u, char *why,
 	free(u->avatar);
 	free(u->group);
 	u->name = u->email = u->avatar = u->group = NULL;
-	u->moderator = 0;
+	u->moderator = u->lobby_bypass = u->hidden = u->visitor = 0;
+	u->features_claim = 0;
 	u->email = email_of(c, cl);
 	u->name = name_of(c, cl, u->email);
 	if (c == NULL)
@@ -338,7 +384,12 @@ jo_profile_build(const struct jo_config *c, struct jo_user *u, char *why,
 	if ((c->allowed_groups != NULL && overage(cl, "allowed_groups",
 	    c->groups_claim, why, wl) == -1) ||
 	    (strcmp(c->moderator, "claim") == 0 && overage(cl,
-	    "moderator_claim", c->moderator_claim, why, wl) == -1))
+	    "moderator_claim", c->moderator_claim, why, wl) == -1) ||
+	    rule_overage(cl, "lobby_bypass_claim", &c->lobby_bypass, why,
+	    wl) == -1 || rule_overage(cl, "hidden_from_recorder_claim",
+	    &c->hidden, why, wl) == -1 || rule_overage(cl, "visitor_claim",
+	    &c->visitor, why, wl) == -1 || (c->features_claim != NULL &&
+	    overage(cl, "features_claim", c->features_claim, why, wl) == -1))
 		return -1;
 	if (c->allowed_groups != NULL &&
 	    !jo_claim_matches(cl, c->groups_claim, c->allowed_groups)) {
@@ -352,6 +403,7 @@ jo_profile_build(const struct jo_config *c, struct jo_user *u, char *why,
 	else if (strcmp(c->moderator, "claim") == 0)
 		u->moderator = jo_claim_matches(cl, c->moderator_claim,
 		    c->moderator_values);
+	token_rules(c, u);
 	if (strcmp(c->avatar, "picture") == 0)
 		u->avatar = picture_of(cl);
 	if (u->avatar == NULL && u->email != NULL &&

@@ -19,6 +19,11 @@ struct jo_user {
 	char	*avatar;	/* may be NULL */
 	char	*group;		/* context.group; may be NULL */
 	int	 moderator;
+	/* the token rules decided at login (config.h, struct jo_rule) */
+	int	 lobby_bypass;
+	int	 hidden;	/* hidden from the recorder */
+	int	 visitor;	/* never for a moderator */
+	int	 features_claim; /* features_claim holds a features_value */
 	json_object *claims;	/* the verified payload, or NULL */
 };
 
@@ -38,7 +43,10 @@ int	 jo_profile_wants_userinfo(const struct jo_config *, json_object *);
  * its sub is not the ID token's (OpenID Connect Core 5.3.2). */
 int	 jo_profile_merge(json_object *claims, json_object *userinfo,
 	    char *, size_t);
-/* Fill name, e-mail, avatar, group and moderator from claims (u->claims)
+/* Does the rule hold for these claims?  A NULL mode is "none". */
+int	 jo_rule_holds(const struct jo_rule *, json_object *);
+/* Fill name, e-mail, avatar, group, moderator and the token rules from
+ * claims (u->claims)
  * and check the access rules.  c may be NULL: the default name chain
  * and e-mail only.  Returns -1 when the user may not log in, with the
  * reason in plain words in why. */

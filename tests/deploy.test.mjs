@@ -11,7 +11,8 @@
 //   outside /etc/nginx, site-confs/ at http level, meet.conf with
 //   nginx-custom/*.conf inside server, the adapter as a FastCGI sidecar
 //   over TCP started with spawn-fcgi -n (conf/nginx-docker-jitsi-meet.conf,
-//   conf/nginx-docker-room-login.conf).
+//   conf/nginx-docker-room-login.conf); and the adapter on the host behind
+//   jitsi-oidc.socket on a port (conf/jitsi-oidc-tcp.conf).
 //
 // Each with and without the room rule (conf/nginx-room-login.conf): whole
 // logins for a plain room, one with a space, one with '+', a non-ASCII one
@@ -150,14 +151,25 @@ http {
 
 // docker-jitsi-meet's web container: everything under <d>/config, nginx -c
 // <d>/config/nginx/nginx.conf, no fastcgi_params beside it; the adapter a
-// TCP sidecar (spawn-fcgi -n, in the foreground).
-async function docker({ rule }) {
+// TCP sidecar (spawn-fcgi -n, in the foreground), or (sidecar: 'systemd')
+// on the host behind jitsi-oidc.socket with the drop-in
+// conf/jitsi-oidc-tcp.conf: the socket on a port, held by
+// systemd-socket-activate as systemd would, the process started with the
+// unit's command and environment on the first connection.
+async function docker({ rule, sidecar = 'spawn-fcgi' }) {
   const d = serverDir('jo-deploy-docker'); const port = await freePort(); const side = await freePort();
   const w = webRoot(d);
   const cfgDir = tempDir('jo-deploy-cfg'); const config = join(cfgDir, 'jitsi-oidc.conf');
   const c = join(d, 'config');
   for (const sub of ['nginx/site-confs', 'nginx-custom']) mkdirSync(join(c, sub), { recursive: true });
-  writeFileSync(join(c, 'nginx-custom', 'jitsi-oidc.conf'), moved(conf('nginx-docker-jitsi-meet.conf'), [['jitsi-oidc:9009', `127.0.0.1:${side}`]]));
+  // the upstream as the snippet's comment says for each way: the
+  // sidecar's name, or the host's address the drop-in listens on
+  const listen = conf('jitsi-oidc-tcp.conf').match(/^ListenStream=(\S+)$/m)[1];
+  const snip = conf('nginx-docker-jitsi-meet.conf');
+  if (sidecar === 'systemd') assert.match(snip, new RegExp(`^#\\s+set \\$jitsi_oidc_upstream ${listen.replace(/\./g, '\\.')};$`, 'm'));
+  writeFileSync(join(c, 'nginx-custom', 'jitsi-oidc.conf'), moved(sidecar === 'systemd'
+    ? snip.replace('set $jitsi_oidc_upstream jitsi-oidc:9009;', `set $jitsi_oidc_upstream ${listen};`) : snip,
+  [['jitsi-oidc:9009', `127.0.0.1:${side}`], [listen, `127.0.0.1:${side}`]]));
   if (rule) {
     writeFileSync(join(c, 'nginx', 'site-confs', 'jitsi-oidc-room-login.conf'), conf('nginx-room-login.conf'));
     writeFileSync(join(c, 'nginx-custom', 'jitsi-oidc-room-login.conf'), conf('nginx-docker-room-login.conf'));
@@ -204,11 +216,19 @@ http {
 `);
   const log = join(d, 'logs', 'sidecar.log');
   let car = null;
+  const san = { ...(process.env.ASAN_OPTIONS ? { ASAN_OPTIONS: process.env.ASAN_OPTIONS } : {}),
+    ...(process.env.UBSAN_OPTIONS ? { UBSAN_OPTIONS: process.env.UBSAN_OPTIONS } : {}) };
   const startSidecar = async () => {
-    car = spawn('spawn-fcgi', ['-n', '-a', '127.0.0.1', '-p', String(side), '--', '/bin/sh', '-c', `exec ${cgiPath} 2>>${log}`],
-      { stdio: 'ignore', detached: true, env: { PATH: process.env.PATH, JITSI_OIDC_CONFIG: config,
-        ...(process.env.ASAN_OPTIONS ? { ASAN_OPTIONS: process.env.ASAN_OPTIONS } : {}),
-        ...(process.env.UBSAN_OPTIONS ? { UBSAN_OPTIONS: process.env.UBSAN_OPTIONS } : {}) } });
+    if (sidecar === 'systemd') {
+      const unit = conf('jitsi-oidc.service');
+      const envs = [...unit.matchAll(/^Environment=(\w+)=(.*)$/gm)].map(([, k]) => `${k}=${k === 'JITSI_OIDC_CONFIG' ? config : ''}`);
+      car = spawn('systemd-socket-activate', ['-l', `127.0.0.1:${side}`, ...envs.flatMap((e) => ['-E', e]),
+        ...Object.entries(san).flatMap(([k, v]) => ['-E', `${k}=${v}`]), '/bin/sh', '-c', `exec ${cgiPath} 2>>${log}`],
+      { stdio: 'ignore', detached: true, env: { PATH: process.env.PATH } });
+    } else {
+      car = spawn('spawn-fcgi', ['-n', '-a', '127.0.0.1', '-p', String(side), '--', '/bin/sh', '-c', `exec ${cgiPath} 2>>${log}`],
+        { stdio: 'ignore', detached: true, env: { PATH: process.env.PATH, JITSI_OIDC_CONFIG: config, ...san } });
+    }
     await waitPort(side).catch(() => {});
   };
   const stopSidecar = async () => {
@@ -301,8 +321,8 @@ async function jitsiPaths(srv, rule) {
   }
 }
 
-async function withSite(kind, rule, fn) {
-  const srv = await (kind === 'debian' ? debian : docker)({ rule });
+async function withSite(kind, rule, fn, sidecar) {
+  const srv = await (kind === 'debian' ? debian : docker)({ rule, sidecar });
   const idp = await startProvider({ redirectUri: `${srv.base}/oidc/redirect` });
   try {
     writeConfig(srv.cfgDir, idp.issuer, { public_url: `${srv.base}/oidc`, jitsi_url: srv.base });
@@ -327,6 +347,13 @@ for (const kind of ['debian', 'docker']) {
     });
   }
 }
+
+test('docker-jitsi-meet web + the adapter on the host behind jitsi-oidc.socket on a port (conf/jitsi-oidc-tcp.conf): whole logins', { skip: (skip || (!existsSync('/usr/bin/systemd-socket-activate') && !process.env.CI && 'systemd-socket-activate not installed')) }, async () => {
+  await withSite('docker', false, async (srv) => {
+    await loginAll(srv, false);
+    assert.doesNotMatch(srv.sidecarLog(), /AddressSanitizer|runtime error:|LeakSanitizer/);
+  }, 'systemd');
+});
 
 test('docker-jitsi-meet: the sidecar stopped -> /oidc/ is 502, the rest of Jitsi\'s site still works; started again -> logins work', { skip }, async () => {
   assert.ok(have);

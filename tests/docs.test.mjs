@@ -27,12 +27,17 @@ test('the example file names no key the program does not know', () => {
   for (const k of used) assert.ok(keys.includes(k), `${k} in the example is not a key`);
 });
 
-test('the README and conf/jitsi-config.js name the same Jitsi settings (Prosody, docker-jitsi-meet .env)', () => {
+test('the README and conf/jitsi-config.js name the same Jitsi settings (web client, Prosody, Jicofo, docker-jitsi-meet .env)', () => {
   const readme = read('README.md');
   const jitsi = readme.slice(readme.indexOf('### Jitsi Meet'), readme.indexOf('## Configuration'));
   const js = read('conf/jitsi-config.js');
-  const names = (t) => new Set([...t.matchAll(/\b(JWT_[A-Z_]+|asap_[a-z_]+|ENABLE_AUTH|AUTH_TYPE|TOKEN_AUTH_URL|XMPP_MUC_MODULES|ENABLE_AUTO_OWNER|app_id|app_secret)\b/g)].map((m) => m[1]));
+  const names = (t) => new Set([...t.matchAll(/\b(JWT_[A-Z_]+|asap_[a-z_]+|ENABLE_AUTH|AUTH_TYPE|TOKEN_AUTH_URL|XMPP_MUC_MODULES|ENABLE_AUTO_OWNER|app_id|app_secret|token(?:AuthUrl|AuthInline|AuthUrlAutoRedirect|LogoutUrl)|hiddenFromRecorderFeatureEnabled|WAIT_FOR_HOST_DISABLE_AUTO_OWNERS|wait_for_host_disable_auto_owners|muc_wait_for_host|enable-auto-owner|token_affiliation|token_lobby_bypass|allow_empty_token|enable_domain_verification|custom-config\.js|prosody-plugins-custom)\b/g)].map((m) => m[1]));
   const a = names(jitsi); const b = names(js);
+  // the recipe that holds today (issue 14): each of these on both sides
+  for (const n of ['tokenAuthUrl', 'tokenAuthUrlAutoRedirect', 'tokenAuthInline', 'tokenLogoutUrl',
+    'wait_for_host_disable_auto_owners', 'WAIT_FOR_HOST_DISABLE_AUTO_OWNERS', 'enable-auto-owner',
+    'ENABLE_AUTO_OWNER', 'token_affiliation', 'allow_empty_token', 'enable_domain_verification',
+    'app_id', 'app_secret', 'JWT_ALLOW_EMPTY', 'custom-config.js', 'hiddenFromRecorderFeatureEnabled']) assert.ok(a.has(n), `${n} in the README's Jitsi Meet section`);
   assert.deepEqual([...a].filter((n) => !b.has(n)).sort(), [], 'in the README, not in conf/jitsi-config.js');
   assert.deepEqual([...b].filter((n) => !a.has(n)).sort(), [], 'in conf/jitsi-config.js, not in the README');
 });

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { readFileSync, writeFileSync, existsSync, renameSync, unlinkSync, openSync, writeSync, closeSync, statSync, readdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, renameSync, unlinkSync, openSync, writeSync, closeSync, statSync, readdirSync, mkdirSync } from 'node:fs';
 import { startProvider, tempDir, writeConfig, Jar, SECRETS, cgiPath, root, slow, sealTool } from './lib/harness.mjs';
 import { fastcgiServers, available, shareWithServers, roomsStartingWithOidcAreNotTaken } from './lib/webservers.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
@@ -88,6 +88,26 @@ test('the systemd units are valid (systemd-analyze verify) and hardened as the i
   const r = spawnSync('systemd-analyze', ['verify', join(dir, 'jitsi-oidc.socket'), join(dir, 'jitsi-oidc.service')], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr + r.stdout);
   assert.equal(r.stderr.trim(), '', r.stderr);
+});
+
+test('the drop-in that puts jitsi-oidc.socket on a port for docker-jitsi-meet (conf/jitsi-oidc-tcp.conf) is valid and replaces the unix socket', { skip: !existsSync('/usr/bin/systemd-analyze') && !process.env.CI && 'systemd-analyze not installed' }, () => {
+  const dir = tempDir('jo-units-tcp');
+  writeFileSync(join(dir, 'jitsi-oidc.service'), readFileSync(join(root, 'conf', 'jitsi-oidc.service'), 'utf8').replace('/usr/local/lib/cgi-bin/jitsi-oidc', cgiPath));
+  writeFileSync(join(dir, 'jitsi-oidc.socket'), readFileSync(join(root, 'conf', 'jitsi-oidc.socket'), 'utf8'));
+  mkdirSync(join(dir, 'jitsi-oidc.socket.d'));
+  const dropIn = readFileSync(join(root, 'conf', 'jitsi-oidc-tcp.conf'), 'utf8');
+  writeFileSync(join(dir, 'jitsi-oidc.socket.d', 'tcp.conf'), dropIn);
+  const r = spawnSync('systemd-analyze', ['verify', join(dir, 'jitsi-oidc.socket'), join(dir, 'jitsi-oidc.service')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  assert.equal(r.stderr.trim(), '', r.stderr);
+  // an empty ListenStream= first (the unix socket dropped), then one
+  // address:port, and no one but the host and Docker's networks
+  const listens = [...dropIn.matchAll(/^ListenStream=(.*)$/gm)].map((m) => m[1]);
+  assert.deepEqual(listens.length, 2);
+  assert.equal(listens[0], '');
+  assert.match(listens[1], /^\d+\.\d+\.\d+\.\d+:\d+$/);
+  assert.match(dropIn, /^IPAddressDeny=any$/m);
+  assert.match(dropIn, /^FreeBind=yes$/m);
 });
 
 // One FastCGI process of our own on a socket (spawn-fcgi), to watch it.

@@ -31,7 +31,8 @@ test('make install DESTDIR=… PREFIX=/usr lays out binary, config, man pages an
   // The web-server and Jitsi snippets, with the installed paths.
   const ex = join(dest, 'usr/share/doc/jitsi-oidc/examples');
   for (const f of ['nginx-fcgiwrap.conf', 'nginx-fastcgi.conf', 'nginx-room-login.conf', 'nginx-docker-jitsi-meet.conf', 'nginx-docker-room-login.conf',
-    'apache.conf', 'apache-fcgid.conf', 'lighttpd.conf', 'lighttpd-fastcgi.conf', 'jitsi-config.js', 'jitsi-oidc.conf.example']) {
+    'apache.conf', 'apache-fcgid.conf', 'lighttpd.conf', 'lighttpd-fastcgi.conf', 'jitsi-config.js', 'jitsi-oidc.conf.example',
+    'jitsi-oidc-tcp.conf']) {
     assert.equal(mode(join(ex, f)), '644', f);
   }
   const ngx = readFileSync(join(ex, 'nginx-fcgiwrap.conf'), 'utf8');

@@ -62,6 +62,15 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		c.jitsi_audience = "jitsi";
 		c.jitsi_subject = "meet.example.org";
 		c.token_lifetime = 3600;
+		c.lobby_bypass = (struct jo_rule){ "claim", "groups", "staff" };
+		c.hidden = (struct jo_rule){ "claim", "a.b", "true" };
+		c.visitor = (struct jo_rule){ "all", NULL, NULL };
+		c.features = 1;
+		c.features_claim = "groups";
+		c.features_values = "rec";
+		c.feat_all = 1;
+		c.feat_mod = 2;
+		c.feat_claimed = 4;
 		(void)jo_profile_wants_userinfo(&c, u.claims);
 		if (jo_profile_build(&c, &u, why, sizeof(why)) == 0) {
 			t.room = "Room";

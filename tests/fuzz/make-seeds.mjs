@@ -26,7 +26,10 @@ put('unseal', ['v1.', 'v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'v2.
 put('config', ['moderator_claim = realm_access.roles\nmoderator_values = a,b\nprompt = login consent\nguests = yes\nsession_lifetime = 0\njitsi_signing = RS256\njitsi_kid = k\n',
   'issuer = https://idp.example.com\nclient_id = j\nclient_secret = s#x\npublic_url = https://m/oidc/\njitsi_url = https://m\njitsi_app_id = a\njitsi_app_secret = b\ncookie_secret = 0123456789abcdef0123456789abcdef\n',
   '# c\n\n  scope = openid email \r\n', 'colour = blue\n', 'no equals sign\n', 'token_lifetime = 99999999999999999999\n',
-  'issuer = http://127.0.0.1:9000\nissuer = x\n', 'http_timeout = -1\n', '\0\n']);
+  'issuer = http://127.0.0.1:9000\nissuer = x\n', 'http_timeout = -1\n', '\0\n',
+  'issuer = https://idp.example.com\nclient_id = j\nclient_secret = s#x\npublic_url = https://m/oidc/\njitsi_url = https://m\njitsi_app_id = a\njitsi_app_secret = jitsisecret-0123456789abcdefghijkl\ncookie_secret = 0123456789abcdef0123456789abcdef\nfeatures_all = screen-sharing, flip\nfeatures_moderators = recording\nfeatures_claimed = transcription\nfeatures_claim = groups\nfeatures_values = staff\nfeatures_off = others\nlobby_bypass_claim = groups\nlobby_bypass_values = staff\nvisitor = all\nhidden_from_recorder = none\n',
+  'issuer = https://idp.example.com\nclient_id = j\nclient_secret = s#x\npublic_url = https://m/oidc/\njitsi_url = https://m\njitsi_app_id = a\njitsi_app_secret = jitsisecret-0123456789abcdefghijkl\ncookie_secret = 0123456789abcdef0123456789abcdef\nfeatures_all = branding, calendar, create-polls, file-upload, flip, inbound-call, livestreaming, live-translation, lobby, moderation\nfeatures_moderators = outbound-call, recording, room, screen-sharing, send-groupchat, send-private-message, list-visitors, sip-inbound-call, sip-outbound-call, transcription\n',
+  'features_moderators = recording\n', 'features_off = recording, others\n']);
 const rsaJwk = '{"kty":"RSA","kid":"r1","alg":"RS256","use":"sig","e":"AQAB","n":"' + b64u(Buffer.alloc(256, 0xc3)) + '"}';
 put('jwks', [`{"keys":[${rsaJwk}]}`, '{"keys":[{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}',
   '{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB"}]}', '{"keys":[{"kty":"oct","k":"AAAA"},{"kty":"OKP","crv":"Ed25519","x":"AAAA"}]}',

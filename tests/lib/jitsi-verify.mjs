@@ -9,6 +9,21 @@ export function jitsiRoomName(urlRoom) {
   return encodeURIComponent(decodeURIComponent(urlRoom).normalize('NFKC').toLowerCase()).toLowerCase();
 }
 
+// Jitsi's names for context.features, copied from jitsi-meet
+// (react/features/base/jwt/constants.ts MEET_FEATURES), not from the
+// adapter: the client flags any other name as an invalid feature.
+export const MEET_FEATURES = ['branding', 'calendar', 'create-polls', 'file-upload', 'flip',
+  'inbound-call', 'livestreaming', 'live-translation', 'lobby', 'moderation', 'outbound-call',
+  'recording', 'room', 'screen-sharing', 'send-groupchat', 'send-private-message',
+  'list-visitors', 'sip-inbound-call', 'sip-outbound-call', 'transcription'];
+
+// Prosody's is_feature_allowed (util.lib.lua): without a features
+// object everything is allowed; with one, only what is true or "true".
+export function featureAllowed(payload, feature) {
+  const f = payload.context && payload.context.features;
+  return f === undefined || f[feature] === true || f[feature] === 'true';
+}
+
 function noNulls(v, path) {
   if (v === null) throw new Error(`null at ${path}`);
   if (typeof v === 'object') for (const [k, x] of Object.entries(v)) noNulls(x, `${path}.${k}`);
@@ -83,6 +98,21 @@ export async function verifyJitsiRedirect(location, { jitsiUrl, appId, secret, a
   if (!user) throw new Error('context.user missing');
   for (const k of ['id', 'name', 'email', 'avatar']) {
     if (k in user && typeof user[k] !== 'string') throw new Error(`context.user.${k} is not a string`);
+  }
+  // jitsi-contrib's token_lobby_bypass compares lobby_bypass == true
+  if ('lobby_bypass' in user && user.lobby_bypass !== true) throw new Error('context.user.lobby_bypass is not true');
+  // lib-jitsi-meet reads it with Boolean(): the string "false" would hide
+  if ('hidden-from-recorder' in user && typeof user['hidden-from-recorder'] !== 'boolean') {
+    throw new Error('context.user["hidden-from-recorder"] is not a boolean');
+  }
+  if ('role' in user && typeof user.role !== 'string') throw new Error('context.user.role is not a string');
+  const features = payload.context.features;
+  if (features !== undefined) {
+    if (typeof features !== 'object' || Array.isArray(features)) throw new Error('context.features is not an object');
+    for (const [k, v] of Object.entries(features)) {
+      if (!MEET_FEATURES.includes(k)) throw new Error(`context.features.${k} is not one of Jitsi's features`);
+      if (![true, false, 'true', 'false'].includes(v)) throw new Error(`context.features.${k} is not true/false`);
+    }
   }
   return { payload, header, urlRoom, tenant, hash: u.hash };
 }

@@ -63,7 +63,7 @@ static void
 expect_error(const char *text, const char *msg)
 {
 	struct jo_config c;
-	char		 why[512] = "";
+	char		 why[1024] = "";
 
 	assert_int_equal(parse(text, &c, why, sizeof(why)), -1);
 	if (strstr(why, msg) == NULL)
@@ -276,6 +276,95 @@ issue6_defaults(void **st)
 	jo_config_free(&c);
 }
 
+/* The token rules: lobby bypass, hidden from the recorder,
+ * visitor (the moderator's shape) and context.features. */
+static void
+token_rules_defaults_and_shape(void **st)
+{
+	struct jo_config c;
+	char		 why[512], print[33];
+
+	(void)st;
+	assert_int_equal(parse(BASE, &c, why, sizeof(why)), 0);
+	assert_string_equal(c.lobby_bypass.mode, "none");
+	assert_string_equal(c.hidden.mode, "none");
+	assert_string_equal(c.visitor.mode, "none");
+	assert_false(c.features);
+	memcpy(print, c.print, sizeof(print));
+	jo_config_free(&c);
+	/* written out as their defaults: the same fingerprint, so the
+	 * sessions made before these keys existed stay valid */
+	assert_int_equal(parse(BASE "lobby_bypass = none\n"
+	    "hidden_from_recorder = none\nvisitor = none\n", &c, why,
+	    sizeof(why)), 0);
+	assert_string_equal(c.print, print);
+	jo_config_free(&c);
+	/* a claim alone means claim; a rule set changes the fingerprint */
+	assert_int_equal(parse(BASE "lobby_bypass_claim = groups\n"
+	    "lobby_bypass_values = staff\nvisitor = all\n", &c, why,
+	    sizeof(why)), 0);
+	assert_string_equal(c.lobby_bypass.mode, "claim");
+	assert_string_equal(c.visitor.mode, "all");
+	assert_string_not_equal(c.print, print);
+	jo_config_free(&c);
+	expect_error(BASE "lobby_bypass = some\n",
+	    "lobby_bypass: expected one of all|none|claim, got \"some\"");
+	expect_error(BASE "hidden_from_recorder = claim\n",
+	    "hidden_from_recorder: \"claim\" needs hidden_from_recorder_claim "
+	    "and hidden_from_recorder_values");
+	expect_error(BASE "visitor = all\nvisitor_values = x\n",
+	    "visitor_claim, visitor_values: used only with visitor = claim "
+	    "(visitor is \"all\")");
+}
+
+static void
+features_name_every_feature(void **st)
+{
+	struct jo_config c;
+	char		 why[1024];
+	size_t		 n;
+
+	(void)st;
+	for (n = 0; jo_jitsi_features[n] != NULL; n++)
+		;
+	assert_int_equal(n, 20);
+	assert_int_equal(parse(BASE "features_all = screen-sharing, "
+	    "send-groupchat,create-polls\nfeatures_moderators = recording, "
+	    "livestreaming\nfeatures_claimed = transcription, recording\n"
+	    "features_claim = groups\nfeatures_values = staff\n"
+	    "features_off = others\n", &c, why, sizeof(why)), 0);
+	assert_true(c.features);
+	assert_int_equal(c.feat_all, (1UL << 13) | (1UL << 14) | (1UL << 2));
+	assert_int_equal(c.feat_mod, (1UL << 11) | (1UL << 6));
+	assert_int_equal(c.feat_claimed, (1UL << 19) | (1UL << 11));
+	jo_config_free(&c);
+	/* a feature nobody named would be off without a word: refused,
+	 * naming what is missing */
+	expect_error(BASE "features_moderators = recording\n",
+	    "moderators included: name each in features_all, "
+	    "features_moderators, features_claimed or features_off "
+	    "(features_off = others for the rest); not named: branding, "
+	    "calendar, create-polls,");
+	expect_error(BASE "features_all = recording, screensharing\n"
+	    "features_off = others\n",
+	    "features_all: \"screensharing\" is not one of Jitsi's features");
+	expect_error(BASE "features_all = recording\nfeatures_off = "
+	    "recording, others\n", "features_off: \"others\" is not one");
+	expect_error(BASE "features_all = recording, flip\nfeatures_off = "
+	    "flip, branding\n", "features_off: flip also granted");
+	expect_error(BASE "features_claimed = recording\nfeatures_off = "
+	    "others\n", "features_claimed, features_claim, features_values: "
+	    "go together");
+	expect_error(BASE "features_claim = groups\nfeatures_values = x\n"
+	    "features_off = others\n", "go together");
+	/* features_off = others alone: every feature off, said aloud */
+	assert_int_equal(parse(BASE "features_off = others\n", &c, why,
+	    sizeof(why)), 0);
+	assert_true(c.features);
+	assert_int_equal(c.feat_all | c.feat_mod | c.feat_claimed, 0);
+	jo_config_free(&c);
+}
+
 static void
 issue6_errors(void **st)
 {
@@ -428,6 +517,8 @@ main(void)
 		cmocka_unit_test(load_reports_a_missing_file),
 		cmocka_unit_test(issue6_defaults),
 		cmocka_unit_test(issue6_errors),
+		cmocka_unit_test(token_rules_defaults_and_shape),
+		cmocka_unit_test(features_name_every_feature),
 		cmocka_unit_test(lists_match_whole_items),
 		cmocka_unit_test(placeholder_secrets_refused),
 	};

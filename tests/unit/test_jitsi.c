@@ -189,6 +189,107 @@ token_has_every_claim_jitsi_checks(void **st)
 	free(tok);
 }
 
+/* With the token rules at their defaults (no lobby bypass, no features,
+ * nobody hidden or a visitor), the token is byte for byte the one this
+ * adapter signed before those rules existed. */
+static void
+default_rules_leave_the_token_as_it_was(void **st)
+{
+	static const char was[] =
+	    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJhcHAiLCJ"
+	    "hdWQiOiJqaXRzaSIsInN1YiI6Im1lZXQuZXhhbXBsZS5vcmciLCJyb29"
+	    "tIjoicm9vbSIsImlhdCI6MTcwMDAwMDAwMCwibmJmIjoxNjk5OTk5OTQ"
+	    "wLCJleHAiOjE3MDAwMDM2MDAsImNvbnRleHQiOnsidXNlciI6eyJpZCI"
+	    "6ImFsaWNlIiwibmFtZSI6IkFsaWNlIEEuIiwiZW1haWwiOiJhbGljZUB"
+	    "leGFtcGxlLm9yZyIsImF2YXRhciI6Imh0dHBzOi8vYS5leGFtcGxlL3A"
+	    "ucG5nIiwiYWZmaWxpYXRpb24iOiJvd25lciIsIm1vZGVyYXRvciI6dHJ"
+	    "1ZX0sImdyb3VwIjoic3RhZmYifX0.LbvXuuT1V4lkS5kYgIEH7x18i2C"
+	    "JoAWGfGjWjyiGP4Q";
+	struct jo_config c = config();
+	struct jo_user	 u = { .sub = "alice", .name = "Alice A.",
+	    .email = "alice@example.org", .avatar = "https://a.example/p.png",
+	    .group = "staff", .moderator = 1 };
+	struct jo_target t = { .room = "Room" };
+	char		*tok;
+
+	(void)st;
+	tok = jo_jitsi_token(&c, &u, &t, 1700000000, NULL, 0);
+	assert_string_equal(tok, was);
+	free(tok);
+	/* the same with the rules written out as a file's defaults */
+	c.lobby_bypass.mode = c.hidden.mode = c.visitor.mode = "none";
+	tok = jo_jitsi_token(&c, &u, &t, 1700000000, NULL, 0);
+	assert_string_equal(tok, was);
+	free(tok);
+}
+
+/* The rules' fields, claim by claim: booleans where Jitsi compares with
+ * true; every feature Jitsi knows written, true or false. */
+static void
+token_rules_fields(void **st)
+{
+	struct jo_config c = config();
+	struct jo_user	 u = { .sub = "alice", .lobby_bypass = 1, .hidden = 1,
+	    .visitor = 1, .features_claim = 1 };
+	struct jo_target t = { .room = "Room" };
+	json_object	*p, *ctx, *user, *f, *v;
+	char		*tok, *hdr;
+	size_t		 i, n = 0;
+
+	(void)st;
+	c.features = 1;
+	c.feat_all = 1UL << 13;			/* screen-sharing */
+	c.feat_mod = 1UL << 11;			/* recording */
+	c.feat_claimed = 1UL << 19;		/* transcription */
+	tok = jo_jitsi_token(&c, &u, &t, 1700000000, NULL, 0);
+	p = payload_of(tok, &hdr);
+	json_object_object_get_ex(p, "context", &ctx);
+	json_object_object_get_ex(ctx, "user", &user);
+	assert_true(json_object_object_get_ex(user, "lobby_bypass", &v));
+	assert_true(json_object_is_type(v, json_type_boolean) &&
+	    json_object_get_boolean(v));
+	assert_true(json_object_object_get_ex(user, "hidden-from-recorder",
+	    &v));
+	assert_true(json_object_is_type(v, json_type_boolean) &&
+	    json_object_get_boolean(v));
+	assert_true(json_object_object_get_ex(user, "role", &v));
+	assert_string_equal(json_object_get_string(v), "visitor");
+	assert_true(json_object_object_get_ex(ctx, "features", &f));
+	json_object_object_foreach(f, k, fv) {
+		assert_string_equal(k, jo_jitsi_features[n]);
+		assert_true(json_object_is_type(fv, json_type_boolean));
+		assert_int_equal(json_object_get_boolean(fv), n == 13 ||
+		    n == 19);
+		n++;
+	}
+	assert_int_equal(n, 20);
+	json_object_put(p);
+	free(hdr);
+	free(tok);
+	/* a moderator gets the moderators' features too; none of the
+	 * user fields when the rules do not hold */
+	memset(&u, 0, sizeof(u));
+	u.sub = "bob";
+	u.moderator = 1;
+	tok = jo_jitsi_token(&c, &u, &t, 1700000000, NULL, 0);
+	p = payload_of(tok, &hdr);
+	json_object_object_get_ex(p, "context", &ctx);
+	json_object_object_get_ex(ctx, "user", &user);
+	assert_false(json_object_object_get_ex(user, "lobby_bypass", NULL));
+	assert_false(json_object_object_get_ex(user, "hidden-from-recorder",
+	    NULL));
+	assert_false(json_object_object_get_ex(user, "role", NULL));
+	json_object_object_get_ex(ctx, "features", &f);
+	for (i = 0; jo_jitsi_features[i] != NULL; i++) {
+		assert_true(json_object_object_get_ex(f, jo_jitsi_features[i],
+		    &v));
+		assert_int_equal(json_object_get_boolean(v), i == 13 || i == 11);
+	}
+	json_object_put(p);
+	free(hdr);
+	free(tok);
+}
+
 static void
 gravatar_hashes_the_trimmed_lowercased_address(void **st)
 {
@@ -274,6 +375,8 @@ main(void)
 		cmocka_unit_test(state_json_gives_room_tenant_and_flags),
 		cmocka_unit_test(state_json_refuses_bad_input),
 		cmocka_unit_test(token_has_every_claim_jitsi_checks),
+		cmocka_unit_test(default_rules_leave_the_token_as_it_was),
+		cmocka_unit_test(token_rules_fields),
 		cmocka_unit_test(gravatar_hashes_the_trimmed_lowercased_address),
 		cmocka_unit_test(no_email_means_no_email_and_no_avatar),
 		cmocka_unit_test(url_is_built_from_the_configured_base_only),

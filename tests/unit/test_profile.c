@@ -292,6 +292,69 @@ group_overage_is_said_not_silent(void **st)
 	jo_user_free(&u);
 }
 
+/* The token rules: each decided from the claims at login;
+ * a claim rule on a claim the ID token lacks asks for userinfo; a
+ * moderator is never a visitor. */
+static void
+token_rules_from_claims(void **st)
+{
+	struct jo_config c = config();
+	struct jo_user	 u;
+	char		 why[256];
+
+	(void)st;
+	c.lobby_bypass = (struct jo_rule){ "claim", "groups", "staff, hosts" };
+	c.hidden = (struct jo_rule){ "claim", "realm_access.roles", "quiet" };
+	c.visitor = (struct jo_rule){ "all", NULL, NULL };
+	c.features_claim = "groups";
+	c.features_values = "recorders";
+	c.moderator = "claim";
+	c.moderator_claim = "groups";
+	c.moderator_values = "hosts";
+	u = user("{\"sub\":\"s1\",\"email\":\"a@x.org\",\"name\":\"A\","
+	    "\"groups\":[\"staff\",\"recorders\"],"
+	    "\"realm_access\":{\"roles\":[\"quiet\"]}}");
+	assert_false(jo_profile_wants_userinfo(&c, u.claims));
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), 0);
+	assert_false(u.moderator);
+	assert_true(u.lobby_bypass);
+	assert_true(u.hidden);
+	assert_true(u.visitor);
+	assert_true(u.features_claim);
+	jo_user_free(&u);
+	/* a host: moderator, so not a visitor; no "quiet" role */
+	u = user("{\"sub\":\"s1\",\"email\":\"a@x.org\",\"name\":\"A\","
+	    "\"groups\":[\"hosts\"]}");
+	assert_true(jo_profile_wants_userinfo(&c, u.claims));
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), 0);
+	assert_true(u.moderator);
+	assert_true(u.lobby_bypass);
+	assert_false(u.hidden);
+	assert_false(u.visitor);
+	assert_false(u.features_claim);
+	jo_user_free(&u);
+	/* groups left out for a distributed claim (Entra's overage):
+	 * said, not taken for "not in the group" */
+	u = user("{\"sub\":\"s1\",\"groups\":[\"hosts\"],"
+	    "\"_claim_names\":{\"roles\":\"src1\"}}");
+	c.hidden = (struct jo_rule){ "claim", "roles", "quiet" };
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "so hidden_from_recorder_claim cannot "
+	    "be decided"));
+	jo_user_free(&u);
+	/* none, and a mode that no file gave (NULL): nothing */
+	c.lobby_bypass.mode = "none";
+	c.hidden.mode = NULL;
+	c.visitor.mode = "none";
+	u = user("{\"sub\":\"s1\",\"groups\":[\"staff\"],"
+	    "\"realm_access\":{\"roles\":[\"quiet\"]}}");
+	assert_int_equal(jo_profile_build(&c, &u, why, sizeof(why)), 0);
+	assert_false(u.lobby_bypass);
+	assert_false(u.hidden);
+	assert_false(u.visitor);
+	jo_user_free(&u);
+}
+
 int
 main(void)
 {
@@ -303,6 +366,7 @@ main(void)
 		cmocka_unit_test(userinfo_dotted_key_does_not_shadow_id_token_path),
 		cmocka_unit_test(claim_shapes_of_keycloak_and_zitadel),
 		cmocka_unit_test(group_overage_is_said_not_silent),
+		cmocka_unit_test(token_rules_from_claims),
 	};
 
 	return RUN(tests);

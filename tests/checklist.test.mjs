@@ -279,6 +279,22 @@ test('JWKS: keys refused as too weak do not count toward the 32-key cap (a good 
   assert.ok(redirect.cookies.jitsi_oidc_session.value);
 });
 
+// Lenient where the standard's readers are: a short EC coordinate.
+test('JWKS: an EC coordinate published without its leading zero byte (glewlwyd, 1 key in 128) is left-padded and the login goes on', async () => {
+  const jwks = await (await fetch(`${h.issuer('ec-short-coordinate')}/jwks`)).json();
+  const c = jwks.keys[0];
+  assert.ok(Buffer.from(c.x, 'base64url').length < 32 || Buffer.from(c.y, 'base64url').length < 32, 'the scenario publishes a short coordinate');
+  const { redirect } = await scenarioLogin(h, 'ec-short-coordinate');
+  assert.equal(redirect.status, 302, redirect.stderr);
+  assert.ok(redirect.cookies.jitsi_oidc_session.value);
+});
+
+test('JWKS: no usable key: a 502, and the log line gives each key\'s reason (a longer EC coordinate still refused)', async () => {
+  await rejects('jwks-none-usable', 502, new RegExp('JWKS holds no usable RSA or EC signing key: ' +
+    'key 1 \\(kid long\\): EC x is 33 bytes, P-256 needs 32; key 2 \\(kid hmac\\): kty "oct" is not RSA or EC; ' +
+    'key 3 \\(kid enc1\\): use "enc", not "sig"; key 4 \\(kid c9\\): EC curve P-999 not supported$'));
+});
+
 // http_timeout bounds all of a request's provider calls
 // together, not each one.  Every call of the 'slow' scenario takes 1.2 s:
 // a /redirect (token + JWKS, discovery cached by /authorize) needs 2.4 s.

@@ -25,6 +25,25 @@ const keys = {
   weak: { ...rsa(1024), alg: 'RS256' },
   other: { ...rsa(2048), alg: 'RS256' },  // signs "bad signature" tokens
 };
+// A P-256 key whose x or y starts with a zero byte (about 1 key in 128),
+// for the JWK that drops it as glewlwyd's key library does.
+function ecWithLeadingZero() {
+  for (;;) {
+    const k = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const j = k.publicKey.export({ format: 'jwk' });
+    if (Buffer.from(j.x, 'base64url')[0] === 0 || Buffer.from(j.y, 'base64url')[0] === 0) return { ...k, alg: 'ES256' };
+  }
+}
+keys.eshort = ecWithLeadingZero();
+const stripZeros = (c) => { const b = Buffer.from(c, 'base64url'); let i = 0; while (i < b.length - 1 && b[i] === 0) i++; return b.subarray(i).toString('base64url'); };
+function shortJwk() {
+  const j = jwk('eshort');
+  return { ...j, x: stripZeros(j.x), y: stripZeros(j.y) };
+}
+function longJwk() {
+  const j = jwk('e1');
+  return { ...j, kid: 'long', x: Buffer.concat([Buffer.alloc(1), Buffer.from(j.x, 'base64url')]).toString('base64url') };
+}
 function jwk(kid, { withKid = true } = {}) {
   const k = keys[kid];
   const j = { ...k.publicKey.export({ format: 'jwk' }), alg: k.alg, use: 'sig' };
@@ -85,6 +104,11 @@ const scenarios = {
     token: (b) => idt(good(b)) },
   // every provider call answered after 1.5 s (each within http_timeout)
   slow: { delay: 1500, token: (b) => idt(good(b)) },
+  // glewlwyd's short EC coordinate: left-padded, the login goes on
+  'ec-short-coordinate': { jwks: () => [shortJwk()], token: (b) => idt(jws({ alg: 'ES256', kid: 'eshort' }, b, es256(keys.eshort))) },
+  // no key that can be used, each for its own reason
+  'jwks-none-usable': { jwks: () => [longJwk(), { kty: 'oct', kid: 'hmac', k: 'c2VjcmV0' }, { ...jwk('k1'), kid: 'enc1', use: 'enc' },
+    { kty: 'EC', kid: 'c9', crv: 'P-999', x: 'AA', y: 'AA' }], token: (b) => idt(good(b)) },
   'rsa-weak': { jwks: () => [jwk('weak')], token: (b) => idt(jws({ alg: 'RS256', kid: 'weak' }, b, rs256(keys.weak))) },
   'idtoken-100k': { token: (b) => idt(good({ ...b, pad: 'x'.repeat(100 * 1024) })) },
   'idtoken-1mib': { token: (b) => idt(good({ ...b, pad: 'x'.repeat(1 << 20) })) },

@@ -251,8 +251,8 @@ test('faults: a token endpoint that answers 500, HTML, or no ID token', async ()
   await rejects('token-no-idtoken', 502, /token response has no id_token string/);
 });
 
-test('faults: a token error without a readable error code is logged as error=none', async () => {
-  await rejects('token-error-null', 502, /token endpoint answered HTTP 400: error=none $/);
+test('faults: a token error without a readable error code is logged as error=none, with no trailing blank', async () => {
+  await rejects('token-error-null', 502, /token endpoint answered HTTP 400: error=none$/);
 });
 
 test('an issuer ending in "/": discovery at the issuer without it, the issuer compared as written', async () => {

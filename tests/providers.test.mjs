@@ -1,0 +1,169 @@
+// Two more real OpenID providers from Debian, beside oidc-provider:
+// glewlwyd 2.7.5 and LemonLDAP::NG 2.16.1, each started on loopback at
+// free ports by its fixture (tests/providers/<name>/fixture.mjs) and
+// configured as an administrator would.  Whole logins go through nginx +
+// fcgiwrap (tests/lib/webservers.mjs) and the provider's own pages
+// (tests/lib/providers/<name>.mjs, walked over HTTP); every Jitsi token is
+// checked by the independent verifier.  What each provider does
+// differently is tested where it shows: glewlwyd's RS256 and ES256
+// issuers (its EC key published a byte short), its prompt=none answer,
+// its 403 for a wrong secret, its logout; LemonLDAP::NG's ID token
+// without profile claims (userinfo), its consent page refused, its
+// logout with a confirmation page.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { tempDir, writeConfig, SECRETS } from './lib/harness.mjs';
+import { servers, available as haveServer, shareWithServers } from './lib/webservers.mjs';
+import { walk, Jar } from './lib/walk.mjs';
+import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
+import { glewlwydPages } from './lib/providers/glewlwyd.mjs';
+import * as glewlwyd from './providers/glewlwyd/fixture.mjs';
+
+const SAME_ORIGIN = { 'sec-fetch-site': 'same-origin' };
+// Outside CI a provider that is not installed is skipped; in CI it fails.
+const skipUnless = (ok, what) => (!ok && !process.env.CI ? `${what} not installed` : false);
+
+// The adapter behind nginx + fcgiwrap, its configuration rewritten per
+// test (the CGI reads it on every request).
+async function adapter() {
+  const dir = tempDir('jo-providers-cfg');
+  const config = join(dir, 'jitsi-oidc.conf');
+  const srv = await servers.nginx(config);
+  return {
+    srv, dir,
+    configure(issuer, over = {}) {
+      writeConfig(dir, issuer, { public_url: `${srv.base}/oidc`, jitsi_url: srv.base, http_timeout: 10,
+        moderator_claim: 'groups', moderator_values: 'jitsi-admins', group_claim: 'groups', ...over });
+      shareWithServers(dir, srv);
+    },
+    // the adapter's log lines since mark (fcgiwrap hands them to nginx)
+    mark() { return srv.errorLog().length; },
+    async lines(mark) {
+      await new Promise((r) => setTimeout(r, 150));
+      return srv.errorLog().slice(mark).split('\n').filter((l) => l.includes('jitsi-oidc:'))
+        .map((l) => l.replace(/^.*?(jitsi-oidc: [^"]*)".*$/, '$1'));
+    },
+  };
+}
+
+async function jitsiToken(location, base) {
+  const { payload } = await verifyJitsiRedirect(location, { jitsiUrl: base, appId: 'jitsi-oidc-test',
+    secret: SECRETS.jitsi, subject: '127.0.0.1' });
+  return payload;
+}
+
+function noSecretIn(text, ...secrets) {
+  for (const s of [...Object.values(SECRETS), ...secrets]) assert.ok(!text.includes(s), 'a secret in the log');
+}
+
+describe('glewlwyd 2.7.5', { skip: skipUnless(glewlwyd.available && haveServer.nginx, 'glewlwyd or nginx') }, () => {
+  let ad; let gw;
+  before(async () => {
+    ad = await adapter();
+    gw = await glewlwyd.startGlewlwyd({ redirectUri: `${ad.srv.base}/oidc/redirect`, postLogoutUri: `${ad.srv.base}/` });
+  });
+  after(async () => {
+    if (gw) await gw.stop();
+    if (ad) await ad.srv.stop();
+  });
+  const conf = (alg, over = {}) => ad.configure(gw.issuers[alg], { client_id: glewlwyd.CLIENT_ID,
+    client_secret: glewlwyd.CLIENT_SECRET, ...over });
+  const login = (user, jar = new Jar(), room = 'MyRoom') => walk(`${ad.srv.base}/oidc/authorize?room=${room}`,
+    { jitsiUrl: ad.srv.base, login: user, password: glewlwyd.USERS[user].password, jar, pages: glewlwydPages });
+
+  test('RS256: alice logs in at glewlwyd\'s login page through nginx + fcgiwrap, moderator from her groups', async () => {
+    conf('RS256');
+    const m = ad.mark();
+    const r = await login('alice');
+    assert.ok(r.ok, `login stopped: ${r.stop} ${r.body || ''}\n${(await ad.lines(m)).join('\n')}`);
+    const p = await jitsiToken(r.location, ad.srv.base);
+    assert.equal(p.room, 'myroom');
+    const u = p.context.user;
+    assert.equal(u.name, 'Alice Liddell');
+    assert.equal(u.email, 'alice@example.org');
+    assert.equal(u.moderator, true);
+    assert.equal(u.affiliation, 'owner');
+    assert.equal(p.context.group, 'jitsi-admins');
+    // glewlwyd's sub is an opaque string per user and issuer, not the login name
+    assert.match(u.id, /^[A-Za-z0-9_-]{16,}$/);
+    assert.notEqual(u.id, 'alice');
+    // the login page was glewlwyd's own, and the callback carried session_state
+    assert.ok(r.steps.some((s) => s.url.startsWith(`${gw.base}/login.html?`)));
+    assert.ok(r.steps.some((s) => s.url.startsWith(`${ad.srv.base}/oidc/redirect?`) && /[?&]session_state=/.test(s.url)));
+    noSecretIn(ad.srv.errorLog(), glewlwyd.CLIENT_SECRET);
+  });
+
+  test('ES256: the key glewlwyd publishes with a coordinate one byte short is left-padded; bob logs in, not a moderator', async () => {
+    const jwks = await (await fetch(`${gw.issuers.ES256}/jwks`)).json();
+    const k = jwks.keys[0];
+    assert.equal(k.kty, 'EC');
+    assert.ok([k.x, k.y].some((c) => Buffer.from(c, 'base64url').length === 31),
+      `the fixture's key has a short coordinate as published: ${k.x} ${k.y}`);
+    conf('ES256');
+    const m = ad.mark();
+    const r = await login('bob');
+    assert.ok(r.ok, `login stopped: ${r.stop} ${r.body || ''}\n${(await ad.lines(m)).join('\n')}`);
+    const p = await jitsiToken(r.location, ad.srv.base);
+    assert.equal(p.context.user.name, 'Bob Example');
+    assert.equal(p.context.user.moderator, false);
+    assert.equal(p.context.user.affiliation, 'member');
+    assert.equal(p.context.group, 'staff');
+    assert.deepEqual(await ad.lines(m), []);
+  });
+
+  test('prompt=none for a user glewlwyd knows ("id_token mandatory"): back to the room without a token, no failure page', async () => {
+    conf('RS256');
+    const jar = new Jar();
+    const first = await login('alice', jar);
+    assert.ok(first.ok, first.stop);
+    conf('RS256', { prompt: 'none', session_lifetime: 0 });
+    const m = ad.mark();
+    const back = `${ad.srv.base}/MyRoom?oidc=`;
+    const r = await walk(`${ad.srv.base}/oidc/authorize?room=MyRoom`, { jitsiUrl: ad.srv.base, jar,
+      until: (u) => u.startsWith(back), pages: glewlwydPages });
+    assert.ok(r.ok, `stopped: ${r.stop}`);
+    assert.equal(r.location, `${ad.srv.base}/MyRoom?oidc=failed`);
+    assert.deepEqual(await ad.lines(m), ['jitsi-oidc: redirect: 302: prompt=none and the provider answered ' +
+      'error=invalid_request (id_token mandatory): back to the room without a token']);
+  });
+
+  test('a wrong client secret: glewlwyd answers HTTP 403 unauthorized_client, the adapter a 502 and one log line', async () => {
+    conf('RS256', { client_secret: 'not-the-glewlwyd-secret-0123456789' });
+    const m = ad.mark();
+    const r = await login('alice');
+    assert.equal(r.ok, false);
+    assert.equal(r.stop, '502 at /oidc/redirect');
+    assert.match(r.body, /refused to finish the login/);
+    assert.deepEqual(await ad.lines(m), ['jitsi-oidc: redirect: 502: token endpoint answered HTTP 403: error=unauthorized_client']);
+  });
+
+  test('logout: the adapter\'s cookies go, glewlwyd\'s end_session takes the id_token_hint and ends its session', async () => {
+    conf('RS256');
+    const jar = new Jar();
+    const r = await login('alice', jar);
+    assert.ok(r.ok, r.stop);
+    assert.ok(jar.c.has('jitsi_oidc_session') && jar.c.has('jitsi_oidc_logout'));
+    const o = await fetch(`${ad.srv.base}/oidc/logout`, { redirect: 'manual', headers: { cookie: jar.header(), ...SAME_ORIGIN } });
+    jar.take(o);
+    assert.equal(o.status, 302);
+    assert.ok(!jar.c.has('jitsi_oidc_session') && !jar.c.has('jitsi_oidc_logout'), 'cookies deleted');
+    const end = new URL(o.headers.get('location'));
+    assert.equal(`${end.origin}${end.pathname}`, `${gw.issuers.RS256}/end_session`);
+    assert.equal(end.searchParams.get('client_id'), glewlwyd.CLIENT_ID);
+    assert.equal(end.searchParams.get('post_logout_redirect_uri'), `${ad.srv.base}/`);
+    assert.match(end.searchParams.get('id_token_hint'), /^eyJ/);
+    // glewlwyd's logout page, "Logout": it ends its session, then stays on
+    // its own page ("Session closed") instead of going back (2.7.5)
+    const out = await walk(end.href, { jitsiUrl: ad.srv.base, jar, pages: glewlwydPages,
+      until: (u) => u.startsWith(`${ad.srv.base}/`) });
+    assert.equal(out.ok, false);
+    assert.equal(out.stop, '200 at /login.html', JSON.stringify(out.steps));
+    assert.ok(out.steps.some((s) => s.method === 'DELETE' && s.url === `${gw.base}/api/auth/` && s.status === 200), 'its login session ended');
+    // the next login asks for the password again
+    const again = await login('alice', jar);
+    assert.ok(again.ok, again.stop);
+    assert.ok(again.steps.some((s) => s.method === 'POST' && s.url === `${gw.base}/api/auth/`), 'the password asked again');
+    await jitsiToken(again.location, ad.srv.base);
+  });
+});

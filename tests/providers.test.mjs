@@ -2,7 +2,8 @@
 // glewlwyd 2.7.5 and LemonLDAP::NG 2.16.1, each started on loopback at
 // free ports by its fixture (tests/providers/<name>/fixture.mjs) and
 // configured as an administrator would.  Whole logins go through nginx +
-// fcgiwrap (tests/lib/webservers.mjs) and the provider's own pages
+// fcgiwrap (tests/lib/webservers.mjs; JO_MODE=fastcgi: nginx + spawn-fcgi)
+// and the provider's own pages
 // (tests/lib/providers/<name>.mjs, walked over HTTP); every Jitsi token is
 // checked by the independent verifier.  What each provider does
 // differently is tested where it shows: glewlwyd's RS256 and ES256
@@ -13,29 +14,43 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { tempDir, writeConfig, SECRETS } from './lib/harness.mjs';
-import { servers, available as haveServer, shareWithServers } from './lib/webservers.mjs';
+import { tempDir, writeConfig, SECRETS, fastcgi } from './lib/harness.mjs';
+import { servers, fastcgiServers, available as haveServer, shareWithServers } from './lib/webservers.mjs';
 import { walk, Jar } from './lib/walk.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
 import { glewlwydPages } from './lib/providers/glewlwyd.mjs';
+import { lemonldapPages } from './lib/providers/lemonldap.mjs';
 import * as glewlwyd from './providers/glewlwyd/fixture.mjs';
+import * as lemonldap from './providers/lemonldap/fixture.mjs';
+import { readFileSync } from 'node:fs';
 
 const SAME_ORIGIN = { 'sec-fetch-site': 'same-origin' };
 // Outside CI a provider that is not installed is skipped; in CI it fails.
 const skipUnless = (ok, what) => (!ok && !process.env.CI ? `${what} not installed` : false);
+const haveAdapterServer = haveServer[fastcgi ? 'nginx+spawn-fcgi' : 'nginx'];
 
-// The adapter behind nginx + fcgiwrap, its configuration rewritten per
-// test (the CGI reads it on every request).
+// The adapter behind nginx + fcgiwrap (JO_MODE=fastcgi: nginx +
+// spawn-fcgi, the same binary as a FastCGI responder), its configuration
+// rewritten per test: a CGI reads it on every request, a FastCGI process
+// is told with SIGHUP (it looks at the file at most once a second).
+const SERVER = fastcgi ? 'nginx+spawn-fcgi' : 'nginx';
 async function adapter() {
   const dir = tempDir('jo-providers-cfg');
   const config = join(dir, 'jitsi-oidc.conf');
-  const srv = await servers.nginx(config);
+  writeConfig(dir, 'http://127.0.0.1:9/none');
+  shareWithServers(dir);
+  const srv = fastcgi ? await fastcgiServers[SERVER](config, { procs: 1 }) : await servers.nginx(config);
   return {
     srv, dir,
     configure(issuer, over = {}) {
       writeConfig(dir, issuer, { public_url: `${srv.base}/oidc`, jitsi_url: srv.base, http_timeout: 10,
         moderator_claim: 'groups', moderator_values: 'jitsi-admins', group_claim: 'groups', ...over });
       shareWithServers(dir, srv);
+      if (srv.pids) for (const p of srv.pids()) process.kill(p, 'SIGHUP');
+    },
+    // no sanitizer or valgrind report from any run of the adapter
+    assertClean() {
+      assert.doesNotMatch(srv.errorLog(), /AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehavior/);
     },
     // the adapter's log lines since mark (fcgiwrap hands them to nginx)
     mark() { return srv.errorLog().length; },
@@ -57,7 +72,7 @@ function noSecretIn(text, ...secrets) {
   for (const s of [...Object.values(SECRETS), ...secrets]) assert.ok(!text.includes(s), 'a secret in the log');
 }
 
-describe('glewlwyd 2.7.5', { skip: skipUnless(glewlwyd.available && haveServer.nginx, 'glewlwyd or nginx') }, () => {
+describe('glewlwyd 2.7.5', { skip: skipUnless(glewlwyd.available && haveAdapterServer, 'glewlwyd or nginx') }, () => {
   let ad; let gw;
   before(async () => {
     ad = await adapter();
@@ -65,7 +80,7 @@ describe('glewlwyd 2.7.5', { skip: skipUnless(glewlwyd.available && haveServer.n
   });
   after(async () => {
     if (gw) await gw.stop();
-    if (ad) await ad.srv.stop();
+    if (ad) { await ad.srv.stop(); ad.assertClean(); }
   });
   const conf = (alg, over = {}) => ad.configure(gw.issuers[alg], { client_id: glewlwyd.CLIENT_ID,
     client_secret: glewlwyd.CLIENT_SECRET, ...over });
@@ -165,5 +180,79 @@ describe('glewlwyd 2.7.5', { skip: skipUnless(glewlwyd.available && haveServer.n
     assert.ok(again.ok, again.stop);
     assert.ok(again.steps.some((s) => s.method === 'POST' && s.url === `${gw.base}/api/auth/`), 'the password asked again');
     await jitsiToken(again.location, ad.srv.base);
+  });
+});
+
+describe('LemonLDAP::NG 2.16.1', { skip: skipUnless(lemonldap.available && haveAdapterServer, 'LemonLDAP::NG or nginx') }, () => {
+  let ad; let ll;
+  before(async () => {
+    ad = await adapter();
+    ll = await lemonldap.startLemonldap({ redirectUri: `${ad.srv.base}/oidc/redirect`, postLogoutUri: `${ad.srv.base}/` });
+  });
+  after(async () => {
+    if (ll) await ll.stop();
+    if (ad) { await ad.srv.stop(); ad.assertClean(); }
+  });
+  const conf = (over = {}) => ad.configure(ll.issuer, { client_id: lemonldap.CLIENT_ID, client_secret: lemonldap.CLIENT_SECRET, ...over });
+  const login = (user, { jar = new Jar(), consent } = {}) => walk(`${ad.srv.base}/oidc/authorize?room=MyRoom`,
+    { jitsiUrl: ad.srv.base, login: user, password: lemonldap.USERS[user].password, jar, pages: lemonldapPages({ consent }) });
+  const portalRequests = () => readFileSync(join(ll.dir, 'logs', 'nginx-access.log'), 'utf8').split('\n').filter(Boolean);
+
+  test('alice logs in at the portal (login form, consent); the ID token has no profile claims, so userinfo gives name, e-mail and groups', async () => {
+    conf();
+    const m = ad.mark();
+    const before = portalRequests().length;
+    const r = await login('alice');
+    assert.ok(r.ok, `login stopped: ${r.stop} ${r.body || ''}\n${(await ad.lines(m)).join('\n')}`);
+    const p = await jitsiToken(r.location, ad.srv.base);
+    assert.equal(p.context.user.id, 'alice');
+    assert.equal(p.context.user.name, 'Alice Liddell');
+    assert.equal(p.context.user.email, 'alice@example.org');
+    assert.equal(p.context.user.moderator, true);
+    assert.equal(p.context.group, 'jitsi-admins');
+    // the portal's consent form was posted, and the adapter called userinfo
+    assert.ok(r.steps.filter((s) => s.method === 'POST' && s.url.startsWith(`${ll.base}/`)).length >= 2, 'login and consent posted');
+    assert.ok(portalRequests().slice(before).some((l) => / "(GET|POST) \/oauth2\/userinfo /.test(l)), 'userinfo called');
+    assert.deepEqual(await ad.lines(m), []);
+    noSecretIn(ad.srv.errorLog(), lemonldap.CLIENT_SECRET);
+  });
+
+  test('consent refused: error=consent_required comes back, and the adapter takes the "unauthorized" path to the room', async () => {
+    conf();
+    const m = ad.mark();
+    const r = await login('bob', { consent: 'refuse' });
+    assert.equal(r.ok, false);
+    assert.equal(r.stop, '403 at /oidc/redirect');
+    assert.ok(r.steps.some((s) => /[?&]error=consent_required/.test(s.url)), 'the portal answered consent_required');
+    assert.match(r.body, /did not allow the login provider to share your account/);
+    assert.match(r.body, new RegExp(`href="${ad.srv.base}/MyRoom\\?oidc=unauthorized"`));
+    assert.deepEqual(await ad.lines(m), ['jitsi-oidc: redirect: 403: provider returned error=consent_required error_description=consent not given']);
+    // accepted the next time: bob is no moderator
+    const ok = await login('bob');
+    assert.ok(ok.ok, ok.stop);
+    const p = await jitsiToken(ok.location, ad.srv.base);
+    assert.equal(p.context.user.moderator, false);
+    assert.equal(p.context.group, 'staff');
+  });
+
+  test('logout: the portal\'s confirmation page, then back to post_logout_redirect_uri, its session gone', async () => {
+    conf();
+    const jar = new Jar();
+    const r = await login('alice', { jar });
+    assert.ok(r.ok, r.stop);
+    const o = await fetch(`${ad.srv.base}/oidc/logout`, { redirect: 'manual', headers: { cookie: jar.header(), ...SAME_ORIGIN } });
+    jar.take(o);
+    assert.equal(o.status, 302);
+    const end = new URL(o.headers.get('location'));
+    assert.equal(`${end.origin}${end.pathname}`, `${ll.base}/oauth2/logout`);
+    assert.match(end.searchParams.get('id_token_hint'), /^eyJ/);
+    const out = await walk(end.href, { jitsiUrl: ad.srv.base, jar, pages: lemonldapPages(), until: (u) => u.startsWith(`${ad.srv.base}/`) });
+    assert.ok(out.ok, `logout stopped: ${out.stop} ${out.body || ''}`);
+    assert.equal(out.location, `${ad.srv.base}/`);
+    assert.ok(out.steps.some((s) => s.method === 'POST' && s.url.startsWith(`${ll.base}/oauth2/logout`)), 'confirmed on the portal\'s page');
+    // the portal asks for the password again
+    const again = await login('alice', { jar });
+    assert.ok(again.ok, again.stop);
+    assert.ok(again.steps.some((s) => s.method === 'POST' && s.url.startsWith(`${ll.base}/oauth2/authorize`)), 'login form again');
   });
 });

@@ -199,12 +199,15 @@ export async function startGlewlwyd({ redirectUri, postLogoutUri }) {
     ES256: pems(ecKeyWithShortCoordinate(), 'sec1') };
   const proc = spawn('/usr/bin/glewlwyd', [`--config-file=${join(d, 'glewlwyd.conf')}`],
     { stdio: ['ignore', 'ignore', 'ignore'], detached: true });
+  proc.unref();	// never what keeps the test process up
   const log = join(d, 'glewlwyd.log');
-  const stop = () => new Promise((resolve) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-    proc.once('exit', resolve);
-    try { process.kill(-proc.pid, 'SIGTERM'); } catch { resolve(); }
-  });
+  const stop = async () => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    const gone = new Promise((resolve) => proc.once('exit', resolve));
+    try { process.kill(-proc.pid, 'SIGTERM'); } catch { return; }
+    await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
+    if (proc.exitCode === null && proc.signalCode === null) { try { process.kill(-proc.pid, 'SIGKILL'); } catch {} }
+  };
   try {
     await waitUp(`${gw}/api/oidc/.well-known/openid-configuration`, proc, log);
     await configure(gw, issuers, keys, { redirectUri, postLogoutUri });

@@ -16,7 +16,9 @@ import { freePort, tempDir } from '../../lib/harness.mjs';
 const SERVER = '/usr/sbin/llng-fastcgi-server';
 const INITIAL = '/var/lib/lemonldap-ng/conf/lmConf-1.json';
 const PORTAL_HTDOCS = '/usr/share/lemonldap-ng/portal/htdocs';
-export const available = [SERVER, INITIAL, '/usr/sbin/nginx', '/usr/bin/sqlite3'].every(existsSync);
+// llng-fastcgi-server refuses to run as root and drops to www-data itself
+const isRoot = process.getuid && process.getuid() === 0;
+export const available = isRoot && [SERVER, INITIAL, '/usr/sbin/nginx', '/usr/bin/sqlite3'].every(existsSync);
 
 export const CLIENT_ID = 'jitsi';
 export const CLIENT_SECRET = 'jitsi-lemonldap-secret-0123456789';
@@ -24,7 +26,11 @@ export const USERS = {
   alice: { password: 'alice-password-1', name: 'Alice Liddell', email: 'alice@example.org' },
   bob: { password: 'bob-password-1', name: 'Bob Example', email: 'bob@example.net' },
 };
-const WWW = { uid: 33, gid: 33 };	// www-data, as Debian's package runs the portal
+// www-data, whom Debian's package runs the portal as
+function www() {
+  const id = (f) => Number(spawnSync('id', [f, 'www-data'], { encoding: 'utf8' }).stdout.trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
 
 function ini(d) {
   return `[all]
@@ -123,7 +129,7 @@ http {
 `;
 }
 
-function ownedByWww(d, subs) {
+function ownedByWww(d, subs, WWW) {
   for (const s of subs) {
     mkdirSync(join(d, s), { recursive: true });
     chownSync(join(d, s), WWW.uid, WWW.gid);
@@ -144,10 +150,11 @@ async function until(what, fn, proc, ms = 60000) {
 // issuer, log(), stop() }.
 export async function startLemonldap({ redirectUri, postLogoutUri }) {
   const d = tempDir('jo-lemonldap');
+  const WWW = www();
   chmodSync(d, 0o755);
   for (const s of ['logs', 'tmp']) { mkdirSync(join(d, s)); chmodSync(join(d, s), 0o777); }
   ownedByWww(d, ['run', 'llng', 'llng/conf', 'llng/cache', 'llng/sessions', 'llng/sessions/lock', 'llng/psessions',
-    'llng/psessions/lock', 'llng/notifications', 'llng/captcha']);
+    'llng/psessions/lock', 'llng/notifications', 'llng/captcha'], WWW);
   const port = await freePort();
   const portal = `http://127.0.0.1:${port}`;
   const issuer = portal;

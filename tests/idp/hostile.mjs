@@ -10,7 +10,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
-import { generateKeyPairSync, createSign, createHmac, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, createSign, createHmac, randomBytes, createECDH, createPrivateKey, createPublicKey } from 'node:crypto';
 
 const port = Number(process.env.PORT || 9100);
 const b64u = (b) => Buffer.from(b).toString('base64url');
@@ -26,12 +26,19 @@ const keys = {
   other: { ...rsa(2048), alg: 'RS256' },  // signs "bad signature" tokens
 };
 // A P-256 key whose x or y starts with a zero byte (about 1 key in 128),
-// for the JWK that drops it as glewlwyd's key library does.
+// for the JWK that drops it as glewlwyd's key library does.  Searched
+// with ECDH key pairs (the raw point, 04 | x | y): node 20 can deadlock
+// in a loop of generateKeyPairSync('ec') and JWK exports.
 function ecWithLeadingZero() {
   for (;;) {
-    const k = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const j = k.publicKey.export({ format: 'jwk' });
-    if (Buffer.from(j.x, 'base64url')[0] === 0 || Buffer.from(j.y, 'base64url')[0] === 0) return { ...k, alg: 'ES256' };
+    const e = createECDH('prime256v1');
+    const pub = e.generateKeys();
+    if (pub[1] === 0 || pub[33] === 0) {
+      const d = e.getPrivateKey();
+      const privateKey = createPrivateKey({ format: 'jwk', key: { kty: 'EC', crv: 'P-256', x: pub.subarray(1, 33).toString('base64url'),
+        y: pub.subarray(33).toString('base64url'), d: Buffer.concat([Buffer.alloc(32 - d.length), d]).toString('base64url') } });
+      return { privateKey, publicKey: createPublicKey(privateKey), alg: 'ES256' };
+    }
   }
 }
 keys.eshort = ecWithLeadingZero();

@@ -9,7 +9,7 @@
 // each setting is there).  stop() ends the one process it started.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
-import { generateKeyPairSync } from 'node:crypto';
+import { createECDH, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { freePort, tempDir } from '../../lib/harness.mjs';
 
@@ -28,12 +28,21 @@ const ADMIN_PASSWORD = 'glewlwyd-admin-0123456789';
 
 // A P-256 key one of whose coordinates starts with a zero byte (about 1
 // in 128): glewlwyd's key library publishes it one byte short, which a
-// lenient reader left-pads (RFC 7518 wants the full size).
+// lenient reader left-pads (RFC 7518 wants the full size).  Searched
+// with ECDH key pairs (the raw point, 04 | x | y): node 20 can deadlock
+// in a loop of generateKeyPairSync('ec') and JWK exports.
 function ecKeyWithShortCoordinate() {
   for (;;) {
-    const k = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const j = k.publicKey.export({ format: 'jwk' });
-    if (Buffer.from(j.x, 'base64url')[0] === 0 || Buffer.from(j.y, 'base64url')[0] === 0) return k;
+    const e = createECDH('prime256v1');
+    const pub = e.generateKeys();
+    if (pub[1] === 0 || pub[33] === 0) {
+      const b = (x) => x.toString('base64url');
+      const d = e.getPrivateKey();
+      const jwk = { kty: 'EC', crv: 'P-256', x: b(pub.subarray(1, 33)), y: b(pub.subarray(33)),
+        d: b(Buffer.concat([Buffer.alloc(32 - d.length), d])) };
+      const privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
+      return { privateKey, publicKey: createPublicKey(privateKey) };
+    }
   }
 }
 

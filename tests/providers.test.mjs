@@ -215,6 +215,16 @@ describe('LemonLDAP::NG 2.16.1', { skip: skipUnless(lemonldap.available && haveA
     assert.ok(portalRequests().slice(before).some((l) => / "(GET|POST) \/oauth2\/userinfo /.test(l)), 'userinfo called');
     assert.deepEqual(await ad.lines(m), []);
     noSecretIn(ad.srv.errorLog(), lemonldap.CLIENT_SECRET);
+    // with userinfo = never, only the ID token's claims: no name, no
+    // e-mail, no groups (so no moderator), as its recipe says
+    conf({ userinfo: 'never' });
+    const bare = await login('alice');
+    assert.ok(bare.ok, bare.stop);
+    const q = await jitsiToken(bare.location, ad.srv.base);
+    assert.equal(q.context.user.id, 'alice');
+    assert.equal(q.context.user.email, undefined);
+    assert.equal(q.context.user.moderator, false);
+    assert.equal(q.context.group, undefined);
   });
 
   test('consent refused: error=consent_required comes back, and the adapter takes the "unauthorized" path to the room', async () => {

@@ -52,12 +52,16 @@ async function adapter() {
     assertClean() {
       assert.doesNotMatch(srv.errorLog(), /AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehavior/);
     },
-    // the adapter's log lines since mark (fcgiwrap hands them to nginx)
-    mark() { return srv.errorLog().length; },
+    // the adapter's log lines since mark() (fcgiwrap, or the FastCGI
+    // process's stderr records, end up in nginx's error log)
+    all() {
+      return srv.errorLog().split('\n').filter((l) => l.includes('jitsi-oidc:'))
+        .map((l) => l.replace(/^.*?(jitsi-oidc: [^"]*)".*$/, '$1'));
+    },
+    mark() { return this.all().length; },
     async lines(mark) {
       await new Promise((r) => setTimeout(r, 150));
-      return srv.errorLog().slice(mark).split('\n').filter((l) => l.includes('jitsi-oidc:'))
-        .map((l) => l.replace(/^.*?(jitsi-oidc: [^"]*)".*$/, '$1'));
+      return this.all().slice(mark);
     },
   };
 }

@@ -107,9 +107,12 @@ describe('glewlwyd 2.7.5', { skip: skipUnless(glewlwyd.available && haveAdapterS
     // glewlwyd's sub is an opaque string per user and issuer, not the login name
     assert.match(u.id, /^[A-Za-z0-9_-]{16,}$/);
     assert.notEqual(u.id, 'alice');
-    // the login page was glewlwyd's own, and the callback carried session_state
+    // the login page was glewlwyd's own, and the callback carried
+    // session_state and an RFC 9207 iss, which the adapter checked
     assert.ok(r.steps.some((s) => s.url.startsWith(`${gw.base}/login.html?`)));
-    assert.ok(r.steps.some((s) => s.url.startsWith(`${ad.srv.base}/oidc/redirect?`) && /[?&]session_state=/.test(s.url)));
+    const cb = new URL(r.steps.find((s) => s.url.startsWith(`${ad.srv.base}/oidc/redirect?`)).url);
+    assert.ok(cb.searchParams.get('session_state'));
+    assert.equal(cb.searchParams.get('iss'), gw.issuers.RS256);
     noSecretIn(ad.srv.errorLog(), glewlwyd.CLIENT_SECRET);
   });
 
@@ -202,7 +205,8 @@ describe('LemonLDAP::NG 2.16.1', { skip: skipUnless(lemonldap.available && haveA
     { jitsiUrl: ad.srv.base, login: user, password: lemonldap.USERS[user].password, jar, pages: lemonldapPages({ consent }) });
   const portalRequests = () => readFileSync(join(ll.dir, 'logs', 'nginx-access.log'), 'utf8').split('\n').filter(Boolean);
 
-  test('alice logs in at the portal (login form, consent); the ID token has no profile claims, so userinfo gives name, e-mail and groups', async () => {
+  test('alice logs in at the portal (login form, consent; the issuer with its trailing slash); the ID token has no profile claims, so userinfo gives name, e-mail and groups', async () => {
+    assert.ok(ll.issuer.endsWith('/'));
     conf();
     const m = ad.mark();
     const before = portalRequests().length;

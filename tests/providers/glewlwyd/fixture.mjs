@@ -108,7 +108,8 @@ function webapp(d) {
 // The OpenID Connect plugin: what jitsi-oidc needs, the rest glewlwyd's
 // defaults.  PKCE is off by default (every request with a code_challenge
 // is then invalid_request); name and e-mail claims only "on demand" for
-// their scopes; groups, preferred_username and email_verified as claims.
+// their scopes; groups, preferred_username and email_verified as claims;
+// the callback carries session_state and an RFC 9207 iss.
 function plugin(name, issuer, type, { key, cert }) {
   return { module: 'oidc', name, display_name: `OpenID Connect (${name})`, enabled: true,
     parameters: {
@@ -131,7 +132,7 @@ function plugin(name, issuer, type, { key, cert }) {
         { name: 'email_verified', 'user-property': 'email_verified', type: 'boolean', 'boolean-value-true': '1',
           'boolean-value-false': '0', mandatory: false, 'on-demand': true, scope: ['email'] },
       ],
-      'session-management-allowed': true, 'session-cookie-name': 'GLEWLWYD2_OIDC_SID', 'session-cookie-expiration': 2419200,
+      'session-management-allowed': true, 'oauth-as-iss-id': true, 'session-cookie-name': 'GLEWLWYD2_OIDC_SID', 'session-cookie-expiration': 2419200,
     } };
 }
 

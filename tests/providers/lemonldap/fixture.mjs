@@ -157,7 +157,8 @@ export async function startLemonldap({ redirectUri, postLogoutUri }) {
     'llng/psessions/lock', 'llng/notifications', 'llng/captcha'], WWW);
   const port = await freePort();
   const portal = `http://127.0.0.1:${port}`;
-  const issuer = portal;
+  // the portal's default issuer: its URL with the trailing slash
+  const issuer = `${portal}/`;
   // users: the DBI backend on a SQLite table, clear-text passwords (loopback test fixture)
   const sql = ['CREATE TABLE users (uid TEXT PRIMARY KEY, password TEXT, cn TEXT, mail TEXT);',
     ...Object.entries(USERS).map(([u, x]) => `INSERT INTO users VALUES ('${u}', '${x.password}', '${x.name}', '${x.email}');`)].join('\n');
@@ -196,7 +197,7 @@ export async function startLemonldap({ redirectUri, postLogoutUri }) {
   try {
     await until('no FastCGI socket', async () => existsSync(sock), llng);
     // the portal compiles itself on its first request
-    await until('no discovery document', async () => (await fetch(`${issuer}/.well-known/openid-configuration`)).status === 200, llng);
+    await until('no discovery document', async () => (await fetch(`${portal}/.well-known/openid-configuration`)).status === 200, llng);
   } catch (e) {
     await stop();
     throw new Error(`${e.message}\n${log().slice(-800)}`);

@@ -9,7 +9,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCgi, assertClean, cookieHeader, tempDir, writeConfig, sealTool, SECRETS, slow } from './lib/harness.mjs';
+import { runCgi, assertClean, cookieHeader, tempDir, writeConfig, sealTool, SECRETS, slow, cgiPath } from './lib/harness.mjs';
+import { spawnSync } from 'node:child_process';
 import { startHostile, scenarioLogin, assertRejected } from './lib/hostile.mjs';
 
 let h;
@@ -289,10 +290,16 @@ test('JWKS: an EC coordinate published without its leading zero byte (glewlwyd, 
   assert.ok(redirect.cookies.jitsi_oidc_session.value);
 });
 
-test('JWKS: no usable key: a 502, and the log line gives each key\'s reason (a longer EC coordinate still refused)', async () => {
-  await rejects('jwks-none-usable', 502, new RegExp('JWKS holds no usable RSA or EC signing key: ' +
+test('JWKS: no usable key: a 502, and the log line gives each key\'s reason (a longer EC coordinate still refused); --check-config too', async () => {
+  const reasons = 'JWKS holds no usable RSA or EC signing key: ' +
     'key 1 \\(kid long\\): EC x is 33 bytes, P-256 needs 32; key 2 \\(kid hmac\\): kty "oct" is not RSA or EC; ' +
-    'key 3 \\(kid enc1\\): use "enc", not "sig"; key 4 \\(kid c9\\): EC curve P-999 not supported$'));
+    'key 3 \\(kid enc1\\): use "enc", not "sig"; key 4 \\(kid c9\\): EC curve P-999 not supported';
+  await rejects('jwks-none-usable', 502, new RegExp(`${reasons}$`));
+  const config = writeConfig(tempDir(), h.issuer('jwks-none-usable'));
+  const c = spawnSync(cgiPath, ['--check-config'], { encoding: 'utf8',
+    env: { PATH: process.env.PATH, JITSI_OIDC_CONFIG: config, ASAN_OPTIONS: process.env.ASAN_OPTIONS || '' } });
+  assert.equal(c.status, 1, c.stderr);
+  assert.match(c.stderr, new RegExp(`^jwks: ${reasons}$`, 'm'));
 });
 
 // http_timeout bounds all of a request's provider calls

@@ -150,6 +150,16 @@ describe('glewlwyd 2.7.5', { skip: skipUnless(glewlwyd.available && haveAdapterS
       'error=invalid_request (id_token mandatory): back to the room without a token']);
   });
 
+  test('max_age: glewlwyd\'s auth_time is always 0, so every login is "older than this site allows" (a 403)', async () => {
+    conf('RS256', { max_age: 3600 });
+    const m = ad.mark();
+    const r = await login('alice');
+    assert.equal(r.ok, false);
+    assert.equal(r.stop, '403 at /oidc/redirect');
+    assert.deepEqual(await ad.lines(m), ['jitsi-oidc: redirect: 403: access rule: your login at the provider is older than ' +
+      'this site allows (3600 seconds): log in again']);
+  });
+
   test('a wrong client secret: glewlwyd answers HTTP 403 unauthorized_client, the adapter a 502 and one log line', async () => {
     conf('RS256', { client_secret: 'not-the-glewlwyd-secret-0123456789' });
     const m = ad.mark();

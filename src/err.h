@@ -13,6 +13,7 @@ enum jo_err {
 	JO_E_STATE_MISMATCH,	/* 400: state parameter is not the cookie's */
 	JO_E_ISS_MISMATCH,	/* 400: RFC 9207 iss of another provider */
 	JO_E_DENIED,		/* 403: the provider said access_denied */
+	JO_E_NO_CONSENT,	/* 403: the user refused consent */
 	JO_E_LOGIN_AGAIN,	/* 400: login_required and the like */
 	JO_E_LOGIN_FAILED,	/* 400: another error= from the provider */
 	JO_E_NO_CODE,		/* 400: no authorization code */

@@ -313,15 +313,75 @@ dupopt(const char *s)
 	return s ? jo_xstrdup(s) : NULL;
 }
 
+/* One JWKS entry into k; -1 with the reason it is not a signing key
+ * we can use. */
+static int
+key_read(json_object *jwk, struct jo_key *k, char *why, size_t wl)
+{
+	const char	*kty, *use;
+
+	memset(k, 0, sizeof(*k));
+	if (!json_object_is_type(jwk, json_type_object)) {
+		jo_why(why, wl, "not an object");
+		return -1;
+	}
+	kty = jo_json_str(jwk, "kty");
+	use = jo_json_str(jwk, "use");
+	if (kty == NULL || (strcmp(kty, "RSA") != 0 &&
+	    strcmp(kty, "EC") != 0)) {
+		jo_why(why, wl, "kty %.20s%s%s is not RSA or EC",
+		    kty ? "\"" : "", kty ? kty : "missing", kty ? "\"" : "");
+		return -1;
+	}
+	if (use != NULL && strcmp(use, "sig") != 0) {
+		jo_why(why, wl, "use \"%.20s\", not \"sig\"", use);
+		return -1;
+	}
+	k->kty = jo_xstrdup(kty);
+	k->kid = dupopt(jo_json_str(jwk, "kid"));
+	k->alg = dupopt(jo_json_str(jwk, "alg"));
+	k->crv = dupopt(jo_json_str(jwk, "crv"));
+	if (jo_jwk_convert(jwk, k, why, wl) == -1) {
+		key_clear(k);
+		return -1;
+	}
+	return 0;
+}
+
+/* Keep k in ks: KEYS_MAX usable keys; one refused as too weak (kept
+ * without a PEM, for --check-config) only while there is room, and it
+ * gives its place up to a usable key. */
+static void
+key_keep(struct jo_keys *ks, struct jo_key *k)
+{
+	size_t	 j;
+
+	if (ks->n == KEYS_MAX) {
+		for (j = 0; j < ks->n && ks->v[j].pem != NULL; j++)
+			;
+		if (k->pem == NULL || j == ks->n) {
+			key_clear(k);
+			return;
+		}
+		key_clear(&ks->v[j]);	/* a weak key: no pem */
+		memmove(&ks->v[j], &ks->v[j + 1],
+		    (ks->n - j - 1) * sizeof(*ks->v));
+		ks->n--;
+	}
+	ks->v = jo_xrealloc(ks->v, (ks->n + 1) * sizeof(*ks->v));
+	ks->v[ks->n++] = *k;
+}
+
 int
 jo_jwks_parse(const char *s, size_t len, struct jo_keys *ks, char *why,
     size_t wl)
 {
 	json_object	*o, *arr, *jwk;
-	const char	*kty, *use;
 	struct jo_key	 k;
+	struct jo_buf	 refused = { 0 };
+	const char	*kid;
 	char		 sub[256];
-	size_t		 i, j, n, usable;
+	size_t		 i, n, usable;
 
 	memset(ks, 0, sizeof(*ks));
 	if ((o = parse_object(s, len, why, wl, "JWKS")) == NULL)
@@ -333,53 +393,31 @@ jo_jwks_parse(const char *s, size_t len, struct jo_keys *ks, char *why,
 		return -1;
 	}
 	n = json_object_array_length(arr);
-	/* KEYS_MAX usable keys; one refused as too weak (kept without a
-	 * PEM, for --check-config) only while there is room, and it gives
-	 * its place up to a usable key */
 	for (i = 0, usable = 0; i < n && usable < KEYS_MAX; i++) {
 		jwk = json_object_array_get_idx(arr, i);
-		if (!json_object_is_type(jwk, json_type_object))
-			continue;
-		kty = jo_json_str(jwk, "kty");
-		use = jo_json_str(jwk, "use");
-		if (kty == NULL || (strcmp(kty, "RSA") != 0 &&
-		    strcmp(kty, "EC") != 0))
-			continue;
-		if (use != NULL && strcmp(use, "sig") != 0)
-			continue;
-		memset(&k, 0, sizeof(k));
-		k.kty = jo_xstrdup(kty);
-		k.kid = dupopt(jo_json_str(jwk, "kid"));
-		k.alg = dupopt(jo_json_str(jwk, "alg"));
-		k.crv = dupopt(jo_json_str(jwk, "crv"));
-		if (jo_jwk_convert(jwk, &k, sub, sizeof(sub)) == -1) {
-			/* A broken key is left out; the others may do. */
-			key_clear(&k);
+		if (key_read(jwk, &k, sub, sizeof(sub)) == -1) {
+			/* A broken key is left out; the others may do.  Why,
+			 * is said only when none does. */
+			kid = json_object_is_type(jwk, json_type_object) ?
+			    jo_json_str(jwk, "kid") : NULL;
+			if (refused.len < 400)
+				jo_buf_addf(&refused, "%skey %zu%s%.40s%s: %s",
+				    refused.len ? "; " : "", i + 1,
+				    kid ? " (kid " : "", kid ? kid : "",
+				    kid ? ")" : "", sub);
 			continue;
 		}
-		if (ks->n == KEYS_MAX) {
-			for (j = 0; j < ks->n && ks->v[j].pem != NULL; j++)
-				;
-			if (k.pem == NULL || j == ks->n) {
-				key_clear(&k);
-				continue;
-			}
-			key_clear(&ks->v[j]);	/* a weak key: no pem */
-			memmove(&ks->v[j], &ks->v[j + 1],
-			    (ks->n - j - 1) * sizeof(*ks->v));
-			ks->n--;
-		}
-		ks->v = jo_xrealloc(ks->v, (ks->n + 1) * sizeof(*ks->v));
-		ks->v[ks->n++] = k;
 		if (k.pem != NULL)
 			usable++;
+		key_keep(ks, &k);
 	}
 	json_object_put(o);
-	if (ks->n == 0) {
-		jo_why(why, wl, "JWKS holds no usable RSA or EC signing key");
-		return -1;
-	}
-	return 0;
+	if (ks->n == 0)
+		jo_why(why, wl, "JWKS holds no usable RSA or EC signing "
+		    "key%s%s", refused.len ? ": " : "",
+		    refused.len ? refused.p : "");
+	jo_buf_free(&refused);
+	return ks->n == 0 ? -1 : 0;
 }
 
 static json_object *

@@ -106,6 +106,7 @@ token_response(const struct jo_http_resp *h, char **idt, char **at,
 {
 	json_object	*o, *v;
 	const char	*err, *desc;
+	size_t		 dl;
 	int		 rc = -1;
 
 	if ((o = jo_json_object(h->body ? h->body : "", h->len, 16)) == NULL) {
@@ -117,11 +118,12 @@ token_response(const struct jo_http_resp *h, char **idt, char **at,
 	if (h->status != 200) {
 		if ((err = jo_json_str(o, "error")) == NULL)
 			err = "none";
-		if ((desc = jo_json_str(o, "error_description")) == NULL)
-			desc = "";
+		desc = jo_json_str(o, "error_description");
+		dl = jo_rtrim_len(desc);
 		*e = JO_E_REFUSED;
-		jo_why(why, wl, "token endpoint answered HTTP %ld: error=%.64s "
-		    "%.200s", h->status, err, desc);
+		jo_why(why, wl, "token endpoint answered HTTP %ld: error=%.64s"
+		    "%s%.*s", h->status, err, dl ? " " : "",
+		    (int)(dl > 200 ? 200 : dl), dl ? desc : "");
 		goto end;
 	}
 	if (!json_object_object_get_ex(o, "id_token", &v) ||

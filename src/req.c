@@ -37,6 +37,9 @@ static const struct err {
 	    "The answer came from another login provider.", L_BACK },
 	[JO_E_DENIED] = { 403, "Login failed",
 	    "The login provider denied access.", L_BACK },
+	[JO_E_NO_CONSENT] = { 403, "Login failed",
+	    "You did not allow the login provider to share your account "
+	    "with this service.", L_BACK },
 	[JO_E_LOGIN_AGAIN] = { 400, "Login failed",
 	    "The login provider needs you to log in again.", L_BACK },
 	[JO_E_LOGIN_FAILED] = { 400, "Login failed",

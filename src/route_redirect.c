@@ -57,41 +57,56 @@ match_state(struct jo_req *r, struct jo_ck_state *s)
 	return 0;
 }
 
-/* prompt = none: the provider could not log in silently. */
+/* prompt = none: the provider could not log in silently.  glewlwyd
+ * answers a user it knows invalid_request "id_token mandatory" (it wants
+ * an id_token_hint): interaction needed too. */
 static int
-silent_failure(const struct jo_req *r, const char *err)
+silent_failure(const struct jo_req *r, const char *err, const char *desc,
+    size_t dl)
 {
-	return r->cfg.prompt != NULL && strcmp(r->cfg.prompt, "none") == 0 &&
-	    (strcmp(err, "login_required") == 0 ||
+	if (r->cfg.prompt == NULL || strcmp(r->cfg.prompt, "none") != 0)
+		return 0;
+	return strcmp(err, "login_required") == 0 ||
 	    strcmp(err, "interaction_required") == 0 ||
 	    strcmp(err, "consent_required") == 0 ||
-	    strcmp(err, "account_selection_required") == 0);
+	    strcmp(err, "account_selection_required") == 0 ||
+	    (strcmp(err, "invalid_request") == 0 &&
+	    dl == strlen("id_token mandatory") &&
+	    strncmp(desc, "id_token mandatory", dl) == 0);
 }
 
 /* error= from the provider (Core 3.1.2.6): back to the room without a
- * token for a silent login, otherwise a page that says what happened. */
+ * token for a silent login; a refusal (access denied, consent not
+ * given) takes the room's "unauthorized" path; otherwise a page that
+ * says what happened.  An empty description is not printed. */
 static void
 provider_error(struct jo_req *r, const struct jo_target *t, const char *err)
 {
 	const char	*desc = jo_param_get(&r->q, "error_description");
+	size_t		 dl = jo_rtrim_len(desc);
+	int		 dn = (int)(dl > 200 ? 200 : dl);
 	enum jo_err	 e = JO_E_LOGIN_FAILED;
 
-	if (silent_failure(r, err)) {
+	if (silent_failure(r, err, desc, dl)) {
 		/* the flag stops the site's login rule */
 		jo_log("302: prompt=none and the provider answered "
-		    "error=%.64s: back to the room without a token", err);
+		    "error=%.64s%s%.*s%s: back to the room without a token",
+		    err, dl ? " (" : "", dn, dl ? desc : "", dl ? ")" : "");
 		jo_resp_redirect(&r->resp, r->back);
 		return;
 	}
-	if (strcmp(err, "access_denied") == 0) {
-		jo_req_back(r, t, "unauthorized");
+	if (strcmp(err, "access_denied") == 0)
 		e = JO_E_DENIED;
-	} else if (strcmp(err, "login_required") == 0 ||
+	else if (strcmp(err, "consent_required") == 0)
+		e = JO_E_NO_CONSENT;
+	else if (strcmp(err, "login_required") == 0 ||
 	    strcmp(err, "interaction_required") == 0 ||
-	    strcmp(err, "consent_required") == 0)
+	    strcmp(err, "account_selection_required") == 0)
 		e = JO_E_LOGIN_AGAIN;
-	jo_fail(r, e, "provider returned error=%.64s error_description=%.200s",
-	    err, desc != NULL ? desc : "");
+	if (e == JO_E_DENIED || e == JO_E_NO_CONSENT)
+		jo_req_back(r, t, "unauthorized");
+	jo_fail(r, e, "provider returned error=%.64s%s%.*s", err,
+	    dl ? " error_description=" : "", dn, dl ? desc : "");
 }
 
 /* Verify the ID token; keys rotated?  One JWKS re-fetch, throttled

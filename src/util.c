@@ -317,6 +317,20 @@ jo_log(const char *fmt, ...)
 	jo_buf_free(&out);
 }
 
+/* The length of s without its trailing blanks (space, tab, CR, LF);
+ * 0 for NULL.  For a provider's text worth printing. */
+size_t
+jo_rtrim_len(const char *s)
+{
+	size_t	 n;
+
+	if (s == NULL)
+		return 0;
+	for (n = strlen(s); n > 0 && strchr(" \t\r\n", s[n - 1]) != NULL; n--)
+		;
+	return n;
+}
+
 void
 jo_why(char *why, size_t len, const char *fmt, ...)
 {

@@ -48,6 +48,7 @@ void	 jo_log(const char *, ...) __attribute__((format(printf, 1, 2)));
 #define JO_LOG_MAX	500	/* bytes of a log line, its newline included */
 
 /* Write a message into a caller's "why" buffer (for log lines). */
+size_t	 jo_rtrim_len(const char *);
 void	 jo_why(char *, size_t, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 

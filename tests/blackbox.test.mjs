@@ -453,6 +453,44 @@ test('a user turned away is linked back to the room with ?oidc=unauthorized|fail
   assert.match(lost.body, /href="https:\/\/meet\.example\.test"/);
 });
 
+// Provider error answers as users need them.
+test('error=consent_required (consent refused, LemonLDAP::NG) takes the "unauthorized" path like access_denied', () => {
+  const { cookie, state } = startLogin('room=MyRoom');
+  const r = expectFailure(runCgi({ config, path: '/redirect', query: `state=${state}&error=consent_required&error_description=consent%20not%20given`,
+    cookie: cookieHeader(['jitsi_oidc_state', cookie]) }), 403, /^jitsi-oidc: redirect: 403: provider returned error=consent_required error_description=consent not given$/);
+  assert.match(r.body, /did not allow the login provider to share your account/);
+  assert.match(r.body, /href="https:\/\/meet\.example\.test\/MyRoom\?oidc=unauthorized"/);
+});
+
+test('error=: an empty error_description is not printed, nor trailing blanks', () => {
+  for (const [q, line] of [['error=server_error&error_description=', 'provider returned error=server_error'],
+    ['error=invalid_request', 'provider returned error=invalid_request'],
+    ['error=invalid_request&error_description=%20%20', 'provider returned error=invalid_request'],
+    ['error=temporarily_unavailable&error_description=try%20later%20%20%20', 'provider returned error=temporarily_unavailable error_description=try later']]) {
+    const { cookie, state } = startLogin('room=MyRoom');
+    const r = expectFailure(runCgi({ config, path: '/redirect', query: `state=${state}&${q}`, cookie: cookieHeader(['jitsi_oidc_state', cookie]) }), 400, /./);
+    assert.equal(r.stderr.trim(), `jitsi-oidc: redirect: 400: ${line}`, q);
+  }
+});
+
+test('prompt=none: glewlwyd\'s invalid_request "id_token mandatory" (a user it knows) is interaction needed: back to the room, no failure page', () => {
+  const silent = writeConfig(tempDir(), idp.issuer, { prompt: 'none' });
+  const { cookie, state } = startLogin('room=MyRoom', silent);
+  const r = runCgi({ config: silent, path: '/redirect', query: `state=${state}&error=invalid_request&error_description=id_token%20mandatory`,
+    cookie: cookieHeader(['jitsi_oidc_state', cookie]) });
+  assertClean(assert, r);
+  assert.equal(r.status, 302, r.stderr);
+  assert.equal(r.location, 'https://meet.example.test/MyRoom?oidc=failed');
+  assert.equal(r.stderr.trim(), 'jitsi-oidc: redirect: 302: prompt=none and the provider answered error=invalid_request (id_token mandatory): back to the room without a token');
+  // any other invalid_request is still a failure page, as without prompt=none
+  const b = startLogin('room=MyRoom', silent);
+  expectFailure(runCgi({ config: silent, path: '/redirect', query: `state=${b.state}&error=invalid_request&error_description=code_challenge%20not%20allowed`,
+    cookie: cookieHeader(['jitsi_oidc_state', b.cookie]) }), 400, /provider returned error=invalid_request error_description=code_challenge not allowed$/);
+  const c = startLogin('room=MyRoom');
+  expectFailure(runCgi({ config, path: '/redirect', query: `state=${c.state}&error=invalid_request&error_description=id_token%20mandatory`,
+    cookie: cookieHeader(['jitsi_oidc_state', c.cookie]) }), 400, /provider returned error=invalid_request error_description=id_token mandatory$/);
+});
+
 // --- what an admin meets installing it ----------------------------
 
 test('config: a placeholder secret (the example\'s, the docs\', or one not random) is a 500; --check-config says how to make one', async () => {

@@ -9,7 +9,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCgi, assertClean, cookieHeader, tempDir, writeConfig, sealTool, SECRETS, slow } from './lib/harness.mjs';
+import { runCgi, assertClean, cookieHeader, tempDir, writeConfig, sealTool, SECRETS, slow, cgiPath } from './lib/harness.mjs';
+import { spawnSync } from 'node:child_process';
 import { startHostile, scenarioLogin, assertRejected } from './lib/hostile.mjs';
 
 let h;
@@ -251,8 +252,8 @@ test('faults: a token endpoint that answers 500, HTML, or no ID token', async ()
   await rejects('token-no-idtoken', 502, /token response has no id_token string/);
 });
 
-test('faults: a token error without a readable error code is logged as error=none', async () => {
-  await rejects('token-error-null', 502, /token endpoint answered HTTP 400: error=none $/);
+test('faults: a token error without a readable error code is logged as error=none, with no trailing blank', async () => {
+  await rejects('token-error-null', 502, /token endpoint answered HTTP 400: error=none$/);
 });
 
 test('an issuer ending in "/": discovery at the issuer without it, the issuer compared as written', async () => {
@@ -277,6 +278,28 @@ test('JWKS: keys refused as too weak do not count toward the 32-key cap (a good 
   const { redirect } = await scenarioLogin(h, 'jwks-weak-first');
   assert.equal(redirect.status, 302, redirect.stderr);
   assert.ok(redirect.cookies.jitsi_oidc_session.value);
+});
+
+// Lenient where the standard's readers are: a short EC coordinate.
+test('JWKS: an EC coordinate published without its leading zero byte (glewlwyd, 1 key in 128) is left-padded and the login goes on', async () => {
+  const jwks = await (await fetch(`${h.issuer('ec-short-coordinate')}/jwks`)).json();
+  const c = jwks.keys[0];
+  assert.ok(Buffer.from(c.x, 'base64url').length < 32 || Buffer.from(c.y, 'base64url').length < 32, 'the scenario publishes a short coordinate');
+  const { redirect } = await scenarioLogin(h, 'ec-short-coordinate');
+  assert.equal(redirect.status, 302, redirect.stderr);
+  assert.ok(redirect.cookies.jitsi_oidc_session.value);
+});
+
+test('JWKS: no usable key: a 502, and the log line gives each key\'s reason (a longer EC coordinate still refused); --check-config too', async () => {
+  const reasons = 'JWKS holds no usable RSA or EC signing key: ' +
+    'key 1 \\(kid long\\): EC x is 33 bytes, P-256 needs 32; key 2 \\(kid hmac\\): kty "oct" is not RSA or EC; ' +
+    'key 3 \\(kid enc1\\): use "enc", not "sig"; key 4 \\(kid c9\\): EC curve P-999 not supported';
+  await rejects('jwks-none-usable', 502, new RegExp(`${reasons}$`));
+  const config = writeConfig(tempDir(), h.issuer('jwks-none-usable'));
+  const c = spawnSync(cgiPath, ['--check-config'], { encoding: 'utf8',
+    env: { PATH: process.env.PATH, JITSI_OIDC_CONFIG: config, ASAN_OPTIONS: process.env.ASAN_OPTIONS || '' } });
+  assert.equal(c.status, 1, c.stderr);
+  assert.match(c.stderr, new RegExp(`^jwks: ${reasons}$`, 'm'));
 });
 
 // http_timeout bounds all of a request's provider calls

@@ -33,7 +33,10 @@ put('config', ['moderator_claim = realm_access.roles\nmoderator_values = a,b\npr
 const rsaJwk = '{"kty":"RSA","kid":"r1","alg":"RS256","use":"sig","e":"AQAB","n":"' + b64u(Buffer.alloc(256, 0xc3)) + '"}';
 put('jwks', [`{"keys":[${rsaJwk}]}`, '{"keys":[{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}',
   '{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB"}]}', '{"keys":[{"kty":"oct","k":"AAAA"},{"kty":"OKP","crv":"Ed25519","x":"AAAA"}]}',
-  '{"keys":{}}', '[]', '{"keys":[{"kty":"EC","crv":"P-521","x":"AA","y":"AA"},3,null]}']);
+  '{"keys":{}}', '[]', '{"keys":[{"kty":"EC","crv":"P-521","x":"AA","y":"AA"},3,null]}',
+  // a coordinate one byte short (left-padded) and one byte long (refused)
+  '{"keys":[{"kty":"EC","crv":"P-256","kid":"s","x":"oXQxmOAOvc0vwWVvi--p9z8Nlsh9djLNkMmYoKHFwg","y":"nuvyuY_VFg5ZJEzoMM-TMBCulwws3klIGA76SRsVJiA"}]}',
+  '{"keys":[{"kty":"EC","crv":"P-256","kid":"l","x":"AH_NzidwPcRdQYPL7m_bS3tYBzM1e-nvE7rPbjx70VRF","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}']);
 const claims = { iss: 'https://idp.example.com', aud: 'jitsi', sub: 'alice', nonce: 'n0nce', iat: 1800000000, exp: 1800000300, name: 'A', email: 'a@b.c' };
 put('claims', [JSON.stringify(claims), JSON.stringify({ ...claims, aud: ['jitsi', 'b'], azp: 'jitsi' }),
   JSON.stringify({ ...claims, exp: '1900000000' }), JSON.stringify(claims).replace('1800000300', '1e300'),

@@ -10,7 +10,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
-import { generateKeyPairSync, createSign, createHmac, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, createSign, createHmac, randomBytes, createECDH, createPrivateKey, createPublicKey } from 'node:crypto';
 
 const port = Number(process.env.PORT || 9100);
 const b64u = (b) => Buffer.from(b).toString('base64url');
@@ -25,6 +25,32 @@ const keys = {
   weak: { ...rsa(1024), alg: 'RS256' },
   other: { ...rsa(2048), alg: 'RS256' },  // signs "bad signature" tokens
 };
+// A P-256 key whose x or y starts with a zero byte (about 1 key in 128),
+// for the JWK that drops it as glewlwyd's key library does.  Searched
+// with ECDH key pairs (the raw point, 04 | x | y): node 20 can deadlock
+// in a loop of generateKeyPairSync('ec') and JWK exports.
+function ecWithLeadingZero() {
+  for (;;) {
+    const e = createECDH('prime256v1');
+    const pub = e.generateKeys();
+    if (pub[1] === 0 || pub[33] === 0) {
+      const d = e.getPrivateKey();
+      const privateKey = createPrivateKey({ format: 'jwk', key: { kty: 'EC', crv: 'P-256', x: pub.subarray(1, 33).toString('base64url'),
+        y: pub.subarray(33).toString('base64url'), d: Buffer.concat([Buffer.alloc(32 - d.length), d]).toString('base64url') } });
+      return { privateKey, publicKey: createPublicKey(privateKey), alg: 'ES256' };
+    }
+  }
+}
+keys.eshort = ecWithLeadingZero();
+const stripZeros = (c) => { const b = Buffer.from(c, 'base64url'); let i = 0; while (i < b.length - 1 && b[i] === 0) i++; return b.subarray(i).toString('base64url'); };
+function shortJwk() {
+  const j = jwk('eshort');
+  return { ...j, x: stripZeros(j.x), y: stripZeros(j.y) };
+}
+function longJwk() {
+  const j = jwk('e1');
+  return { ...j, kid: 'long', x: Buffer.concat([Buffer.alloc(1), Buffer.from(j.x, 'base64url')]).toString('base64url') };
+}
 function jwk(kid, { withKid = true } = {}) {
   const k = keys[kid];
   const j = { ...k.publicKey.export({ format: 'jwk' }), alg: k.alg, use: 'sig' };
@@ -85,6 +111,11 @@ const scenarios = {
     token: (b) => idt(good(b)) },
   // every provider call answered after 1.5 s (each within http_timeout)
   slow: { delay: 1500, token: (b) => idt(good(b)) },
+  // glewlwyd's short EC coordinate: left-padded, the login goes on
+  'ec-short-coordinate': { jwks: () => [shortJwk()], token: (b) => idt(jws({ alg: 'ES256', kid: 'eshort' }, b, es256(keys.eshort))) },
+  // no key that can be used, each for its own reason
+  'jwks-none-usable': { jwks: () => [longJwk(), { kty: 'oct', kid: 'hmac', k: 'c2VjcmV0' }, { ...jwk('k1'), kid: 'enc1', use: 'enc' },
+    { kty: 'EC', kid: 'c9', crv: 'P-999', x: 'AA', y: 'AA' }], token: (b) => idt(good(b)) },
   'rsa-weak': { jwks: () => [jwk('weak')], token: (b) => idt(jws({ alg: 'RS256', kid: 'weak' }, b, rs256(keys.weak))) },
   'idtoken-100k': { token: (b) => idt(good({ ...b, pad: 'x'.repeat(100 * 1024) })) },
   'idtoken-1mib': { token: (b) => idt(good({ ...b, pad: 'x'.repeat(1 << 20) })) },

@@ -65,24 +65,129 @@ weak_rsa_keys_are_kept_without_pem(void **st)
 }
 
 static void
-unusable_keys_are_skipped(void **st)
+unusable_keys_are_skipped_and_each_reason_is_said(void **st)
 {
 	struct jo_keys	 ks;
-	char		 why[256];
+	char		 why[1024];
 
 	(void)st;
 	assert_int_equal(parse("{\"keys\":[{\"kty\":\"oct\",\"k\":\"AAAA\"},"
-	    "{\"kty\":\"RSA\",\"n\":\"\",\"e\":\"AQAB\"},"
-	    "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"AAAA\",\"y\":\"AAAA\"},"
+	    "{\"kty\":\"RSA\",\"kid\":\"r0\",\"n\":\"\",\"e\":\"AQAB\"},"
+	    "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"AAAA\"},"
 	    "{\"kty\":\"EC\",\"crv\":\"P-999\",\"x\":\"AAAA\",\"y\":\"AAAA\"},"
 	    "{\"kty\":\"RSA\",\"use\":\"enc\",\"n\":\"AQAB\",\"e\":\"AQAB\"},"
-	    "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"AAAA\"}, 3, null]}",
+	    "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"AAAA\"}, 3, null,"
+	    "{\"crv\":\"P-256\"}]}",
 	    &ks, why, sizeof(why)), -1);
-	assert_non_null(strstr(why, "no usable"));
+	assert_string_equal(why, "JWKS holds no usable RSA or EC signing key: "
+	    "key 1: kty \"oct\" is not RSA or EC; "
+	    "key 2 (kid r0): RSA key without valid n and e; "
+	    "key 3: EC key without a valid y; "
+	    "key 4: EC curve P-999 not supported; "
+	    "key 5: use \"enc\", not \"sig\"; "
+	    "key 6: kty \"OKP\" is not RSA or EC; "
+	    "key 7: not an object; key 8: not an object; "
+	    "key 9: kty missing is not RSA or EC");
+	assert_int_equal(parse("{\"keys\":[]}", &ks, why, sizeof(why)), -1);
+	assert_string_equal(why, "JWKS holds no usable RSA or EC signing key");
 	assert_int_equal(parse("{\"keys\":{}}", &ks, why, sizeof(why)), -1);
 	assert_int_equal(parse("[]", &ks, why, sizeof(why)), -1);
 	assert_int_equal(parse("{\"keys\":[]} trailing", &ks, why,
 	    sizeof(why)), -1);
+}
+
+/* A P-256 key whose x or y starts with a zero byte (about 1 in 128),
+ * and that coordinate's index in the uncompressed point (1 or 33). */
+static struct tkey
+ec_key_with_a_leading_zero(unsigned char pub[65], size_t *at)
+{
+	struct tkey	 e;
+	size_t		 len;
+	int		 i;
+
+	for (i = 0; i < 20000; i++) {
+		e = tkey_new("EC", 0, "short", "ES256");
+		EVP_PKEY_get_octet_string_param(e.pk, OSSL_PKEY_PARAM_PUB_KEY,
+		    pub, 65, &len);
+		if (len == 65 && (pub[1] == 0 || pub[33] == 0)) {
+			*at = pub[1] == 0 ? 1 : 33;
+			return e;
+		}
+		tkey_free(&e);
+	}
+	fail_msg("no P-256 key with a leading zero byte in 20000");
+	return e;
+}
+
+static void
+short_ec_coordinate_is_left_padded(void **st)
+{
+	struct tkey	 e;
+	struct jo_keys	 ks;
+	struct jo_user	 u;
+	struct jo_idt_expect x = { "https://i", "jitsi", "n", 1800000000,
+	    NULL, NULL };
+	unsigned char	 pub[65];
+	size_t		 at = 1, skip;
+	char		*cx, *cy, *doc, *tok, why[512];
+
+	(void)st;
+	e = ec_key_with_a_leading_zero(pub, &at);
+	/* the coordinate without its leading zero bytes, as glewlwyd's
+	 * library publishes it */
+	for (skip = 0; skip < 32 && pub[at + skip] == 0; skip++)
+		;
+	cx = jo_b64url_encode(pub + 1 + (at == 1 ? skip : 0),
+	    32 - (at == 1 ? skip : 0));
+	cy = jo_b64url_encode(pub + 33 + (at == 33 ? skip : 0),
+	    32 - (at == 33 ? skip : 0));
+	doc = jo_xasprintf("{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\","
+	    "\"kid\":\"short\",\"x\":\"%s\",\"y\":\"%s\"}]}", cx, cy);
+	assert_int_equal(parse(doc, &ks, why, sizeof(why)), 0);
+	/* byte for byte what OpenSSL writes for the full-size point */
+	assert_string_equal(ks.v[0].pem, e.pub_pem);
+	assert_int_equal(ks.v[0].bits, 256);
+	tok = tsign("{\"iss\":\"https://i\",\"aud\":\"jitsi\",\"sub\":\"s\","
+	    "\"nonce\":\"n\",\"iat\":1800000000,\"exp\":1800000100}",
+	    JWT_ALG_ES256, e.priv_pem, "short");
+	assert_int_equal(jo_idtoken_verify(tok, &ks, &x, &u, why, sizeof(why)),
+	    JO_IDT_OK);
+	jo_user_free(&u);
+	jo_keys_free(&ks);
+	free(tok);
+	free(doc);
+	free(cx);
+	free(cy);
+	tkey_free(&e);
+}
+
+static void
+long_ec_coordinate_is_refused(void **st)
+{
+	struct tkey	 e = tkey_new("EC", 0, "long", "ES256");
+	struct jo_keys	 ks;
+	unsigned char	 pub[65], x33[33];
+	size_t		 len;
+	char		*cx, *cy, *doc, why[512];
+
+	(void)st;
+	EVP_PKEY_get_octet_string_param(e.pk, OSSL_PKEY_PARAM_PUB_KEY, pub,
+	    sizeof(pub), &len);
+	/* the same x with a zero byte in front: the same number, but
+	 * longer than RFC 7518 allows */
+	x33[0] = 0;
+	memcpy(x33 + 1, pub + 1, 32);
+	cx = jo_b64url_encode(x33, 33);
+	cy = jo_b64url_encode(pub + 33, 32);
+	doc = jo_xasprintf("{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\","
+	    "\"kid\":\"long\",\"x\":\"%s\",\"y\":\"%s\"}]}", cx, cy);
+	assert_int_equal(parse(doc, &ks, why, sizeof(why)), -1);
+	assert_string_equal(why, "JWKS holds no usable RSA or EC signing key: "
+	    "key 1 (kid long): EC x is 33 bytes, P-256 needs 32");
+	free(doc);
+	free(cx);
+	free(cy);
+	tkey_free(&e);
 }
 
 static void
@@ -455,7 +560,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rsa_and_ec_keys_become_their_own_pem),
 		cmocka_unit_test(weak_rsa_keys_are_kept_without_pem),
-		cmocka_unit_test(unusable_keys_are_skipped),
+		cmocka_unit_test(unusable_keys_are_skipped_and_each_reason_is_said),
+		cmocka_unit_test(short_ec_coordinate_is_left_padded),
+		cmocka_unit_test(long_ec_coordinate_is_refused),
 		cmocka_unit_test(ec_point_not_on_the_curve_never_verifies),
 		cmocka_unit_test(discovery_issuer_must_match_exactly),
 		cmocka_unit_test(discovery_endpoints_must_be_safe_urls),

@@ -229,6 +229,17 @@ log_escapes_and_bounds(void **st)
 	jo_io_set(NULL);
 }
 
+static void
+rtrim_len_drops_trailing_blanks_only(void **st)
+{
+	(void)st;
+	assert_int_equal(jo_rtrim_len(NULL), 0);
+	assert_int_equal(jo_rtrim_len(""), 0);
+	assert_int_equal(jo_rtrim_len(" \t\r\n "), 0);
+	assert_int_equal(jo_rtrim_len("consent not given  "), 17);
+	assert_int_equal(jo_rtrim_len("  lead\tkept"), 11);
+}
+
 int
 main(void)
 {
@@ -244,6 +255,7 @@ main(void)
 		cmocka_unit_test(ct_equal_compares_whole_strings),
 		cmocka_unit_test(utf8_validation),
 		cmocka_unit_test(random_bytes_differ_across_fork),
+		cmocka_unit_test(rtrim_len_drops_trailing_blanks_only),
 	};
 
 	return RUN(tests);

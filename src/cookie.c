@@ -30,6 +30,7 @@ struct field {
 static const struct field state_fields[] = {
 	ST("st", st), ST("no", nonce), ST("cv", verifier),
 	ST("r", t.room), ST("t", t.tenant), ST("f", t.flags), ST("a", t.app),
+	{ "p", F_BOOL, offsetof(struct jo_ck_state, t.popup) },
 };
 #undef ST
 
@@ -43,7 +44,7 @@ static const struct field session_fields[] = {
 	SE("x", F_TIME, exp),
 	SE("r", F_STR, t.room), SE("t", F_STR, t.tenant),
 	SE("f", F_STR, t.flags), SE("a", F_STR, t.app),
-	SE("cf", F_STR, cf),
+	SE("p", F_BOOL, t.popup), SE("cf", F_STR, cf),
 };
 #undef SE
 

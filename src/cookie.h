@@ -12,6 +12,8 @@
  *	t    string  the tenant, or absent
  *	f    string  URL options for the hash ("config.x=y&..."), or absent
  *	a    string  "ios", "android" or "desktop": the app that started it
+ *	p    bool    Jitsi's login popup (nonce= at /authorize): the token
+ *		     is posted to the window that opened it
  *
  * jitsi_oidc_session  purpose "session", session_lifetime, Path as above
  *	sub  string  the user's subject at the provider
@@ -25,7 +27,8 @@
  *	vis  bool    a visitor
  *	fc   bool    features_claim holds one of features_values
  *	x    int     when the session ends (seconds since the epoch)
- *	r, t, f, a   the room the session is for, as in the state cookie
+ *	r, t, f, a, p  the room the session is for, and how the token
+ *		     goes there, as in the state cookie
  *	cf   string  the fingerprint of the configuration it was decided
  *		     under (config.h: jo_config.print)
  *

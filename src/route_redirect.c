@@ -26,9 +26,12 @@ static void	 refused(struct jo_req *, const struct jo_target *,
 static int
 match_state(struct jo_req *r, struct jo_ck_state *s)
 {
-	const char	*state, *iss;
+	const char	*state = jo_param_get(&r->q, "state"), *iss;
 	char		 why[600];
 
+	/* Jitsi's popup, by the state's mark until the cookie says */
+	r->popup = state != NULL && strncmp(state, JO_POPUP_MARK,
+	    strlen(JO_POPUP_MARK)) == 0;
 	jo_ck_clear(r, JO_CK_STATE);
 	if (jo_ck_state_open(r, s, why, sizeof(why)) == -1) {
 		jo_fail(r, JO_E_STATE_MISSING, "%s", why);
@@ -41,7 +44,6 @@ match_state(struct jo_req *r, struct jo_ck_state *s)
 		jo_fail(r, JO_E_STATE_BAD, "state cookie lacks a field");
 		return -1;
 	}
-	state = jo_param_get(&r->q, "state");
 	if (state == NULL || !jo_ct_equal(state, s->st)) {
 		jo_fail(r, JO_E_STATE_MISMATCH, "state parameter %s the state "
 		    "cookie", state ? "does not match" : "missing; expected");
@@ -54,6 +56,7 @@ match_state(struct jo_req *r, struct jo_ck_state *s)
 		    "(%.100s) is not the issuer (%s)", iss, r->cfg.issuer);
 		return -1;
 	}
+	r->popup = s->t.popup;
 	return 0;
 }
 
@@ -87,7 +90,7 @@ provider_error(struct jo_req *r, const struct jo_target *t, const char *err)
 	int		 dn = (int)(dl > 200 ? 200 : dl);
 	enum jo_err	 e = JO_E_LOGIN_FAILED;
 
-	if (silent_failure(r, err, desc, dl)) {
+	if (silent_failure(r, err, desc, dl) && !r->popup) {
 		/* the flag stops the site's login rule */
 		jo_log("302: prompt=none and the provider answered "
 		    "error=%.64s%s%.*s%s: back to the room without a token",
@@ -308,6 +311,14 @@ refused(struct jo_req *r, const struct jo_target *t, const char *why)
 	jo_req_back(r, t, "unauthorized");
 	jo_ck_clear(r, JO_CK_SESSION);
 	jo_log("403: access rule: %s", why);
+	if (r->popup) {		/* Jitsi stays in the meeting, a guest */
+		text = jo_xasprintf("You cannot join meetings here with this "
+		    "account: %s.", why);
+		jo_req_post(r, 403, "Access denied", text, 0, "oauth-error",
+		    "error", text);
+		free(text);
+		return;
+	}
 	text = jo_xasprintf("You cannot join meetings here with this "
 	    "account: %s.%s", why, r->cfg.guests ? " You will be taken to "
 	    "the meeting as a guest." : "");
@@ -328,7 +339,9 @@ jo_route_to_tokenize(struct jo_req *r, const struct jo_user *u,
 
 	if (jo_ck_session_set(r, u, t, exp) == -1)
 		return -1;
-	loc = jo_req_url(r, "tokenize");
+	/* the mark lets /tokenize answer the popup even when the session
+	 * does not come back (cookies refused) */
+	loc = jo_req_url(r, t->popup ? "tokenize?popup=1" : "tokenize");
 	jo_resp_redirect(&r->resp, loc);
 	free(loc);
 	return 0;

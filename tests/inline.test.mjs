@@ -229,4 +229,10 @@ test('the classic redirect lands in the room with the token in the hash; no toke
   assert.match(log, /GET \/oidc\/tokenize\?popup=1 /, 'the log holds the popup requests');
   assert.doesNotMatch(log, TOKEN, 'no token in nginx\'s access log');
   assert.doesNotMatch(log, /jwt=/);
+  // the adapter's own lines (fcgiwrap hands its stderr to nginx): no
+  // token, no sanitizer report
+  const errors = srv.errorLog();
+  assert.match(errors, /jitsi-oidc: redirect: 403: access rule: /, 'the refused popup logged its line');
+  assert.doesNotMatch(errors, TOKEN);
+  assert.doesNotMatch(errors, /AddressSanitizer|LeakSanitizer|runtime error:/);
 });

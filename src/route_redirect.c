@@ -29,7 +29,9 @@ match_state(struct jo_req *r, struct jo_ck_state *s)
 	const char	*state = jo_param_get(&r->q, "state"), *iss;
 	char		 why[600];
 
-	/* Jitsi's popup, by the state's mark until the cookie says */
+	/* Jitsi's popup, by the state's mark: known even when the cookie
+	 * is gone, and the same as the cookie's field once the state
+	 * matches (the mark is part of it) */
 	r->popup = state != NULL && strncmp(state, JO_POPUP_MARK,
 	    strlen(JO_POPUP_MARK)) == 0;
 	jo_ck_clear(r, JO_CK_STATE);
@@ -56,7 +58,6 @@ match_state(struct jo_req *r, struct jo_ck_state *s)
 		    "(%.100s) is not the issuer (%s)", iss, r->cfg.issuer);
 		return -1;
 	}
-	r->popup = s->t.popup;
 	return 0;
 }
 

@@ -90,7 +90,7 @@ jo_route_tokenize(struct jo_req *r)
 		jo_fail(r, JO_E_TOKEN, "%s", why);
 		goto end;
 	}
-	if (s.t.popup) {
+	if (r->popup) {		/* the session's, set by session() */
 		to_popup(r, tok);
 		goto end;
 	}

@@ -1,5 +1,5 @@
-// Issue 14 items 1 and 2 in a real browser: Debian's chromium (driven by
-// playwright-core) on the project's stand-in for Jitsi's web client with
+// Jitsi's inline login and silent logout in a real browser: Debian's
+// chromium (driven by playwright-core) on the project's stand-in for Jitsi's web client with
 // tokenAuthInline (tests/jitsi-standin/index.html, configured from the
 // tokenAuthUrl and tokenLogoutUrl lines of conf/jitsi-config.js), served
 // by real nginx on the adapter's own origin (nginx + fcgiwrap from

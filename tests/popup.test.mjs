@@ -1,7 +1,7 @@
-// Issue 14 items 1 and 2 at the request level (every run through the
-// real binary, as a CGI and again as a FastCGI responder): Jitsi's login
-// popup (tokenAuthInline: /authorize with Jitsi's nonce=) through the
-// real provider, ending in a page that posts the token to jitsi_url's
+// Jitsi's inline login and silent logout at the request level (every
+// run through the real binary, as a CGI and again as a FastCGI
+// responder): Jitsi's login popup (tokenAuthInline: /authorize with
+// Jitsi's nonce=) through the real provider, ending in a page that posts the token to jitsi_url's
 // origin only; every failure on its way answered in the popup with
 // oauth-error (the right status, one log line, no token); single sign-on
 // in the popup; Jitsi's extra parameters ignored; the silent logout in

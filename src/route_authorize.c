@@ -109,7 +109,7 @@ login(struct jo_req *r, struct jo_target *t)
 		goto end;
 	}
 	loc = jo_proto_auth_url(&r->cfg, &p, s.st, s.nonce, cc,
-	    jo_param_get(&r->q, "login_hint"));
+	    jo_param_get(&r->q, "login_hint"), jo_ck_out(r));
 	jo_resp_redirect(&r->resp, loc);
 end:
 	memset(&s.t, 0, sizeof(s.t));

@@ -52,6 +52,10 @@ jo_route_logout(struct jo_req *r)
 	jo_ck_clear(r, JO_CK_STATE);
 	jo_ck_clear(r, JO_CK_SESSION);
 	jo_ck_clear(r, JO_CK_LOGOUT);
+	/* the provider's session may outlive ours (a silent logout does
+	 * not reach it; its logout page may be declined): the next login
+	 * asks it to log the user in again */
+	jo_ck_out_set(r);
 	if (framed(r)) {
 		jo_req_post(r, 200, "Logged out", "You are logged out of the "
 		    "meetings here.", 1, "logout-success", NULL, NULL);

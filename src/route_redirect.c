@@ -371,6 +371,9 @@ jo_route_redirect(struct jo_req *r)
 	/* the ID token is kept (sealed, sent to /logout only) as the
 	 * id_token_hint of RP-initiated logout */
 	jo_ck_logout_set(r, idt);
+	/* logged in again after a logout: the provider asked */
+	if (jo_param_get(&r->ck, JO_CK_OUT) != NULL)
+		jo_ck_clear(r, JO_CK_OUT);
 	if (jo_route_to_tokenize(r, &u, &s.t,
 	    r->now + jo_req_session_ttl(r)) == -1)
 		jo_fail(r, JO_E_SAVE, "cannot seal the session cookie (too "

@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { startProvider, tempDir, writeConfig, runCgi, assertClean, cookieHeader, providerLogin, sealTool,
+import { startProvider, tempDir, writeConfig, runCgi, assertClean, cookieHeader, providerLogin, sealTool, Jar,
   SECRETS, cgiPath, slow } from './lib/harness.mjs';
 import { PUBLIC } from './lib/login.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
@@ -272,6 +272,50 @@ test('silent logout: a page of another site framing /logout gets the unframeable
   assert.equal(top.status, 302, top.stderr);
   assert.ok(top.location.startsWith(`${idp.issuer}/`), top.location);
   assert.equal(top.cookies.jitsi_oidc_session.value, '');
+});
+
+test('after a logout the next login asks the provider to log in again (prompt=login), even with its session alive; the login that completes ends that', async () => {
+  // a first login: the real provider now has a session and the consent
+  const jar = new Jar();
+  const a = runCgi({ config, path: '/authorize', query: 'room=R' });
+  const cb = await providerLogin(a.location, `${PUBLIC}/redirect`, 'alice', jar);
+  assert.ok(cb.includes('code='));
+  // a silent logout, then Jitsi's popup again
+  const o = runCgi({ config, path: '/logout', cookie: live(), extraEnv: IFRAME });
+  const out = o.cookies.jitsi_oidc_out;
+  assert.ok(out && out.value.startsWith('v1.'), 'the logout is remembered, sealed');
+  assert.ok(out.attrs.includes('Max-Age=2592000') && out.attrs.includes('Path=/oidc') && out.attrs.includes('HttpOnly'), out.attrs.join('; '));
+  const marker = cookieHeader(['jitsi_oidc_out', out.value]);
+  const b = runCgi({ config, path: '/authorize', query: popupQuery(), cookie: marker });
+  assert.equal(new URL(b.location).searchParams.get('prompt'), 'login');
+  // the provider, its session alive, shows its login page all the same
+  const first = await fetch(b.location, { redirect: 'manual', headers: { cookie: jar.header() } });
+  jar.take(first);
+  const page = await fetch(new URL(first.headers.get('location'), b.location), { headers: { cookie: jar.header() } });
+  assert.match(await page.text(), /name="prompt" value="login"/, 'the provider asks for the login');
+  // without the marker, the same provider session logs straight in
+  const c = runCgi({ config, path: '/authorize', query: popupQuery() });
+  assert.equal(new URL(c.location).searchParams.get('prompt'), null);
+  const straight = await fetch(c.location, { redirect: 'manual', headers: { cookie: jar.header() } });
+  assert.doesNotMatch(new URL(straight.headers.get('location'), c.location).pathname, /^\/interaction\//, 'no provider page without the marker');
+  // the login after the logout completes, and the marker is deleted
+  const cb2 = await providerLogin(b.location, `${PUBLIC}/redirect`, 'alice', jar);
+  const r = runCgi({ config, path: '/redirect', query: new URL(cb2).search.slice(1),
+    cookie: cookieHeader(['jitsi_oidc_state', b.cookies.jitsi_oidc_state.value], ['jitsi_oidc_out', out.value]) });
+  assert.equal(r.status, 302, r.stderr);
+  assert.ok(r.cookies.jitsi_oidc_out && r.cookies.jitsi_oidc_out.value === '' && r.cookies.jitsi_oidc_out.attrs.includes('Max-Age=0'));
+  // the top-level logout remembers it too; a configured prompt is kept
+  const top = runCgi({ config, path: '/logout', cookie: live(), extraEnv: { HTTP_SEC_FETCH_SITE: 'same-origin' } });
+  assert.ok(top.cookies.jitsi_oidc_out.value.startsWith('v1.'));
+  for (const [prompt, want] of [['none', 'login'], ['consent', 'login consent'], ['login', 'login']]) {
+    const cfg = writeConfig(tempDir(), idp.issuer, { prompt });
+    const m = sealTool([SECRETS.cookie, 'out', String(now() + 600), JSON.stringify({ at: now() })]);
+    const x = runCgi({ config: cfg, path: '/authorize', query: 'room=R', cookie: cookieHeader(['jitsi_oidc_out', m]) });
+    assert.equal(new URL(x.location).searchParams.get('prompt'), want, prompt);
+  }
+  // a marker that does not open is no marker
+  const f = runCgi({ config, path: '/authorize', query: 'room=R', cookie: cookieHeader(['jitsi_oidc_out', 'v1.forged']) });
+  assert.equal(new URL(f.location).searchParams.get('prompt'), null);
 });
 
 test('--check-config warns when public_url and jitsi_url are not one origin (Jitsi drops the popup\'s messages), and not when they are', () => {

@@ -397,13 +397,18 @@ send:
 
 /* The one script of jo_resp_post's page: constant, so that the
  * Content-Security-Policy can name it by its hash; what it posts comes
- * from the data attributes of #jo (HTML-escaped there, never code). */
+ * from the data attributes of #jo (HTML-escaped there, never code).
+ * Beyond postMessage's own target origin: nothing is posted, and the
+ * popup stays open, unless the window is of that origin (reading the
+ * location of a window of another origin throws), so that a page of
+ * another origin that opened the popup learns nothing from it. */
 static const char post_js[] =
     "(function(){var d=document.getElementById('jo').dataset,"
-    "m={type:d.type},w=d.to==='parent'?window.parent:window.opener;"
-    "if(d.key)m[d.key]=d.val;"
-    "if(w&&w!==window){w.postMessage(m,d.origin);"
-    "if(d.to!=='parent')window.close();}})();";
+    "m={type:d.type},p=d.to==='parent',w=p?window.parent:window.opener,"
+    "o=null;if(d.key)m[d.key]=d.val;"
+    "try{if(w&&w!==window)o=w.location.origin;}catch(e){}"
+    "if(o===d.origin){w.postMessage(m,d.origin);"
+    "if(!p)window.close();}})();";
 
 /* 'sha256-<base64>' of post_js, for script-src. */
 static void

@@ -134,24 +134,28 @@ test('popup with a live session: /authorize goes straight to /tokenize (no provi
   assert.match(t2.location, /^https:\/\/meet\.example\.test\/Third%20Room\?oidc=ok#jwt=%22/);
 });
 
-test('popup from a state that names an app (electron): the popup wins, no app hand-back, single sign-on allowed', () => {
+test('popup from a state that names an app (electron): the popup wins, no app hand-back, single sign-on allowed', async () => {
   const sess = sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify({ x: now() + 600, sub: 'alice', r: 'R' }), config]);
   const a = runCgi({ config, path: '/authorize', query: popupQuery('App Room', { electron: true }), cookie: cookieHeader(['jitsi_oidc_session', sess]) });
   assert.equal(a.status, 302, a.stderr);
   assert.equal(a.location, `${PUBLIC}/tokenize?popup=1`, 'single sign-on, as for the web client');
   const t = runCgi({ config, path: '/tokenize', query: 'popup=1', cookie: cookieHeader(['jitsi_oidc_session', a.cookies.jitsi_oidc_session.value]) });
-  assert.equal(message(t).type, 'oauth-success');
+  const msg = message(t);
+  assert.equal(msg.type, 'oauth-success');
+  assert.equal((await verifyToken(msg.accessToken, 'App%20Room')).room, 'app%20room');
   assert.doesNotMatch(t.raw, /jitsi-meet:\/\/|Back to the app/);
 });
 
-test('the sealed session decides where the token goes: ?popup=1 on a classic session still redirects; a popup session without it still posts', () => {
+test('the sealed session decides where the token goes: ?popup=1 on a classic session still redirects; a popup session without it still posts', async () => {
   const classic = sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify({ x: now() + 600, sub: 'alice', r: 'R' }), config]);
   const t = runCgi({ config, path: '/tokenize', query: 'popup=1', cookie: cookieHeader(['jitsi_oidc_session', classic]) });
   assert.equal(t.status, 302);
   assert.match(t.location, /^https:\/\/meet\.example\.test\/R\?oidc=ok#jwt=/);
   const popup = sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify({ x: now() + 600, sub: 'alice', r: 'R', p: true }), config]);
   const u = runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', popup]) });
-  assert.equal(message(u).type, 'oauth-success');
+  const msg = message(u);
+  assert.equal(msg.type, 'oauth-success');
+  assert.equal((await verifyToken(msg.accessToken, 'R')).context.user.id, 'alice');
 });
 
 test('popup: a refused user gets oauth-error (403, the reason, one log line) instead of the page and the guest refresh', async () => {

@@ -12,8 +12,16 @@ config.tokenAuthUrlAutoRedirect = true;
 //    Only with the adapter's hidden_from_recorder rule: lib-jitsi-meet
 //    passes the token's "hidden-from-recorder" on to the recorder only then.
 // config.hiddenFromRecorderFeatureEnabled = true;
-//    Optional: after logging out of Jitsi, go to the start page.
-// config.tokenLogoutUrl = 'https://meet.example.org/';
+//    Log in without leaving the meeting: Jitsi opens the same URL in a
+//    popup (adding &nonce=...), and the adapter posts the token back to
+//    it; the same popup renews the token during a meeting.  Needs the
+//    adapter on Jitsi's own origin (as here, under /oidc/).
+config.tokenAuthInline = true;
+//    Jitsi's logout button ends the adapter's session: with
+//    tokenAuthInline in a hidden iframe (the adapter answers at once;
+//    the provider's own session stays, see the README), without it as a
+//    page that goes on to the provider's logout.
+config.tokenLogoutUrl = 'https://meet.example.org/oidc/logout';
 
 // 2. Prosody: in /etc/prosody/conf.avail/<your-domain>.cfg.lua, in the
 //    VirtualHost "<your-domain>" block, the same values as the adapter's

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cgi.h"
+#include "crypto.h"
 
 const char *
 jo_param_get(const struct jo_params *p, const char *key)
@@ -388,6 +389,105 @@ jo_resp_page(struct jo_resp *r, int status, const char *title,
 	}
 	jo_buf_addf(&out, "<p><small>HTTP %d</small></p></body></html>\n",
 	    status);
+send:
+	emit(r, &out);
+	jo_buf_free(&out);
+	jo_resp_free(r);
+}
+
+/* The one script of jo_resp_post's page: constant, so that the
+ * Content-Security-Policy can name it by its hash; what it posts comes
+ * from the data attributes of #jo (HTML-escaped there, never code).
+ * Beyond postMessage's own target origin: nothing is posted, and the
+ * popup stays open, unless the window is of that origin (reading the
+ * location of a window of another origin throws), so that a page of
+ * another origin that opened the popup learns nothing from it. */
+static const char post_js[] =
+    "(function(){var d=document.getElementById('jo').dataset,"
+    "m={type:d.type},p=d.to==='parent',w=p?window.parent:window.opener,"
+    "o=null;if(d.key)m[d.key]=d.val;"
+    "try{if(w&&w!==window)o=w.location.origin;}catch(e){}"
+    "if(o===d.origin){w.postMessage(m,d.origin);"
+    "if(!p)window.close();}})();";
+
+/* 'sha256-<base64>' of post_js, for script-src. */
+static void
+post_js_hash(struct jo_buf *b)
+{
+	unsigned char	 md[32];
+	char		*s;
+	size_t		 i;
+
+	jo_sha256(post_js, sizeof(post_js) - 1, md);
+	s = jo_b64url_encode(md, sizeof(md));
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] == '-')
+			s[i] = '+';
+		else if (s[i] == '_')
+			s[i] = '/';
+	jo_buf_addf(b, "'sha256-%s='", s);	/* 32 bytes: one '=' */
+	free(s);
+}
+
+static void
+data_attr(struct jo_buf *b, const char *name, const char *v)
+{
+	if (v == NULL)
+		return;
+	jo_buf_addf(b, " data-%s=\"", name);
+	jo_html_escape(b, v);
+	jo_buf_adds(b, "\"");
+}
+
+void
+jo_resp_post(struct jo_resp *r, int status, const char *title,
+    const char *text, const struct jo_post *m)
+{
+	struct jo_buf	 out = { 0 };
+
+	/* the origin goes into a header: a ';' or ',' would add a
+	 * directive or a source */
+	if (r->bad || m->origin == NULL ||
+	    strpbrk(m->origin, ";, '\"*") != NULL ||
+	    !header_safe(m->origin)) {
+		jo_log("refused to write an unsafe header");
+		jo_buf_adds(&out, fallback);
+		goto send;
+	}
+	jo_buf_addf(&out, "Status: %d %s\r\n"
+	    "Content-Type: text/html; charset=utf-8\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "Referrer-Policy: no-referrer\r\n"
+	    "Content-Security-Policy: default-src 'none'; script-src ",
+	    status, reason(status));
+	post_js_hash(&out);
+	jo_buf_adds(&out, "; style-src 'unsafe-inline'; base-uri 'none'; "
+	    "form-action 'none'; frame-ancestors ");
+	jo_buf_adds(&out, m->parent ? m->origin : "'none'");
+	jo_buf_adds(&out, m->parent ? "\r\n" : "\r\nX-Frame-Options: DENY\r\n");
+	if (r->hdrs.p != NULL)
+		jo_buf_add(&out, r->hdrs.p, r->hdrs.len);
+	jo_buf_adds(&out, "\r\n");
+	if (r->head)
+		goto send;
+	jo_buf_adds(&out, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+	    "<meta charset=\"utf-8\"><title>");
+	jo_html_escape(&out, title);
+	jo_buf_adds(&out, "</title><style>body{font-family:sans-serif;"
+	    "max-width:36em;margin:4em auto;padding:0 1em}</style></head>\n"
+	    "<body><h1>");
+	jo_html_escape(&out, title);
+	jo_buf_adds(&out, "</h1>\n<p>");
+	jo_html_escape(&out, text);
+	jo_buf_adds(&out, "</p>\n<p id=\"jo\" hidden");
+	data_attr(&out, "to", m->parent ? "parent" : "opener");
+	data_attr(&out, "origin", m->origin);
+	data_attr(&out, "type", m->type);
+	data_attr(&out, "key", m->key);
+	data_attr(&out, "val", m->val);
+	jo_buf_addf(&out, "></p>\n<script>%s</script>\n"
+	    "<p><small>HTTP %d</small></p></body></html>\n", post_js, status);
 send:
 	emit(r, &out);
 	jo_buf_free(&out);

@@ -63,6 +63,22 @@ void	 jo_resp_header(struct jo_resp *, const char *name, const char *value);
 void	 jo_resp_redirect(struct jo_resp *, const char *url);
 void	 jo_resp_page(struct jo_resp *, int status, const char *title,
 	    const char *text, const char *link, const char *linktext);
+/* A page that posts one message to the window that opened it (Jitsi's
+ * login popup, which then closes) or, with parent set, to the window
+ * that frames it (Jitsi's hidden logout iframe), with origin as the
+ * only target origin: {type: type[, key: val]}.  Its one script is
+ * admitted by its hash (Content-Security-Policy); the message travels
+ * in the page's data attributes.  Framing: only by origin, and only
+ * for parent. */
+struct jo_post {
+	const char	*origin;	/* the target origin, never "*" */
+	int		 parent;	/* window.parent, else window.opener */
+	const char	*type;		/* oauth-success, oauth-error, ... */
+	const char	*key;		/* one more member, or NULL */
+	const char	*val;
+};
+void	 jo_resp_post(struct jo_resp *, int status, const char *title,
+	    const char *text, const struct jo_post *);
 void	 jo_resp_free(struct jo_resp *);
 
 #endif

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "oidc.h"
+#include "url.h"
 #include "util.h"
 
 /* What the token's context.features will say, audience by audience:
@@ -45,6 +46,20 @@ print_features(const struct jo_config *c)
 	jo_buf_free(&b);
 }
 
+/* Jitsi takes the popup's token and the silent logout's answer only
+ * from its own origin: a warning, not a failure (the classic login
+ * still works). */
+static void
+warn_origins(const struct jo_config *c)
+{
+	if (!jo_same_origin(c->public_url, c->jitsi_url))
+		printf("warning       public_url (%s) and jitsi_url (%s) are "
+		    "not one origin: Jitsi drops the messages of its login "
+		    "popup (tokenAuthInline) and of its silent logout from "
+		    "another origin; serve the adapter under jitsi_url for "
+		    "them\n", c->public_url, c->jitsi_url);
+}
+
 int
 jo_cmd_check_config(void)
 {
@@ -66,6 +81,7 @@ jo_cmd_check_config(void)
 	printf("cookies       Path=%s%s; HttpOnly; SameSite=Lax\n",
 	    c.cookie_path, c.cookie_secure ? "; Secure" : "");
 	print_features(&c);
+	warn_origins(&c);
 	/* a cache_dir that cannot be used fails the check, yet the rest
 	 * is checked, uncached (logged once: the requests' warning) */
 	if (jo_cache_dir_ok(&c, why, sizeof(why)) == 0)

@@ -597,6 +597,8 @@ finish(const char *name, struct jo_config *c, const int *seen,
 		c->post_logout_redirect_uri = jo_xasprintf("%s/",
 		    c->jitsi_url);
 	c->redirect_uri = jo_xasprintf("%s/redirect", c->public_url);
+	if ((c->jitsi_origin = jo_url_origin(c->jitsi_url)) == NULL)
+		problem(pr, "%s: jitsi_url: no origin", name);
 	c->cookie_path = jo_url_path(c->public_url);
 	config_print(c, c->print);
 	c->cookie_secure = strncmp(c->public_url, "https://", 8) == 0;
@@ -754,6 +756,7 @@ jo_config_free(struct jo_config *c)
 	jo_config_keys_free(c);
 	free(c->redirect_uri);		/* derived by finish() */
 	free(c->cookie_path);
+	free(c->jitsi_origin);
 	while (c->nfiles > 0)
 		free(c->files[--c->nfiles]);
 	memset(c, 0, sizeof(*c));

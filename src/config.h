@@ -40,6 +40,7 @@ struct jo_config {
 	int	 cookie_secure;		/* public_url is https */
 	char	*scope;
 	char	*jitsi_url;
+	char	*jitsi_origin;		/* jitsi_url's origin (url.h) */
 	char	*jitsi_app_id;
 	char	*jitsi_app_secret;
 	char	*jitsi_audience;

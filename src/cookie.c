@@ -14,7 +14,7 @@
 #include "util.h"
 
 const char *const jo_ck_names[] = { JO_CK_STATE, JO_CK_SESSION,
-    JO_CK_LOGOUT, NULL };
+    JO_CK_LOGOUT, JO_CK_OUT, NULL };
 
 /* A sealed field: its key in the JSON, its type, where it lives. */
 enum ftype { F_STR, F_BOOL, F_FLAG, F_TIME };	/* F_FLAG: a bool, absent
@@ -30,6 +30,7 @@ struct field {
 static const struct field state_fields[] = {
 	ST("st", st), ST("no", nonce), ST("cv", verifier),
 	ST("r", t.room), ST("t", t.tenant), ST("f", t.flags), ST("a", t.app),
+	{ "p", F_BOOL, offsetof(struct jo_ck_state, t.popup) },
 };
 #undef ST
 
@@ -43,7 +44,7 @@ static const struct field session_fields[] = {
 	SE("x", F_TIME, exp),
 	SE("r", F_STR, t.room), SE("t", F_STR, t.tenant),
 	SE("f", F_STR, t.flags), SE("a", F_STR, t.app),
-	SE("cf", F_STR, cf),
+	SE("p", F_BOOL, t.popup), SE("cf", F_STR, cf),
 };
 #undef SE
 
@@ -52,6 +53,13 @@ struct logout {
 };
 static const struct field logout_fields[] = {
 	{ "h", F_STR, offsetof(struct logout, hint) },
+};
+
+struct out {
+	time_t	 at;
+};
+static const struct field out_fields[] = {
+	{ "at", F_TIME, offsetof(struct out, at) },
 };
 
 #define NFIELDS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -342,6 +350,33 @@ jo_ck_logout_hint(struct jo_req *r)
 	    NFIELDS(logout_fields), &l, why, sizeof(why)) == -1)
 		return NULL;
 	return l.hint;
+}
+
+void
+jo_ck_out_set(struct jo_req *r)
+{
+	struct out	 x = { r->now };
+	json_object	*o = encode(out_fields, NFIELDS(out_fields), &x);
+	char		*sealed;
+
+	sealed = seal_json(r, "out", r->now + JO_OUT_TTL, o);
+	json_object_put(o);
+	if (sealed == NULL)
+		return;
+	jo_resp_cookie(&r->resp, JO_CK_OUT, sealed, JO_OUT_TTL,
+	    r->cfg.cookie_path, r->cfg.cookie_secure);
+	jo_wipe_free(sealed);
+}
+
+int
+jo_ck_out(struct jo_req *r)
+{
+	struct out	 x = { 0 };
+	char		 why[600];
+
+	return jo_param_get(&r->ck, JO_CK_OUT) != NULL &&
+	    open_into(r, JO_CK_OUT, "out", out_fields, NFIELDS(out_fields),
+	    &x, why, sizeof(why)) == 0;
 }
 
 void

@@ -12,6 +12,8 @@
  *	t    string  the tenant, or absent
  *	f    string  URL options for the hash ("config.x=y&..."), or absent
  *	a    string  "ios", "android" or "desktop": the app that started it
+ *	p    bool    Jitsi's login popup (nonce= at /authorize): the token
+ *		     is posted to the window that opened it
  *
  * jitsi_oidc_session  purpose "session", session_lifetime, Path as above
  *	sub  string  the user's subject at the provider
@@ -25,12 +27,18 @@
  *	vis  bool    a visitor
  *	fc   bool    features_claim holds one of features_values
  *	x    int     when the session ends (seconds since the epoch)
- *	r, t, f, a   the room the session is for, as in the state cookie
+ *	r, t, f, a, p  the room the session is for, and how the token
+ *		     goes there, as in the state cookie
  *	cf   string  the fingerprint of the configuration it was decided
  *		     under (config.h: jo_config.print)
  *
  * jitsi_oidc_logout   purpose "logout", session_lifetime, Path .../logout
  *	h    string  the ID token, the id_token_hint of RP-initiated logout
+ *
+ * jitsi_oidc_out      purpose "out", JO_OUT_TTL, Path of public_url: set
+ *		     by /logout, deleted by the next login that completes
+ *	at   int     when the user logged out; the next login asks the
+ *		     provider for prompt=login
  */
 #ifndef JO_COOKIE_H
 #define JO_COOKIE_H
@@ -45,6 +53,8 @@
 #define JO_CK_STATE	"jitsi_oidc_state"
 #define JO_CK_SESSION	"jitsi_oidc_session"
 #define JO_CK_LOGOUT	"jitsi_oidc_logout"
+#define JO_CK_OUT	"jitsi_oidc_out"
+#define JO_OUT_TTL	2592000	/* 30 days: a provider's session may last */
 #define JO_HINT_MAX	2600	/* an ID token longer is not kept */
 
 /* Our cookie names, NULL-terminated: the ones the parser keeps. */
@@ -90,6 +100,11 @@ void	 jo_ck_session_free(struct jo_ck_session *);
 void	 jo_ck_logout_set(struct jo_req *, const char *idt);
 /* The kept ID token, or NULL; the caller frees it. */
 char	*jo_ck_logout_hint(struct jo_req *);
+
+/* Remember a logout: the next login asks the provider to log in again. */
+void	 jo_ck_out_set(struct jo_req *);
+/* Was there a logout since the last login (a marker that opens)? */
+int	 jo_ck_out(struct jo_req *);
 
 /* Delete our cookie of this name (host-only, our path). */
 void	 jo_ck_clear(struct jo_req *, const char *name);

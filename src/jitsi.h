@@ -21,6 +21,9 @@ struct jo_target {
 	char	*flags;		/* "config.x=y&..." for the hash, or NULL */
 	char	*app;		/* "ios", "android" or "desktop" from the
 				 * state, or NULL */
+	int	 popup;		/* Jitsi's login popup (tokenAuthInline):
+				 * the token is posted to it, not carried
+				 * in a URL */
 };
 
 /* Is this a plain room (or tenant) name?  Decoded UTF-8, no '/', '\\',

@@ -112,6 +112,7 @@ serve(char **envp, struct jo_cfgcache *cc)
 	}
 	r.fetch_site = jo_env_get(envp, "HTTP_SEC_FETCH_SITE");
 	r.referer = jo_env_get(envp, "HTTP_REFERER");
+	r.fetch_dest = jo_env_get(envp, "HTTP_SEC_FETCH_DEST");
 	if (configure(&r, envp, cc) == -1)
 		return;
 	if (!jo_script_name_ok((sn = jo_env_get(envp, "SCRIPT_NAME")),

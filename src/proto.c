@@ -68,9 +68,11 @@ add_opt(struct jo_buf *b, const char *name, const char *v)
 char *
 jo_proto_auth_url(const struct jo_config *c, const struct jo_provider *p,
     const char *state, const char *nonce, const char *challenge,
-    const char *login_hint)
+    const char *login_hint, int relogin)
 {
 	struct jo_buf	 b = { 0 };
+	const char	*pr = c->prompt;
+	char		*more = NULL;
 
 	jo_buf_adds(&b, p->authorization_endpoint);
 	jo_buf_adds(&b, strchr(p->authorization_endpoint, '?') ? "&" : "?");
@@ -87,7 +89,14 @@ jo_proto_auth_url(const struct jo_config *c, const struct jo_provider *p,
 	jo_buf_adds(&b, "&code_challenge=");
 	jo_buf_adds(&b, challenge);
 	jo_buf_adds(&b, "&code_challenge_method=S256");
-	add_opt(&b, "prompt", c->prompt);
+	/* after a logout the provider's own session may still be alive:
+	 * it must ask the user (Core 3.1.2.1), not log them straight in */
+	if (relogin && (pr == NULL || strcmp(pr, "none") == 0))
+		pr = "login";
+	else if (relogin && strstr(pr, "login") == NULL)
+		pr = more = jo_xasprintf("login %s", pr);
+	add_opt(&b, "prompt", pr);
+	free(more);
 	if (c->max_age >= 0)
 		jo_buf_addf(&b, "&max_age=%ld", c->max_age);
 	add_opt(&b, "acr_values", c->acr_values);

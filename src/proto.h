@@ -20,10 +20,12 @@ char	*jo_proto_pkce_challenge(const char *verifier);
 /* The authorization request: the provider's endpoint with response_type
  * code, client_id, redirect_uri, scope, state, nonce, the PKCE challenge,
  * the configured prompt, max_age, acr_values, ui_locales and
- * auth_params, and the request's login_hint (checked; may be NULL). */
+ * auth_params, and the request's login_hint (checked; may be NULL);
+ * with relogin (the first login after a logout), prompt=login too, in
+ * place of none. */
 char	*jo_proto_auth_url(const struct jo_config *, const struct jo_provider *,
 	    const char *state, const char *nonce, const char *challenge,
-	    const char *login_hint);
+	    const char *login_hint, int relogin);
 /* Exchange the code (client_secret_basic): 0 with the ID token in *idt
  * and the access token, when one came, in *at; -1 with the kind. */
 int	 jo_proto_exchange(const struct jo_config *, const struct jo_provider *,

@@ -110,6 +110,11 @@ jo_fail(struct jo_req *r, enum jo_err e, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	jo_log("%d: %s", x->status, msg);
+	if (r->popup) {
+		jo_req_post(r, x->status, x->title, x->text, 0, "oauth-error",
+		    "error", x->text);
+		return;
+	}
 	if (x->link == L_LOGIN) {
 		link = r->cfg.jitsi_url;
 		text = "Log in again";
@@ -121,6 +126,21 @@ jo_fail(struct jo_req *r, enum jo_err e, const char *fmt, ...)
 		text = "Back to the meeting server";
 	}
 	jo_resp_page(&r->resp, x->status, x->title, x->text, link, text);
+}
+
+void
+jo_req_post(struct jo_req *r, int status, const char *title,
+    const char *text, int parent, const char *type, const char *key,
+    const char *val)
+{
+	struct jo_post	 m;
+
+	m.origin = r->cfg.jitsi_origin;
+	m.parent = parent;
+	m.type = type;
+	m.key = key;
+	m.val = val;
+	jo_resp_post(&r->resp, status, title, text, &m);
 }
 
 void

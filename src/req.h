@@ -23,10 +23,16 @@ struct jo_req {
 	char			*back;		/* the room, ?oidc=<flag> */
 	const char		*fetch_site;	/* Sec-Fetch-Site, or NULL */
 	const char		*referer;	/* Referer, or NULL */
+	const char		*fetch_dest;	/* Sec-Fetch-Dest, or NULL */
+	int			 popup;		/* answering Jitsi's login
+						 * popup: failures post
+						 * oauth-error (req.c) */
 };
 
 int	 jo_err_status(enum jo_err);
-/* Answer with the kind's page and log one line "<status>: <fmt...>". */
+/* Answer with the kind's page and log one line "<status>: <fmt...>";
+ * for Jitsi's popup, the page posts {type: 'oauth-error', error: the
+ * kind's text} to jitsi_url's origin instead of linking anywhere. */
 void	 jo_fail(struct jo_req *, enum jo_err, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 /* From now on, failure pages link back to this room with ?oidc=flag
@@ -34,6 +40,14 @@ void	 jo_fail(struct jo_req *, enum jo_err, const char *, ...)
 void	 jo_req_back(struct jo_req *, const struct jo_target *, const char *);
 /* Was the request started by the user on a page of ours (req.c)? */
 int	 jo_req_ours(const struct jo_req *);
+/* Post {type, key: val} to Jitsi (jitsi_url's origin): the opener, or
+ * with parent the window framing us; the page shows title and text. */
+void	 jo_req_post(struct jo_req *, int status, const char *title,
+	    const char *text, int parent, const char *type, const char *key,
+	    const char *val);
+/* The marker the popup's state parameter starts with, so that a
+ * callback whose state cookie is gone still answers the popup. */
+#define JO_POPUP_MARK	"p."
 /* Seconds a session lasts: session_lifetime (at most max_age), or
  * (without single sign-on) just long enough to carry the user to
  * /tokenize. */

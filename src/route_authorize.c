@@ -1,7 +1,11 @@
 /* route_authorize.c -- /authorize?room=R[&tenant=T] or ?state={json}:
  * check the room, then single sign-on with a live session, or a new
  * login: state, nonce and PKCE verifier sealed with the room in the
- * state cookie, and the browser sent to the provider. */
+ * state cookie, and the browser sent to the provider.  With Jitsi's
+ * nonce= (tokenAuthInline) it is the login popup: remembered in the
+ * state and the session, it ends in a page that posts the token to
+ * Jitsi.  Other parameters Jitsi adds (code_challenge, ...) are not
+ * ours and are ignored. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,14 +85,19 @@ login(struct jo_req *r, struct jo_target *t)
 {
 	struct jo_provider	 p = { 0 };
 	struct jo_ck_state	 s = { 0 };
-	char			*cc = NULL, *loc = NULL, why[600];
+	char			*cc = NULL, *loc = NULL, *rnd, why[600];
 
 	if (jo_discover(&r->cfg, &p, why, sizeof(why)) == -1) {
 		jo_fail(r, JO_E_PROVIDER_DOWN, "%s", why);
 		goto end;
 	}
 	s.t = *t;	/* lent, not freed here */
-	if ((s.st = jo_proto_random(32)) == NULL ||
+	/* the popup's state is marked, so that a callback whose cookie
+	 * is gone still answers the popup */
+	if ((rnd = jo_proto_random(32)) != NULL)
+		s.st = jo_xasprintf("%s%s", t->popup ? JO_POPUP_MARK : "", rnd);
+	jo_wipe_free(rnd);
+	if (s.st == NULL ||
 	    (s.nonce = jo_proto_random(32)) == NULL ||
 	    (s.verifier = jo_proto_random(32)) == NULL ||
 	    (cc = jo_proto_pkce_challenge(s.verifier)) == NULL) {
@@ -100,7 +109,7 @@ login(struct jo_req *r, struct jo_target *t)
 		goto end;
 	}
 	loc = jo_proto_auth_url(&r->cfg, &p, s.st, s.nonce, cc,
-	    jo_param_get(&r->q, "login_hint"));
+	    jo_param_get(&r->q, "login_hint"), jo_ck_out(r));
 	jo_resp_redirect(&r->resp, loc);
 end:
 	memset(&s.t, 0, sizeof(s.t));
@@ -110,12 +119,28 @@ end:
 	free(loc);
 }
 
+/* Jitsi's login popup (nonce=, 64 hex digits from Jitsi; its value is
+ * Jitsi's own): the token is posted to jitsi_url's origin and carried
+ * in no URL, so the URL options and the app hand-back have no use. */
+static void
+popup(struct jo_req *r, struct jo_target *t)
+{
+	if (jo_param_get(&r->q, "nonce") == NULL)
+		return;
+	t->popup = r->popup = 1;
+	free(t->flags);
+	free(t->app);
+	t->flags = t->app = NULL;
+}
+
 void
 jo_route_authorize(struct jo_req *r)
 {
 	struct jo_target	 t = { 0 };
 	char			 why[600];
 
+	/* a bad room in a popup is answered in the popup */
+	r->popup = jo_param_get(&r->q, "nonce") != NULL;
 	if (target(r, &t, why, sizeof(why)) == -1) {
 		jo_fail(r, JO_E_BAD_ROOM, "%s", why);
 		return;
@@ -133,6 +158,7 @@ jo_route_authorize(struct jo_req *r)
 	 * the user less than Jitsi's defaults. */
 	jo_target_safe_flags(&t);
 	jo_req_back(r, &t, "failed");
+	popup(r, &t);
 	if (!(sso_allowed(r, &t) && sso(r, &t) == 0))
 		login(r, &t);
 	jo_target_free(&t);

@@ -2,8 +2,12 @@
  * cleared, then the provider's end_session_endpoint with id_token_hint
  * and post_logout_redirect_uri, or straight to post_logout_redirect_uri
  * when it has none.  Not started on a page of ours (req.c): a page with
- * a button first. */
+ * a button first.  Loaded by Jitsi in a hidden iframe (its silent
+ * logout, with tokenAuthInline): our cookies cleared and Jitsi told at
+ * once, the provider left alone (its logout page cannot be framed, and
+ * may ask the user). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cookie.h"
 #include "oidc.h"
@@ -24,6 +28,17 @@ ask(struct jo_req *r)
 	free(self);
 }
 
+/* A frame: Jitsi's hidden iframe when the request is ours (a page of
+ * another site that frames us gets the "Log out?" page, which no one
+ * may frame).  Without Sec-Fetch-Dest (older browsers) a frame looks
+ * like a navigation: our cookies are cleared all the same, and Jitsi
+ * stops waiting after its 3 seconds. */
+static int
+framed(const struct jo_req *r)
+{
+	return r->fetch_dest != NULL && strcmp(r->fetch_dest, "iframe") == 0;
+}
+
 void
 jo_route_logout(struct jo_req *r)
 {
@@ -37,6 +52,15 @@ jo_route_logout(struct jo_req *r)
 	jo_ck_clear(r, JO_CK_STATE);
 	jo_ck_clear(r, JO_CK_SESSION);
 	jo_ck_clear(r, JO_CK_LOGOUT);
+	/* the provider's session may outlive ours (a silent logout does
+	 * not reach it; its logout page may be declined): the next login
+	 * asks it to log the user in again */
+	jo_ck_out_set(r);
+	if (framed(r)) {
+		jo_req_post(r, 200, "Logged out", "You are logged out of the "
+		    "meetings here.", 1, "logout-success", NULL, NULL);
+		return;
+	}
 	hint = jo_ck_logout_hint(r);
 	if (jo_discover(&r->cfg, &p, why, sizeof(why)) == -1)
 		jo_log("logged out here only: %s", why);

@@ -26,9 +26,14 @@ static void	 refused(struct jo_req *, const struct jo_target *,
 static int
 match_state(struct jo_req *r, struct jo_ck_state *s)
 {
-	const char	*state, *iss;
+	const char	*state = jo_param_get(&r->q, "state"), *iss;
 	char		 why[600];
 
+	/* Jitsi's popup, by the state's mark: known even when the cookie
+	 * is gone, and the same as the cookie's field once the state
+	 * matches (the mark is part of it) */
+	r->popup = state != NULL && strncmp(state, JO_POPUP_MARK,
+	    strlen(JO_POPUP_MARK)) == 0;
 	jo_ck_clear(r, JO_CK_STATE);
 	if (jo_ck_state_open(r, s, why, sizeof(why)) == -1) {
 		jo_fail(r, JO_E_STATE_MISSING, "%s", why);
@@ -41,7 +46,6 @@ match_state(struct jo_req *r, struct jo_ck_state *s)
 		jo_fail(r, JO_E_STATE_BAD, "state cookie lacks a field");
 		return -1;
 	}
-	state = jo_param_get(&r->q, "state");
 	if (state == NULL || !jo_ct_equal(state, s->st)) {
 		jo_fail(r, JO_E_STATE_MISMATCH, "state parameter %s the state "
 		    "cookie", state ? "does not match" : "missing; expected");
@@ -87,7 +91,7 @@ provider_error(struct jo_req *r, const struct jo_target *t, const char *err)
 	int		 dn = (int)(dl > 200 ? 200 : dl);
 	enum jo_err	 e = JO_E_LOGIN_FAILED;
 
-	if (silent_failure(r, err, desc, dl)) {
+	if (silent_failure(r, err, desc, dl) && !r->popup) {
 		/* the flag stops the site's login rule */
 		jo_log("302: prompt=none and the provider answered "
 		    "error=%.64s%s%.*s%s: back to the room without a token",
@@ -308,6 +312,14 @@ refused(struct jo_req *r, const struct jo_target *t, const char *why)
 	jo_req_back(r, t, "unauthorized");
 	jo_ck_clear(r, JO_CK_SESSION);
 	jo_log("403: access rule: %s", why);
+	if (r->popup) {		/* Jitsi stays in the meeting, a guest */
+		text = jo_xasprintf("You cannot join meetings here with this "
+		    "account: %s.", why);
+		jo_req_post(r, 403, "Access denied", text, 0, "oauth-error",
+		    "error", text);
+		free(text);
+		return;
+	}
 	text = jo_xasprintf("You cannot join meetings here with this "
 	    "account: %s.%s", why, r->cfg.guests ? " You will be taken to "
 	    "the meeting as a guest." : "");
@@ -328,7 +340,9 @@ jo_route_to_tokenize(struct jo_req *r, const struct jo_user *u,
 
 	if (jo_ck_session_set(r, u, t, exp) == -1)
 		return -1;
-	loc = jo_req_url(r, "tokenize");
+	/* the mark lets /tokenize answer the popup even when the session
+	 * does not come back (cookies refused) */
+	loc = jo_req_url(r, t->popup ? "tokenize?popup=1" : "tokenize");
 	jo_resp_redirect(&r->resp, loc);
 	free(loc);
 	return 0;
@@ -357,6 +371,9 @@ jo_route_redirect(struct jo_req *r)
 	/* the ID token is kept (sealed, sent to /logout only) as the
 	 * id_token_hint of RP-initiated logout */
 	jo_ck_logout_set(r, idt);
+	/* logged in again after a logout: the provider asked */
+	if (jo_param_get(&r->ck, JO_CK_OUT) != NULL)
+		jo_ck_clear(r, JO_CK_OUT);
 	if (jo_route_to_tokenize(r, &u, &s.t,
 	    r->now + jo_req_session_ttl(r)) == -1)
 		jo_fail(r, JO_E_SAVE, "cannot seal the session cookie (too "

@@ -1,6 +1,7 @@
 /* route_tokenize.c -- /tokenize: the Jitsi token for the session's user
  * and room, and the browser sent into the room with it (or, for a login
- * an app started, a page whose button hands it back to the app). */
+ * an app started, a page whose button hands it back to the app; for
+ * Jitsi's login popup, a page that posts it to Jitsi). */
 #include <stdlib.h>
 
 #include "cookie.h"
@@ -14,6 +15,7 @@ session(struct jo_req *r, struct jo_ck_session *s)
 {
 	char	 why[600];
 
+	r->popup = jo_param_get(&r->q, "popup") != NULL;
 	if (jo_ck_session_open(r, s, why, sizeof(why)) == -1) {
 		jo_fail(r, JO_E_NOT_LOGGED_IN, "%s", why);
 		return -1;
@@ -37,6 +39,8 @@ session(struct jo_req *r, struct jo_ck_session *s)
 		    "invalid room");
 		return -1;
 	}
+	/* the sealed session, not the query, decides where a token goes */
+	r->popup = s->t.popup;
 	return 0;
 }
 
@@ -60,6 +64,18 @@ to_app(struct jo_req *r, const struct jo_target *t, const char *tok)
 	free(web);
 }
 
+/* Jitsi's login popup: the token posted to the window that opened it,
+ * at jitsi_url's origin only (a page of another origin that opened the
+ * popup receives nothing), and the popup closes.  Not in a URL, so in
+ * no log and no Referer. */
+static void
+to_popup(struct jo_req *r, const char *tok)
+{
+	jo_req_post(r, 200, "Logged in", "You are logged in. This window "
+	    "closes by itself; if it does not, close it and go back to the "
+	    "meeting.", 0, "oauth-success", "accessToken", tok);
+}
+
 void
 jo_route_tokenize(struct jo_req *r)
 {
@@ -72,6 +88,10 @@ jo_route_tokenize(struct jo_req *r)
 	    sizeof(why))) == NULL) {
 		jo_req_back(r, &s.t, "failed");
 		jo_fail(r, JO_E_TOKEN, "%s", why);
+		goto end;
+	}
+	if (r->popup) {		/* the session's, set by session() */
+		to_popup(r, tok);
 		goto end;
 	}
 	if (s.t.app != NULL) {

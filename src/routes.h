@@ -4,8 +4,10 @@
  *   /authorize  start a login: state cookie, redirect to the provider
  *	         (or, with a live session, straight on to /tokenize)
  *   /redirect   the provider's answer: verify, apply the rules, session
- *   /tokenize   the Jitsi token, into the room (or back to the app)
- *   /logout     clear the cookies, end the provider's session
+ *   /tokenize   the Jitsi token, into the room (or back to the app, or
+ *	         posted to Jitsi's login popup)
+ *   /logout     clear the cookies, end the provider's session (or, in
+ *	         Jitsi's hidden iframe, tell Jitsi it is done)
  *
  * main.c dispatches to them through its route table. */
 #ifndef JO_ROUTES_H

@@ -130,6 +130,29 @@ jo_same_origin(const char *a, const char *b)
 }
 
 char *
+jo_url_origin(const char *url)
+{
+	const char	*host, *rest, *port;
+	size_t		 hostlen, i;
+	int		 https;
+	char		*o;
+
+	if (url_split(url, &https, &host, &hostlen, &rest) == -1)
+		return NULL;
+	port = host + hostlen;
+	if ((https && strncmp(port, ":443", (size_t)(rest - port)) == 0 &&
+	    rest - port == 4) || (!https && rest - port == 3 &&
+	    strncmp(port, ":80", 3) == 0))
+		port = rest;
+	o = jo_xasprintf("%s://%.*s%.*s", https ? "https" : "http",
+	    (int)hostlen, host, (int)(rest - port), port);
+	for (i = 0; o[i] != '\0'; i++)
+		if (o[i] >= 'A' && o[i] <= 'Z')
+			o[i] = (char)(o[i] - 'A' + 'a');
+	return o;
+}
+
+char *
 jo_url_path(const char *url)
 {
 	const char	*host, *rest;

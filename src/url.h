@@ -15,5 +15,9 @@ char	*jo_url_path(const char *);
 /* Do two http(s) URLs have the same origin (scheme, host, port; ASCII
  * case-insensitive)?  0 for anything that is not such a URL. */
 int	 jo_same_origin(const char *, const char *);
+/* The origin of an http(s) URL as a browser writes it (scheme://host
+ * [:port], scheme and host lowercase, a default port dropped), or NULL:
+ * a postMessage target and a frame-ancestors source. */
+char	*jo_url_origin(const char *);
 
 #endif

@@ -106,7 +106,8 @@ test('chromium: room without a token -> provider login and consent -> the room, 
       .catch(async (e) => { throw new Error(`${e.message}\nat ${page.url()}: ${(await page.content()).slice(0, 600)}\nnavigations: ${seen.slice(afterLogout).join(' ')}`); });
     assert.ok(seen.slice(afterLogout).includes(`http://127.0.0.1:${port}/`), `post_logout_redirect_uri visited: ${seen.slice(afterLogout).join(' ')}`);
     const after = await context.cookies(`http://127.0.0.1:${port}/oidc/`);
-    assert.ok(!after.some((c) => c.name.startsWith('jitsi_oidc_') && c.name !== 'jitsi_oidc_state' && c.value), 'session and logout cookies gone');
+    assert.ok(!after.some((c) => c.name.startsWith('jitsi_oidc_') && !['jitsi_oidc_state', 'jitsi_oidc_out'].includes(c.name) && c.value), 'session and logout cookies gone');
+    assert.ok(after.some((c) => c.name === 'jitsi_oidc_out' && c.value), 'the logout is remembered: the next login asks the provider');
     assert.ok(await page.isVisible('input[name="login"]'), 'the provider asks for a login again');
   } finally {
     if (context) await context.close();

@@ -37,3 +37,14 @@ test('invariants: a token in a page link outside jitsi_url, the apps\' schemes o
     assert.doesNotThrow(() => checkInvariants(env(), res({ raw: `<a href="${u}">x</a>` })), u);
   }
 });
+
+test('invariants: a token in a page other than the popup\'s message to jitsi_url\'s origin is caught', () => {
+  const tok = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
+  const popup = (origin, val = tok, type = 'oauth-success') => `<p id="jo" hidden data-to="opener" data-origin="${origin}" data-type="${type}" data-key="accessToken" data-val="${val}"></p>`;
+  assert.doesNotThrow(() => checkInvariants(env(), res({ raw: popup('https://meet.example.test') })));
+  for (const raw of [popup('https://evil.example'), popup('*'), popup('https://meet.example.test.evil'),
+    `<p>${tok}</p>`, popup('https://meet.example.test') + `<p>${tok.replace('c2ln', 'b3Ro')}</p>`,
+    popup('https://meet.example.test', tok, 'oauth-error')]) {
+    assert.throws(() => checkInvariants(env(), res({ raw })), /a token in a page outside the popup/, raw);
+  }
+});

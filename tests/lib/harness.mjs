@@ -255,6 +255,13 @@ export function checkInvariants(env, res) {
   const bodyAndHeaders = res.raw.replace(/^Location: .*$/m, '')
     .replace(/(href="|url=)([^"]*)/g, (m, a, u) => (okLink(u.replace(/&amp;/g, '&')) ? a : m));
   if (/jwt=/.test(bodyAndHeaders)) throw new Error('a token outside the Location');
+  // Jitsi's login popup: a token in a page only as the one message the
+  // page posts, and only to jitsi_url's origin.
+  const popup = /<p id="jo" hidden data-to="opener" data-origin="([^"]*)" data-type="oauth-success" data-key="accessToken" data-val="([^"]*)"><\/p>/.exec(res.raw);
+  const origin = cfg.jitsi_url ? new URL(cfg.jitsi_url).origin : '\0';
+  for (const t of bodyAndHeaders.match(/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(\.[A-Za-z0-9_-]*)?/g) || []) {
+    if (!popup || popup[1] !== origin || popup[2] !== t) throw new Error(`a token in a page outside the popup's message to ${origin}`);
+  }
   if (loc && /[?&#]jwt=/.test(loc) && !loc.startsWith(`${(cfg.jitsi_url || '').replace(/\/$/, '')}/`)) throw new Error('token sent outside jitsi_url');
 }
 

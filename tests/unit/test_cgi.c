@@ -168,6 +168,62 @@ response_refuses_header_injection(void **st)
 	jo_resp_free(&r);
 }
 
+/* What jo_resp_post writes, captured. */
+static void
+capture(void *arg, int err, const char *s, size_t n)
+{
+	if (!err)
+		jo_buf_add(arg, s, n);
+}
+
+static char *
+post(const struct jo_post *m)
+{
+	struct jo_buf	 out = { 0 };
+	struct jo_io	 io = { capture, &out };
+	struct jo_resp	 r = { 0 };
+
+	jo_io_set(&io);
+	jo_resp_post(&r, 200, "T", "x", m);
+	jo_io_set(NULL);
+	return jo_buf_take(&out);
+}
+
+/* The popup's page: one script, named by its hash; the message only in
+ * escaped attributes; an origin that could add a CSP source refused. */
+static void
+post_page_escapes_and_pins_its_origin(void **st)
+{
+	struct jo_post	 m = { "https://meet.example.org", 0, "oauth-error",
+	    "error", "\"><script>alert(1)</script>" };
+	char		*s;
+
+	(void)st;
+	s = post(&m);
+	assert_non_null(strstr(s, "Status: 200 OK\r\n"));
+	assert_non_null(strstr(s, "script-src 'sha256-"));
+	assert_non_null(strstr(s, "frame-ancestors 'none'\r\n"
+	    "X-Frame-Options: DENY\r\n"));
+	assert_non_null(strstr(s, "Referrer-Policy: no-referrer\r\n"));
+	assert_non_null(strstr(s, " data-origin=\"https://meet.example.org\""));
+	assert_null(strstr(s, "<script>alert"));
+	assert_non_null(strstr(s, "data-val=\"&quot;&gt;&lt;script&gt;"));
+	free(s);
+	m.parent = 1;
+	s = post(&m);
+	assert_non_null(strstr(s, "frame-ancestors https://meet.example.org\r\n"));
+	assert_null(strstr(s, "X-Frame-Options"));
+	assert_non_null(strstr(s, " data-to=\"parent\""));
+	free(s);
+	for (m.origin = "https://a.example; script-src *"; m.origin != NULL;
+	    m.origin = strcmp(m.origin, "*") == 0 ? NULL : "*") {
+		s = post(&m);
+		assert_non_null(strstr(s, "Status: 500 "));
+		assert_null(strstr(s, "data-"));
+		free(s);
+	}
+}
+
 int
 main(void)
 {
@@ -178,6 +234,7 @@ main(void)
 		cmocka_unit_test(cookies_keep_only_ours),
 		cmocka_unit_test(cookies_keep_repeats_and_reject_oversize),
 		cmocka_unit_test(response_refuses_header_injection),
+		cmocka_unit_test(post_page_escapes_and_pins_its_origin),
 	};
 
 	return RUN(tests);

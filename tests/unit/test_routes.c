@@ -252,6 +252,89 @@ logout_started_elsewhere_asks_first(void **st)
 	free(v);
 }
 
+#define NONCE	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+/* Jitsi's popup with a live session: /authorize reseals the session as
+ * a popup's, and /tokenize posts the token to jitsi_url's origin. */
+static void
+popup_with_session_posts_the_token_to_jitsi(void **st)
+{
+	struct jo_req	 r;
+	struct out	 o;
+	char		*v = alice_session(), *nv, ck[4096];
+
+	(void)st;
+	snprintf(ck, sizeof(ck), "%s=%s", JO_CK_SESSION, v);
+	req_init(&r, "room=Other&code_challenge=x&nonce=" NONCE, ck, NULL);
+	run(jo_route_authorize, &r, &o);
+	assert_non_null(strstr(o.resp.p,
+	    "Location: https://meet.example.org/oidc/tokenize?popup=1\r\n"));
+	nv = set_cookie(o.resp.p, JO_CK_SESSION);
+	assert_non_null(nv);
+	out_free(&o);
+	req_free(&r);
+	snprintf(ck, sizeof(ck), "%s=%s", JO_CK_SESSION, nv);
+	req_init(&r, "", ck, NULL);
+	run(jo_route_tokenize, &r, &o);
+	assert_non_null(strstr(o.resp.p, "Status: 200"));
+	assert_null(strstr(o.resp.p, "Location:"));
+	assert_non_null(strstr(o.resp.p, " data-to=\"opener\" data-origin="
+	    "\"https://meet.example.org\" data-type=\"oauth-success\" "
+	    "data-key=\"accessToken\" data-val=\"ey"));
+	assert_int_equal(o.lines, 0);
+	out_free(&o);
+	req_free(&r);
+	free(nv);
+	free(v);
+}
+
+/* A popup's callback whose state cookie is gone: oauth-error, by the
+ * state's mark. */
+static void
+popup_redirect_without_state_cookie_posts_oauth_error(void **st)
+{
+	struct jo_req	 r;
+	struct out	 o;
+
+	(void)st;
+	req_init(&r, "code=abc&state=" JO_POPUP_MARK "xyz", NULL, NULL);
+	run(jo_route_redirect, &r, &o);
+	assert_non_null(strstr(o.resp.p, "Status: 400"));
+	assert_non_null(strstr(o.resp.p, " data-type=\"oauth-error\" "
+	    "data-key=\"error\" data-val=\"This login was not started"));
+	assert_int_equal(o.lines, 1);
+	out_free(&o);
+	req_free(&r);
+}
+
+/* Jitsi's hidden iframe: cookies cleared, logout-success posted to the
+ * parent, the page framed by jitsi_url's origin only. */
+static void
+logout_in_jitsis_iframe_answers_at_once(void **st)
+{
+	struct jo_req	 r;
+	struct out	 o;
+	char		*v = alice_session(), ck[4096];
+
+	(void)st;
+	snprintf(ck, sizeof(ck), "%s=%s", JO_CK_SESSION, v);
+	req_init(&r, "", ck, "same-origin");
+	r.fetch_dest = "iframe";
+	run(jo_route_logout, &r, &o);
+	assert_non_null(strstr(o.resp.p, "Status: 200"));
+	assert_null(strstr(o.resp.p, "Location:"));
+	assert_non_null(strstr(o.resp.p,
+	    "Set-Cookie: " JO_CK_SESSION "=; Max-Age=0"));
+	assert_non_null(strstr(o.resp.p,
+	    "frame-ancestors https://meet.example.org\r\n"));
+	assert_non_null(strstr(o.resp.p, " data-to=\"parent\" data-origin="
+	    "\"https://meet.example.org\" data-type=\"logout-success\">"));
+	assert_int_equal(o.lines, 0);
+	out_free(&o);
+	req_free(&r);
+	free(v);
+}
+
 int
 main(void)
 {
@@ -262,6 +345,9 @@ main(void)
 		cmocka_unit_test(authorize_refuses_a_wildcard_room_before_the_provider),
 		cmocka_unit_test(redirect_without_state_cookie_is_400_and_spends_nothing),
 		cmocka_unit_test(logout_started_elsewhere_asks_first),
+		cmocka_unit_test(popup_with_session_posts_the_token_to_jitsi),
+		cmocka_unit_test(popup_redirect_without_state_cookie_posts_oauth_error),
+		cmocka_unit_test(logout_in_jitsis_iframe_answers_at_once),
 	};
 
 	return RUN(tests);

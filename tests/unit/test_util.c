@@ -133,6 +133,32 @@ url_host_and_path(void **st)
 	free(s);
 }
 
+/* The origin as a browser writes it (postMessage's event.origin). */
+static void
+url_origin_as_the_browser_writes_it(void **st)
+{
+	static const char *const cases[][2] = {
+		{ "https://Meet.Example.ORG/x?y#z", "https://meet.example.org" },
+		{ "https://meet.example.org:443", "https://meet.example.org" },
+		{ "https://meet.example.org:4430/", "https://meet.example.org:4430" },
+		{ "http://127.0.0.1:80/oidc", "http://127.0.0.1" },
+		{ "http://127.0.0.1:8080", "http://127.0.0.1:8080" },
+		{ "http://[::1]:9000/a", "http://[::1]:9000" },
+		{ "https://meet.example.org:80", "https://meet.example.org:80" },
+	};
+	size_t	 i;
+	char	*s;
+
+	(void)st;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s = jo_url_origin(cases[i][0]);
+		assert_string_equal(s, cases[i][1]);
+		free(s);
+	}
+	assert_null(jo_url_origin("ftp://meet.example.org/"));
+	assert_null(jo_url_origin("https://"));
+}
+
 static void
 ct_equal_compares_whole_strings(void **st)
 {
@@ -252,6 +278,7 @@ main(void)
 		cmocka_unit_test(html_escape_neutralises_markup),
 		cmocka_unit_test(url_ok_allows_https_and_loopback_http_only),
 		cmocka_unit_test(url_host_and_path),
+		cmocka_unit_test(url_origin_as_the_browser_writes_it),
 		cmocka_unit_test(ct_equal_compares_whole_strings),
 		cmocka_unit_test(utf8_validation),
 		cmocka_unit_test(random_bytes_differ_across_fork),

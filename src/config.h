@@ -33,7 +33,10 @@ struct jo_rule {
 struct jo_config {
 	char	*issuer;
 	char	*client_id;
-	char	*client_secret;
+	char	*client_secret;	/* NULL: a public client, or a key */
+	char	*client_auth;		/* "auto" or a method (Core 9) */
+	char	*client_key;		/* PEM private key, private_key_jwt */
+	char	*client_kid;		/* its kid, or NULL */
 	char	*public_url;
 	char	*redirect_uri;		/* public_url + "/redirect" */
 	char	*cookie_path;		/* path of public_url */
@@ -98,11 +101,11 @@ struct jo_config {
 	unsigned long feat_mod;
 	unsigned long feat_claimed;
 	long	 max_requests;		/* FastCGI: exit after this many */
-	char	*files[6];		/* the *_file paths read */
+	char	*files[8];		/* the *_file paths read */
 	size_t	 nfiles;
 	/* fstat of the descriptors read: the file, each of files[] */
 	struct stat st;
-	struct stat files_st[6];
+	struct stat files_st[8];
 	/* What a login is decided under: the provider, the client, the
 	 * Jitsi app and every access and claim rule, as 32 hex digits.
 	 * Sessions carry it and are accepted only by a configuration with

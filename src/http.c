@@ -207,8 +207,9 @@ perform(const char *url, const char *user, const char *pass,
 	cu.easy_setopt(c, CURLOPT_HEADERDATA, &s);
 	cu.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	cu.easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	if (body != NULL) {
+	if (body != NULL)
 		cu.easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	if (body != NULL && user != NULL) {
 		cu.easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 		cu.easy_setopt(c, CURLOPT_USERNAME, user);
 		cu.easy_setopt(c, CURLOPT_PASSWORD, pass);

@@ -23,8 +23,8 @@ int	 jo_http_get(const char *url, long timeout, struct jo_http_resp *,
 /* GET url with "Authorization: Bearer token" (the userinfo call). */
 int	 jo_http_get_bearer(const char *url, const char *token, long timeout,
 	    struct jo_http_resp *, char *, size_t);
-/* POST an application/x-www-form-urlencoded body with HTTP Basic
- * authentication (client_secret_basic). */
+/* POST an application/x-www-form-urlencoded body, with HTTP Basic
+ * authentication (client_secret_basic) when user is not NULL. */
 int	 jo_http_post_form(const char *url, const char *user,
 	    const char *pass, const char *body, long timeout,
 	    struct jo_http_resp *, char *, size_t);

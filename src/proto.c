@@ -329,9 +329,12 @@ jo_proto_exchange(const struct jo_config *c, const struct jo_provider *p,
 		jo_why(why, wl, "token endpoint: %s", sub);
 		goto end;
 	}
+	/* a refused client (RFC 6749 5.2: 401 invalid_client; glewlwyd
+	 * 403 unauthorized_client): the log names the method used */
 	if ((rc = token_response(&h, idt, at, e, why, wl)) == -1 &&
-	    *e == JO_E_REFUSED && (h.status == 400 || h.status == 401 ||
-	    h.status == 403))
+	    *e == JO_E_REFUSED && (h.status == 401 || h.status == 403 ||
+	    strstr(why, "error=invalid_client") != NULL ||
+	    strstr(why, "error=unauthorized_client") != NULL))
 		jo_why(why + strlen(why), wl - strlen(why), " (client "
 		    "authentication: %s)", method);
 end:

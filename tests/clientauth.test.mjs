@@ -167,7 +167,8 @@ test('client key files: unreadable, not a key, encrypted, unusable -- each a con
   const dir = tempDir();
   const p = await provider({});
   const bad = (over, re) => {
-    const config = writeConfig(dir, p.issuer, { client_secret: undefined, ...over });
+    // a new file each time (a FastCGI process keeps what it read)
+    const config = writeConfig(tempDir(), p.issuer, { client_secret: undefined, ...over });
     const a = runCgi({ config, path: '/authorize', query: 'room=r' });
     assertOneLine(a, 500, re);
     assert.match(a.body, /not configured correctly/);

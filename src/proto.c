@@ -194,6 +194,11 @@ jo_proto_client_auth(const struct jo_config *c, const struct jo_provider *p,
 		if (jo_list_has(listed, *method, 0))
 			jo_why(why, wl, "client_auth = %s, as configured",
 			    *method);
+		else if (p->auth_methods == NULL)
+			jo_why(why, wl, "client_auth = %s, as configured; the "
+			    "provider lists no token_endpoint_auth_methods_"
+			    "supported, which means client_secret_basic",
+			    *method);
 		else
 			jo_why(why, wl, "client_auth = %s, as configured; the "
 			    "provider does not list it (it lists %s)", *method,

@@ -102,8 +102,14 @@ test('a method the provider refuses: a clear 502 page and one log line naming th
   // scripted one accepts only HTTP Basic
   const h = await startHostile();
   try {
-    const { redirect } = await scenarioLogin(h, 'ok', { over: { client_auth: 'client_secret_post' } });
+    const { redirect, config } = await scenarioLogin(h, 'ok', { over: { client_auth: 'client_secret_post' } });
     assertRejected(redirect, 502, /token endpoint answered HTTP 401: error=invalid_client +\(client authentication: client_secret_post\)$/);
+    // it lists no methods: the default, client_secret_basic
+    assert.match(checkConfig(config).stdout, /^client auth   client_secret_post \(client_auth = client_secret_post, as configured; the provider lists no token_endpoint_auth_methods_supported, which means client_secret_basic\)$/m);
+    assert.match(checkConfig(writeConfig(tempDir(), h.issuer('ok'))).stdout, /^client auth   client_secret_basic \(client_auth = auto: client_secret_basic, the strongest that the configuration allows \(client_secret_basic, client_secret_post\) and the provider does not refuse \(it lists no token_endpoint_auth_methods_supported\)\)$/m);
+    const k = clientKey('EC', tempDir());
+    assert.match(checkConfig(writeConfig(tempDir(), h.issuer('ok'), { client_secret: undefined, client_key_file: k.file })).stdout,
+      /^client auth   private_key_jwt \(client_auth = auto: private_key_jwt, the strongest that the configuration allows \(private_key_jwt\) and the provider does not refuse \(it lists no token_endpoint_auth_methods_supported\)\)$/m);
   } finally { await h.stop(); }
 });
 

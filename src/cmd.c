@@ -150,6 +150,10 @@ jo_cmd_check_config(void)
 	printf("redirect_uri  %s\n", c.redirect_uri);
 	printf("cookies       Path=%s%s; HttpOnly; SameSite=Lax\n",
 	    c.cookie_path, c.cookie_secure ? "; Secure" : "");
+	printf("network       CAs %s; proxy %s%s%s\n", c.ca_file ? c.ca_file :
+	    "the system's", c.proxy ? c.proxy : "none (the environment's "
+	    "is ignored)", c.backchannel_url ? "; the provider reached at " :
+	    "", c.backchannel_url ? c.backchannel_url : "");
 	print_features(&c);
 	warn_origins(&c);
 	/* a cache_dir that cannot be used fails the check, yet the rest

@@ -504,6 +504,55 @@ finish_client(const char *name, struct jo_config *c, struct problems *pr)
 		    name);
 }
 
+/* An outbound proxy: http, https or socks5(h), a host, and no
+ * credentials (they would be a secret in a URL that libcurl's messages
+ * may show). */
+static const char *
+proxy_problem(const char *v)
+{
+	const char *const schemes[] = { "http://", "https://", "socks5://",
+	    "socks5h://" };
+	const char	*h = NULL;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (strncmp(v, schemes[i], strlen(schemes[i])) == 0)
+			h = v + strlen(schemes[i]);
+	if (h == NULL)
+		return "expected http://, https://, socks5:// or socks5h:// "
+		    "and a host";
+	if (strchr(h, '@') != NULL)
+		return "a user or password in the proxy URL is not supported";
+	if (*h == '\0' || *h == '/' || *h == ':' || strpbrk(h, " \t?#") != NULL)
+		return "expected a host (and a port) after the scheme";
+	return NULL;
+}
+
+/* The outbound network (http.c): a CA bundle that opens (without
+ * blocking: it may be a FIFO) as a regular file; a proxy URL. */
+static void
+finish_network(const char *name, struct jo_config *c, struct problems *pr)
+{
+	struct stat	 st;
+	const char	*why;
+	int		 fd;
+
+	if (c->ca_file != NULL) {
+		if ((fd = open(c->ca_file, O_RDONLY | O_NONBLOCK |
+		    O_CLOEXEC)) == -1)
+			problem(pr, "%s: ca_file: cannot open \"%s\": %s", name,
+			    c->ca_file, strerror(errno));
+		else {
+			if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+				problem(pr, "%s: ca_file: \"%s\" is not a regular "
+				    "file", name, c->ca_file);
+			close(fd);
+		}
+	}
+	if (c->proxy != NULL && (why = proxy_problem(c->proxy)) != NULL)
+		problem(pr, "%s: proxy: %s", name, why);
+}
+
 /* The secrets must not be placeholders: the example's values are public,
  * and a known cookie_secret lets anyone seal a session that /tokenize
  * turns into a Jitsi token for any user and room. */
@@ -612,6 +661,7 @@ finish(const char *name, struct jo_config *c, const int *seen,
 	}
 	finish_rules(name, c, seen, pr);
 	finish_client(name, c, pr);
+	finish_network(name, c, pr);
 	if (c->scope == NULL)
 		c->scope = jo_xstrdup("openid profile email");
 	else if (strncmp(c->scope, "openid", 6) != 0 &&
@@ -621,6 +671,8 @@ finish(const char *name, struct jo_config *c, const int *seen,
 		return;
 	strip_slash(c->public_url);
 	strip_slash(c->jitsi_url);
+	if (c->backchannel_url != NULL)
+		strip_slash(c->backchannel_url);
 	strip_default_port(c->public_url);
 	strip_default_port(c->jitsi_url);
 	if (c->jitsi_audience == NULL)

@@ -53,6 +53,10 @@ struct jo_config {
 	size_t	 cookie_secret_len;
 	char	*cache_dir;
 	long	 http_timeout;
+	char	*ca_file;		/* CA bundle for the provider, or NULL */
+	char	*proxy;			/* outbound proxy URL, or NULL */
+	char	*backchannel_url;	/* the issuer as this server reaches
+					 * it, or NULL */
 	/* who logs in, who moderates, what the token says */
 	char	*cookie_secret_old;	/* still opens cookies; may be NULL */
 	size_t	 cookie_secret_old_len;

@@ -115,6 +115,10 @@ const struct jo_key jo_keys[] = {
 	{ "client_key_file", K_SECRET_FILE, 0, OFF(client_key), 0, 0, NULL,
 	    NULL },
 	{ "client_kid", K_STR, 0, OFF(client_kid), 0, 0, NULL, NULL },
+	{ "ca_file", K_STR, 0, OFF(ca_file), 0, 0, NULL, NULL },
+	{ "proxy", K_STR, 0, OFF(proxy), 0, 0, NULL, NULL },
+	{ "backchannel_url", K_URL, 0, OFF(backchannel_url), 0, 0, NULL,
+	    NULL },
 };
 
 const size_t jo_nkeys = sizeof(jo_keys) / sizeof(jo_keys[0]);

@@ -251,6 +251,30 @@ cached_template(const struct jo_config *c, json_object *prov,
 	return 0;
 }
 
+/* A provider that names its endpoints by the address it was asked at
+ * (oidc-provider; Keycloak without a fixed hostname) answers discovery
+ * fetched through backchannel_url with URLs under it: those the browser
+ * is sent to are put back under the issuer. */
+static void
+front_channel(const struct jo_config *c, char **url)
+{
+	size_t	 n, m;
+	char	*u;
+
+	if (c->backchannel_url == NULL || *url == NULL)
+		return;
+	n = strlen(c->backchannel_url);
+	m = strlen(c->issuer);
+	if (m > 0 && c->issuer[m - 1] == '/')
+		m--;
+	if (strncmp(*url, c->backchannel_url, n) != 0 ||
+	    ((*url)[n] != '\0' && (*url)[n] != '/'))
+		return;
+	u = jo_xasprintf("%.*s%s", (int)m, c->issuer, *url + n);
+	free(*url);
+	*url = u;
+}
+
 /* A list kept as "a, b" back into the array it was read from. */
 static void
 add_list(json_object *o, const char *k, const char *list)
@@ -305,7 +329,7 @@ jo_discover(const struct jo_config *c, struct jo_provider *p, char *why,
 	url = jo_xasprintf("%.*s/.well-known/openid-configuration",
 	    (int)(strlen(c->issuer) - (c->issuer[strlen(c->issuer) - 1] == '/')),
 	    c->issuer);
-	if (jo_http_get(url, c->http_timeout, &r, why, wl) == -1)
+	if (jo_http_get(c, url, &r, why, wl) == -1)
 		goto end;
 	if (r.status != 200) {
 		jo_why(why, wl, "discovery %s answered HTTP %ld, expected "
@@ -315,6 +339,8 @@ jo_discover(const struct jo_config *c, struct jo_provider *p, char *why,
 	if (jo_discovery_parse(c->issuer, c->allowed_tenants, r.body,
 	    r.len, p, why, wl) == -1)
 		goto end;
+	front_channel(c, &p->authorization_endpoint);
+	front_channel(c, &p->end_session_endpoint);
 	o = json_object_new_object();
 	add_str(o, "issuer", c->issuer);
 	json_object_object_add(o, "expires",
@@ -587,7 +613,7 @@ jo_jwks_load(const struct jo_config *c, const struct jo_provider *p,
 		return 1;
 	}
 	jo_keys_free(ks);
-	if (jo_http_get(p->jwks_uri, c->http_timeout, &r, why, wl) == -1)
+	if (jo_http_get(c, p->jwks_uri, &r, why, wl) == -1)
 		goto end;
 	if (r.status != 200) {
 		jo_why(why, wl, "JWKS %s answered HTTP %ld, expected 200",

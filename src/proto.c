@@ -328,8 +328,8 @@ jo_proto_exchange(const struct jo_config *c, const struct jo_provider *p,
 		*e = JO_E_NOT_CONFIGURED;
 		goto end;
 	}
-	if (jo_http_post_form(p->token_endpoint, user.p, pass.p, body.p,
-	    c->http_timeout, &h, sub, sizeof(sub)) == -1) {
+	if (jo_http_post_form(c, p->token_endpoint, user.p, pass.p, body.p,
+	    &h, sub, sizeof(sub)) == -1) {
 		*e = JO_E_NO_FINISH;
 		jo_why(why, wl, "token endpoint: %s", sub);
 		goto end;
@@ -376,8 +376,8 @@ jo_proto_userinfo(const struct jo_config *c, const struct jo_provider *p,
 		return -1;
 	}
 	memset(&h, 0, sizeof(h));
-	if (jo_http_get_bearer(p->userinfo_endpoint, at, c->http_timeout,
-	    &h, sub, sizeof(sub)) == -1) {
+	if (jo_http_get_bearer(c, p->userinfo_endpoint, at, &h, sub,
+	    sizeof(sub)) == -1) {
 		*e = JO_E_NO_FINISH;
 		jo_why(why, wl, "userinfo: %s", sub);
 		goto end;

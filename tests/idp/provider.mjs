@@ -12,7 +12,9 @@
 // registers a public client without a secret), CLIENT_JWKS (a JSON JWKS
 // of public keys: the client's keys for private_key_jwt),
 // CLIENT_AUTH_METHODS (comma-separated: the methods the token endpoint
-// accepts and discovery lists), KEY_SEED (fixed keys for a
+// accepts and discovery lists), ISSUER (the issuer, default
+// http://127.0.0.1:PORT; it always listens on 127.0.0.1:PORT), TLS_CERT and
+// TLS_KEY (PEM files: serve https), KEY_SEED (fixed keys for a
 // restart that keeps them), POST_LOGOUT_REDIRECT_URI (comma-separated),
 // USERINFO_ONLY=1 (the ID token carries sub alone; the profile claims
 // come from userinfo), USERINFO_SUB (userinfo answers with this sub: a
@@ -29,9 +31,11 @@
 // "request METHOD PATH" so that tests can count calls to the provider.
 import Provider from 'oidc-provider';
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
 
 const port = Number(process.env.PORT || 9000);
-const issuer = `http://127.0.0.1:${port}`;
+const issuer = process.env.ISSUER || `${process.env.TLS_CERT ? 'https' : 'http'}://127.0.0.1:${port}`;
 const alg = process.env.ID_TOKEN_ALG || 'RS256';
 
 function jwk(pair, kid, keyAlg) {
@@ -107,7 +111,11 @@ provider.use(async (ctx, next) => {
   }
 });
 provider.on('server_error', (ctx, err) => console.error('server_error', err));
-const server = provider.listen(port, '127.0.0.1', () => console.log(`oidc-provider ${issuer} ready (${alg})`));
+const ready = () => console.log(`oidc-provider ${issuer} ready (${alg})`);
+const server = process.env.TLS_CERT
+  ? https.createServer({ cert: readFileSync(process.env.TLS_CERT), key: readFileSync(process.env.TLS_KEY) }, provider.callback())
+    .listen(port, '127.0.0.1', ready)
+  : provider.listen(port, '127.0.0.1', ready);
 // Long keep-alive: node's fetch reuses idle sockets, and a server that closes
 // them after the default 5 s races with a slow client (valgrind runs).
 server.keepAliveTimeout = 120000;

@@ -1,14 +1,14 @@
-// Issue 15 items 1 and 2 against the real provider (oidc-provider): each
-// client authentication method of OpenID Connect Core 9 (a client
-// registered for it, a whole login, the Jitsi token checked by the
-// independent verifier), auto's choice from discovery, a method the
-// provider refuses, client key files that cannot be used; ID tokens
-// signed HS256/HS512 (keyed with the client secret) and PS256/PS512
-// (RSA-PSS), and --check-config's verdict on the provider's algorithms.
-// The scripted provider (tests/idp/hostile.mjs) only for what the real
-// one cannot be made to send: an HS256 token from a provider that does
-// not list HS256, the alg-confusion attack against one that does, a
-// JWKS that answers 403.
+// Client authentication and ID-token algorithms against the real
+// provider (oidc-provider): each client authentication method of OpenID
+// Connect Core 9 (a client registered for it, a whole login, the Jitsi
+// token checked by the independent verifier), auto's choice from
+// discovery, a method the provider refuses, client key files that cannot
+// be used; ID tokens signed HS256/HS512 (keyed with the client secret) and
+// PS256/PS512 (RSA-PSS), and --check-config's verdict on the provider's
+// algorithms.  The scripted provider (tests/idp/hostile.mjs) only for
+// what the real one cannot be made to send: an HS256 token from a
+// provider that does not list HS256, the alg-confusion attack against one
+// that does, a JWKS that answers 403.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

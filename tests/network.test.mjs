@@ -1,8 +1,8 @@
-// Issue 15 item 7, the outbound network, with real parts: the real
-// provider over TLS with a private CA (ca_file), behind Debian's
-// tinyproxy (proxy), and at another address than the browser's
-// (backchannel_url); a CGI environment full of proxy variables, which
-// must change nothing (HTTP_PROXY is a request header, httpoxy).
+// The outbound network, with real parts: the real provider over TLS with
+// a private CA (ca_file), behind Debian's tinyproxy (proxy), and at
+// another address than the browser's (backchannel_url); a CGI
+// environment full of proxy variables, which must change nothing
+// (HTTP_PROXY is a request header: httpoxy).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startProvider, tempDir, writeConfig, runCgi, assertClean, cookieHeader, cgiPath, freePort, Jar, SECRETS } from './lib/harness.mjs';
+import { startProvider, tempDir, writeConfig, runCgi, assertClean, cookieHeader, cgiPath, freePort, providerLogin, SECRETS } from './lib/harness.mjs';
 import { fullLogin, PUBLIC } from './lib/login.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
 
@@ -155,32 +155,6 @@ test('ca_file that cannot be used: a configuration error naming it', () => {
   }
 });
 
-// The browser's side of split DNS: it reaches the public address
-// 127.0.0.2:PORT, which the adapter's server cannot (the provider listens
-// on 127.0.0.1 only); here that is a rewrite of each URL the test fetches.
-async function browserLogin(startUrl, port, redirectPrefix) {
-  const jar = new Jar();
-  const local = (u) => u.replace(`//127.0.0.2:${port}`, `//127.0.0.1:${port}`);
-  let url = startUrl;
-  for (let i = 0; i < 20; i++) {
-    if (url.startsWith(redirectPrefix)) return url;
-    let res = await fetch(local(url), { redirect: 'manual', headers: { cookie: jar.header() } });
-    jar.take(res);
-    if (/\/interaction\//.test(url) && res.status === 200) {
-      const html = await res.text();
-      const prompt = /name="prompt" value="login"/.test(html) ? 'login' : 'consent';
-      const form = new URLSearchParams(prompt === 'login' ? { prompt, login: 'alice', password: 'x' } : { prompt });
-      res = await fetch(local(url), { method: 'POST', redirect: 'manual', body: form,
-        headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' } });
-      jar.take(res);
-    }
-    const loc = res.headers.get('location');
-    if (!loc) throw new Error(`no Location from ${url}: ${res.status}`);
-    url = new URL(loc, url).href;
-  }
-  throw new Error('too many redirects');
-}
-
 test('backchannel_url: the provider reached at another address than the browser\'s; the issuer checked as published', async () => {
   const port = await freePort();
   const issuer = `http://127.0.0.2:${port}`;
@@ -195,7 +169,11 @@ test('backchannel_url: the provider reached at another address than the browser\
   assert.equal(a.status, 302, a.stderr);
   // the browser is sent to the public authorization endpoint
   assert.ok(a.location.startsWith(`${issuer}/auth?`), a.location);
-  const cb = await browserLogin(a.location, port, `${PUBLIC}/redirect`);
+  // the browser's side of split DNS: it reaches the public address
+  // 127.0.0.2:PORT, which the adapter's server cannot (the provider
+  // listens on 127.0.0.1 only); the provider's own pages then name the
+  // address they were asked at
+  const cb = await providerLogin(a.location.replace(`//127.0.0.2:${port}/`, `//127.0.0.1:${port}/`), `${PUBLIC}/redirect`);
   const r = runCgi({ config, path: '/redirect', query: new URL(cb).search.slice(1),
     cookie: cookieHeader(['jitsi_oidc_state', a.cookies.jitsi_oidc_state.value]) });
   assertClean(assert, r);

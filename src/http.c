@@ -198,8 +198,12 @@ set_options(CURL *h, const struct jo_config *c, const char *url,
 	cu.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
 	cu.easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	cu.easy_setopt(h, CURLOPT_SSL_CIPHER_LIST, "DEFAULT:@SECLEVEL=2");
-	if (c->ca_file != NULL)
+	/* only ca_file's CAs: neither the bundle nor the directory
+	 * (Debian's libcurl has both built in) */
+	if (c->ca_file != NULL) {
 		cu.easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
+		cu.easy_setopt(h, CURLOPT_CAPATH, (char *)NULL);
+	}
 	cu.easy_setopt(h, CURLOPT_PROXY, c->proxy != NULL ? c->proxy : "");
 	cu.easy_setopt(h, CURLOPT_NOPROXY, "");
 	cu.easy_setopt(h, CURLOPT_USERAGENT, "jitsi-oidc/" JO_VERSION);

@@ -119,8 +119,8 @@ check_algs(const struct jo_config *c, const struct jo_provider *p,
 	}
 	if (ok.len == 0) {
 		fprintf(stderr, "id_token algs: the provider signs ID tokens "
-		    "with %s; none of them is accepted here (RS*, PS*, ES* need "
-		    "a fitting key in its JWKS, HS* the client_secret)\n",
+		    "with %s; none of them is accepted here (RS*, PS*, ES* "
+		    "need a fitting key in its JWKS, HS* the client_secret)\n",
 		    p->idt_algs);
 		rc = -1;
 	} else

@@ -544,8 +544,8 @@ finish_network(const char *name, struct jo_config *c, struct problems *pr)
 			    c->ca_file, strerror(errno));
 		else {
 			if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
-				problem(pr, "%s: ca_file: \"%s\" is not a regular "
-				    "file", name, c->ca_file);
+				problem(pr, "%s: ca_file: \"%s\" is not a "
+				    "regular file", name, c->ca_file);
 			close(fd);
 		}
 	}

@@ -34,8 +34,8 @@ struct jo_config {
 	char	*issuer;
 	char	*client_id;
 	char	*client_secret;	/* NULL: a public client, or a key */
-	char	*client_auth;		/* "auto" or a method (Core 9) */
-	char	*client_key;		/* PEM private key, private_key_jwt */
+	char	*client_auth;		/* "auto" or a Core 9 method */
+	char	*client_key;		/* PEM key for private_key_jwt */
 	char	*client_kid;		/* its kid, or NULL */
 	char	*public_url;
 	char	*redirect_uri;		/* public_url + "/redirect" */
@@ -53,10 +53,10 @@ struct jo_config {
 	size_t	 cookie_secret_len;
 	char	*cache_dir;
 	long	 http_timeout;
-	char	*ca_file;		/* CA bundle for the provider, or NULL */
-	char	*proxy;			/* outbound proxy URL, or NULL */
-	char	*backchannel_url;	/* the issuer as this server reaches
-					 * it, or NULL */
+	char	*ca_file;		/* the provider's CAs, or NULL */
+	char	*proxy;			/* outbound proxy, or NULL */
+	char	*backchannel_url;	/* the issuer as reached from
+					 * here, or NULL */
 	/* who logs in, who moderates, what the token says */
 	char	*cookie_secret_old;	/* still opens cookies; may be NULL */
 	size_t	 cookie_secret_old_len;

@@ -32,9 +32,9 @@ struct jo_idt_expect {
 	const char	*issuer_template;	/* or NULL */
 	const char	*tenants;		/* or NULL */
 	const char	*secret;	/* the client secret, or NULL */
-	const char	*algs;		/* the provider's "RS256, HS256" (its
-					 * id_token_signing_alg_values_
-					 * supported), or NULL */
+	/* the provider's id_token_signing_alg_values_supported as
+	 * "RS256, HS256", or NULL */
+	const char	*algs;
 };
 
 enum jo_idt jo_idtoken_verify(const char *token, const struct jo_keys *,

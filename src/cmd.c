@@ -8,7 +8,10 @@
 #include "cmd.h"
 #include "config.h"
 #include "crypto.h"
+#include "idtoken.h"
+#include "jws.h"
 #include "oidc.h"
+#include "proto.h"
 #include "url.h"
 #include "util.h"
 
@@ -60,6 +63,73 @@ warn_origins(const struct jo_config *c)
 		    "them\n", c->public_url, c->jitsi_url);
 }
 
+/* The client authentication a token request will use, and why; the
+ * client key read as the token request will read it. */
+static int
+check_client(const struct jo_config *c, const struct jo_provider *p)
+{
+	const char	*method, *alg;
+	char		 why[1024];
+	int		 bits;
+
+	if (jo_proto_client_auth(c, p, &method, why, sizeof(why)) == -1) {
+		fprintf(stderr, "client auth: %s\n", why);
+		return -1;
+	}
+	printf("client auth   %s (%s)\n", method, why);
+	if (c->client_key == NULL)
+		return 0;
+	if (jo_jws_key_alg(c->client_key, &alg, &bits, why,
+	    sizeof(why)) == -1) {
+		fprintf(stderr, "client_key_file: %s\n", why);
+		return -1;
+	}
+	printf("client key    %s, %d bits%s%s\n", alg, bits,
+	    c->client_kid ? ", kid=" : "", c->client_kid ? c->client_kid : "");
+	return 0;
+}
+
+/* The ID token algorithms the provider may use (its
+ * id_token_signing_alg_values_supported) against those accepted here:
+ * none in common fails, rather than the first login. */
+static int
+check_algs(const struct jo_config *c, const struct jo_provider *p,
+    const struct jo_keys *ks)
+{
+	struct jo_idt_expect	 x;
+	struct jo_buf		 ok = { 0 };
+	const char		*s = p->idt_algs, *e;
+	char			 alg[65];
+	int			 rc = 0;
+
+	memset(&x, 0, sizeof(x));
+	x.secret = c->client_secret;
+	x.algs = p->idt_algs;
+	if (s == NULL) {
+		printf("id_token algs the provider lists none: any of RS*, "
+		    "PS*, ES* with a fitting key\n");
+		return 0;
+	}
+	while (*s != '\0') {
+		e = s + strcspn(s, ",");
+		snprintf(alg, sizeof(alg), "%.*s", (int)(e - s), s);
+		if (jo_idtoken_accepts(alg, ks, &x))
+			jo_buf_addf(&ok, "%s%s", ok.len ? ", " : "", alg);
+		s = *e == ',' ? e + 2 : e;
+	}
+	if (ok.len == 0) {
+		fprintf(stderr, "id_token algs: the provider signs ID tokens "
+		    "with %s; none of them is accepted here (RS*, PS*, ES* "
+		    "need a fitting key in its JWKS, HS* the client_secret)\n",
+		    p->idt_algs);
+		rc = -1;
+	} else
+		printf("id_token algs %s accepted (the provider lists %s)\n",
+		    ok.p, p->idt_algs);
+	jo_buf_free(&ok);
+	return rc;
+}
+
 int
 jo_cmd_check_config(void)
 {
@@ -80,6 +150,10 @@ jo_cmd_check_config(void)
 	printf("redirect_uri  %s\n", c.redirect_uri);
 	printf("cookies       Path=%s%s; HttpOnly; SameSite=Lax\n",
 	    c.cookie_path, c.cookie_secure ? "; Secure" : "");
+	printf("network       CAs %s; proxy %s%s%s\n", c.ca_file ? c.ca_file :
+	    "the system's", c.proxy ? c.proxy : "none (the environment's "
+	    "is ignored)", c.backchannel_url ? "; the provider reached at " :
+	    "", c.backchannel_url ? c.backchannel_url : "");
 	print_features(&c);
 	warn_origins(&c);
 	/* a cache_dir that cannot be used fails the check, yet the rest
@@ -107,9 +181,11 @@ jo_cmd_check_config(void)
 		    ks.v[i].kid ? ks.v[i].kid : "(none)", ks.v[i].kty,
 		    ks.v[i].crv ? " " : "", ks.v[i].crv ? ks.v[i].crv : "",
 		    ks.v[i].bits, ks.v[i].pem ? "" : " (too weak, unused)");
+	/* both said, whichever fails */
+	rc = check_client(&c, &p);
+	rc = check_algs(&c, &p, &ks) == 0 && rc == 0 ? cache_bad : 1;
 	jo_keys_free(&ks);
 	jo_provider_free(&p);
-	rc = cache_bad;
 end:
 	jo_config_free(&c);
 	return rc;

@@ -458,6 +458,101 @@ finish_rules(const char *name, struct jo_config *c, const int *seen,
 	}
 }
 
+/* A PEM private key, unencrypted: read here by its armour only (OpenSSL
+ * is not loaded to read a configuration); --check-config and the first
+ * use parse it. */
+static const char *
+pem_key_problem(const char *pem)
+{
+	if (strstr(pem, "-----BEGIN ENCRYPTED PRIVATE KEY-----") != NULL ||
+	    strstr(pem, "Proc-Type: 4,ENCRYPTED") != NULL)
+		return "an encrypted key (it is read without a passphrase: "
+		    "`openssl pkey -in old.pem -out new.pem` decrypts it)";
+	if (strstr(pem, "-----BEGIN PRIVATE KEY-----") == NULL &&
+	    strstr(pem, "-----BEGIN RSA PRIVATE KEY-----") == NULL &&
+	    strstr(pem, "-----BEGIN EC PRIVATE KEY-----") == NULL)
+		return "not a PEM private key (-----BEGIN PRIVATE KEY-----)";
+	return NULL;
+}
+
+/* How the adapter authenticates at the token endpoint (Core 9): what
+ * each method needs; "auto" chooses per request from what is given and
+ * what discovery lists (proto.c). */
+static void
+finish_client(const char *name, struct jo_config *c, struct problems *pr)
+{
+	const char	*a, *why;
+
+	dflt(&c->client_auth, "auto");
+	a = c->client_auth;
+	if ((strcmp(a, "client_secret_basic") == 0 ||
+	    strcmp(a, "client_secret_post") == 0) && c->client_secret == NULL)
+		problem(pr, "%s: client_auth: %s needs client_secret (or "
+		    "client_secret_file)", name, a);
+	if (strcmp(a, "private_key_jwt") == 0 && c->client_key == NULL)
+		problem(pr, "%s: client_auth: private_key_jwt needs "
+		    "client_key_file", name);
+	if (strcmp(a, "none") == 0 && (c->client_secret != NULL ||
+	    c->client_key != NULL))
+		problem(pr, "%s: client_auth: none is a public client, which "
+		    "has no %s; remove it", name, c->client_secret != NULL ?
+		    "client_secret" : "client_key_file");
+	if (c->client_key != NULL && (why = pem_key_problem(c->client_key)))
+		problem(pr, "%s: client_key_file: %s", name, why);
+	if (c->client_kid != NULL && c->client_key == NULL)
+		problem(pr, "%s: client_kid: used only with client_key_file",
+		    name);
+}
+
+/* An outbound proxy: http, https or socks5(h), a host, and no
+ * credentials (they would be a secret in a URL that libcurl's messages
+ * may show). */
+static const char *
+proxy_problem(const char *v)
+{
+	const char *const schemes[] = { "http://", "https://", "socks5://",
+	    "socks5h://" };
+	const char	*h = NULL;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (strncmp(v, schemes[i], strlen(schemes[i])) == 0)
+			h = v + strlen(schemes[i]);
+	if (h == NULL)
+		return "expected http://, https://, socks5:// or socks5h:// "
+		    "and a host";
+	if (strchr(h, '@') != NULL)
+		return "a user or password in the proxy URL is not supported";
+	if (*h == '\0' || *h == '/' || *h == ':' || strpbrk(h, " \t?#") != NULL)
+		return "expected a host (and a port) after the scheme";
+	return NULL;
+}
+
+/* The outbound network (http.c): a CA bundle that opens (without
+ * blocking: it may be a FIFO) as a regular file; a proxy URL. */
+static void
+finish_network(const char *name, struct jo_config *c, struct problems *pr)
+{
+	struct stat	 st;
+	const char	*why;
+	int		 fd;
+
+	if (c->ca_file != NULL) {
+		if ((fd = open(c->ca_file, O_RDONLY | O_NONBLOCK |
+		    O_CLOEXEC)) == -1)
+			problem(pr, "%s: ca_file: cannot open \"%s\": %s", name,
+			    c->ca_file, strerror(errno));
+		else {
+			if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+				problem(pr, "%s: ca_file: \"%s\" is not a "
+				    "regular file", name, c->ca_file);
+			close(fd);
+		}
+	}
+	if (c->proxy != NULL && (why = proxy_problem(c->proxy)) != NULL)
+		problem(pr, "%s: proxy: %s", name, why);
+}
+
 /* The secrets must not be placeholders: the example's values are public,
  * and a known cookie_secret lets anyone seal a session that /tokenize
  * turns into a Jitsi token for any user and room. */
@@ -565,6 +660,8 @@ finish(const char *name, struct jo_config *c, const int *seen,
 			    "bytes, got %zu", name, c->cookie_secret_old_len);
 	}
 	finish_rules(name, c, seen, pr);
+	finish_client(name, c, pr);
+	finish_network(name, c, pr);
 	if (c->scope == NULL)
 		c->scope = jo_xstrdup("openid profile email");
 	else if (strncmp(c->scope, "openid", 6) != 0 &&
@@ -574,6 +671,8 @@ finish(const char *name, struct jo_config *c, const int *seen,
 		return;
 	strip_slash(c->public_url);
 	strip_slash(c->jitsi_url);
+	if (c->backchannel_url != NULL)
+		strip_slash(c->backchannel_url);
 	strip_default_port(c->public_url);
 	strip_default_port(c->jitsi_url);
 	if (c->jitsi_audience == NULL)

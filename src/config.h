@@ -33,7 +33,10 @@ struct jo_rule {
 struct jo_config {
 	char	*issuer;
 	char	*client_id;
-	char	*client_secret;
+	char	*client_secret;	/* NULL: a public client, or a key */
+	char	*client_auth;		/* "auto" or a Core 9 method */
+	char	*client_key;		/* PEM key for private_key_jwt */
+	char	*client_kid;		/* its kid, or NULL */
 	char	*public_url;
 	char	*redirect_uri;		/* public_url + "/redirect" */
 	char	*cookie_path;		/* path of public_url */
@@ -50,6 +53,10 @@ struct jo_config {
 	size_t	 cookie_secret_len;
 	char	*cache_dir;
 	long	 http_timeout;
+	char	*ca_file;		/* the provider's CAs, or NULL */
+	char	*proxy;			/* outbound proxy, or NULL */
+	char	*backchannel_url;	/* the issuer as reached from
+					 * here, or NULL */
 	/* who logs in, who moderates, what the token says */
 	char	*cookie_secret_old;	/* still opens cookies; may be NULL */
 	size_t	 cookie_secret_old_len;
@@ -98,11 +105,11 @@ struct jo_config {
 	unsigned long feat_mod;
 	unsigned long feat_claimed;
 	long	 max_requests;		/* FastCGI: exit after this many */
-	char	*files[6];		/* the *_file paths read */
+	char	*files[8];		/* the *_file paths read */
 	size_t	 nfiles;
 	/* fstat of the descriptors read: the file, each of files[] */
 	struct stat st;
-	struct stat files_st[6];
+	struct stat files_st[8];
 	/* What a login is decided under: the provider, the client, the
 	 * Jitsi app and every access and claim rule, as 32 hex digits.
 	 * Sessions carry it and are accepted only by a configuration with

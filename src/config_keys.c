@@ -17,7 +17,7 @@
 const struct jo_key jo_keys[] = {
 	{ "issuer", K_URL, 1, OFF(issuer), 0, 0, NULL, NULL },
 	{ "client_id", K_STR, 1, OFF(client_id), 0, 0, NULL, NULL },
-	{ "client_secret", K_SECRET, 1, OFF(client_secret), 0, 0,
+	{ "client_secret", K_SECRET, 0, OFF(client_secret), 0, 0,
 	    "client_secret_file", NULL },
 	{ "client_secret_file", K_SECRET_FILE, 0, OFF(client_secret), 0, 0,
 	    "client_secret", NULL },
@@ -110,6 +110,15 @@ const struct jo_key jo_keys[] = {
 	{ "features_claim", K_STR, 0, OFF(features_claim), 0, 0, NULL, NULL },
 	{ "features_values", K_STR, 0, OFF(features_values), 0, 0, NULL, NULL },
 	{ "features_off", K_STR, 0, OFF(features_off), 0, 0, NULL, NULL },
+	{ "client_auth", K_ENUM, 0, OFF(client_auth), 0, 0, NULL,
+	    "auto|client_secret_basic|client_secret_post|private_key_jwt|none" },
+	{ "client_key_file", K_SECRET_FILE, 0, OFF(client_key), 0, 0, NULL,
+	    NULL },
+	{ "client_kid", K_STR, 0, OFF(client_kid), 0, 0, NULL, NULL },
+	{ "ca_file", K_STR, 0, OFF(ca_file), 0, 0, NULL, NULL },
+	{ "proxy", K_STR, 0, OFF(proxy), 0, 0, NULL, NULL },
+	{ "backchannel_url", K_URL, 0, OFF(backchannel_url), 0, 0, NULL,
+	    NULL },
 };
 
 const size_t jo_nkeys = sizeof(jo_keys) / sizeof(jo_keys[0]);

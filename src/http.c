@@ -14,6 +14,7 @@
 
 #include <curl/curl.h>
 
+#include "config.h"
 #include "dl.h"
 #include "http.h"
 #include "url.h"
@@ -144,127 +145,184 @@ on_header(char *p, size_t sz, size_t n, void *arg)
 	return len;
 }
 
-static int
-perform(const char *url, const char *user, const char *pass,
-    const char *body, const char *bearer, long timeout,
-    struct jo_http_resp *r, char *why, size_t wl)
+/* Each call gets http_timeout, or what is left of the request's: its
+ * milliseconds, 0 when nothing is left; *cut when a call before it
+ * took some. */
+static long long
+budget(long timeout, int *cut)
 {
-	struct jo_buf		 auth = { 0 };
-	CURL			*c;
-	CURLcode		 cc;
-	struct sink		 s = { { 0 }, r, 0 };
-	struct curl_slist	*h = NULL;
-	char			 sub[256], errbuf[CURL_ERROR_SIZE] = "";
-	long long		 ms;
-	int			 cut = 0, rc = -1;
+	long long	 ms = (long long)timeout * 1000;
 
-	memset(r, 0, sizeof(*r));
-	r->max_age = -1;
-	/* each call gets http_timeout, or what is left of the request's */
-	ms = (long long)timeout * 1000;
+	*cut = 0;
 	if (deadline_ms != 0 && deadline_ms - mono_ms() < ms) {
 		ms = deadline_ms - mono_ms();
-		cut = deadline_calls > 0;
+		*cut = deadline_calls > 0;
 	}
 	deadline_calls++;
-	if (ms <= 0) {
-		jo_why(why, wl, "not calling %s: this request's calls to the "
-		    "provider have taken http_timeout (%ld s) in all", url,
-		    deadline_total);
-		return -1;
-	}
-	if (jo_url_ok(url, sub, sizeof(sub)) == -1) {
-		jo_why(why, wl, "refusing to call %s: %s", url, sub);
-		return -1;
-	}
-	if (load_curl(why, wl) == -1)
-		return -1;
-	if ((c = cu.easy_init()) == NULL) {
-		jo_why(why, wl, "curl_easy_init failed");
-		return -1;
-	}
-	h = cu.slist_append(h, "Accept: application/json");
-	if (bearer != NULL) {
-		jo_buf_addf(&auth, "Authorization: Bearer %s", bearer);
-		h = cu.slist_append(h, auth.p);
-	}
-	cu.easy_setopt(c, CURLOPT_URL, url);
-	cu.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	cu.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	cu.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	cu.easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)ms);
-	cu.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)ms);
-	cu.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+	return ms > 0 ? ms : 0;
+}
+
+/* The URL as this server reaches it: under backchannel_url instead of
+ * the issuer when one is set (the issuer itself is still what discovery
+ * and the ID token must name). */
+static char *
+reach(const struct jo_config *c, const char *url)
+{
+	size_t	 n = strlen(c->issuer);
+
+	if (n > 0 && c->issuer[n - 1] == '/')
+		n--;
+	if (c->backchannel_url == NULL || strncmp(url, c->issuer, n) != 0 ||
+	    (url[n] != '\0' && url[n] != '/'))
+		return jo_xstrdup(url);
+	return jo_xasprintf("%s%s", c->backchannel_url, url + n);
+}
+
+/* The guard rails, and the network the configuration names: its CA
+ * bundle, its proxy -- and never a proxy from the environment (a CGI's
+ * HTTP_PROXY is a request header; libcurl reads https_proxy, ALL_PROXY
+ * and NO_PROXY unless told otherwise). */
+static void
+set_options(CURL *h, const struct jo_config *c, const char *url,
+    long long ms, struct sink *s, char *errbuf)
+{
+	cu.easy_setopt(h, CURLOPT_URL, url);
+	cu.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	cu.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	cu.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	cu.easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)ms);
+	cu.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)ms);
+	cu.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)JO_HTTP_MAX);
-	cu.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	cu.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	cu.easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	cu.easy_setopt(c, CURLOPT_SSL_CIPHER_LIST, "DEFAULT:@SECLEVEL=2");
-	cu.easy_setopt(c, CURLOPT_USERAGENT, "jitsi-oidc/" JO_VERSION);
-	cu.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	cu.easy_setopt(c, CURLOPT_WRITEDATA, &s);
-	cu.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	cu.easy_setopt(c, CURLOPT_HEADERDATA, &s);
-	cu.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	cu.easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	if (body != NULL) {
-		cu.easy_setopt(c, CURLOPT_POSTFIELDS, body);
-		cu.easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		cu.easy_setopt(c, CURLOPT_USERNAME, user);
-		cu.easy_setopt(c, CURLOPT_PASSWORD, pass);
+	cu.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	cu.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	cu.easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	cu.easy_setopt(h, CURLOPT_SSL_CIPHER_LIST, "DEFAULT:@SECLEVEL=2");
+	/* only ca_file's CAs: neither the bundle nor the directory
+	 * (Debian's libcurl has both built in) */
+	if (c->ca_file != NULL) {
+		cu.easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
+		cu.easy_setopt(h, CURLOPT_CAPATH, (char *)NULL);
 	}
-	cc = cu.easy_perform(c);
-	if (s.over || cc == CURLE_FILESIZE_EXCEEDED) {
+	cu.easy_setopt(h, CURLOPT_PROXY, c->proxy != NULL ? c->proxy : "");
+	cu.easy_setopt(h, CURLOPT_NOPROXY, "");
+	cu.easy_setopt(h, CURLOPT_USERAGENT, "jitsi-oidc/" JO_VERSION);
+	cu.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	cu.easy_setopt(h, CURLOPT_WRITEDATA, s);
+	cu.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	cu.easy_setopt(h, CURLOPT_HEADERDATA, s);
+	cu.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+}
+
+/* What a finished transfer means: 0 with the response, -1 with why. */
+static int
+outcome(CURL *h, CURLcode cc, const struct sink *s, const char *url,
+    long long ms, long timeout, int cut, const char *errbuf, char *why,
+    size_t wl)
+{
+	if (s->over || cc == CURLE_FILESIZE_EXCEEDED) {
 		jo_why(why, wl, "response from %s larger than %d bytes", url,
 		    JO_HTTP_MAX);
-		goto end;
+		return -1;
 	}
 	if (cc == CURLE_OPERATION_TIMEDOUT) {
 		jo_why(why, wl, "cannot reach %s: no answer in %lld ms "
 		    "(http_timeout is %ld s for all of a request's calls to "
 		    "the provider%s)", url, ms, timeout, cut ?
 		    "; this call had what was left" : "");
-		goto end;
+		return -1;
 	}
 	if (cc != CURLE_OK) {
 		jo_why(why, wl, "cannot reach %s: %s", url,
 		    errbuf[0] ? errbuf : cu.easy_strerror(cc));
+		return -1;
+	}
+	cu.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &s->r->status);
+	return 0;
+}
+
+static int
+perform(const struct jo_config *c, const char *to, const char *user,
+    const char *pass, const char *body, const char *bearer,
+    struct jo_http_resp *r, char *why, size_t wl)
+{
+	struct jo_buf		 auth = { 0 };
+	CURL			*h;
+	struct sink		 s = { { 0 }, r, 0 };
+	struct curl_slist	*hd = NULL;
+	char			 sub[256], errbuf[CURL_ERROR_SIZE] = "", *url;
+	long long		 ms;
+	int			 cut, rc = -1;
+
+	memset(r, 0, sizeof(*r));
+	r->max_age = -1;
+	url = reach(c, to);
+	if ((ms = budget(c->http_timeout, &cut)) == 0) {
+		jo_why(why, wl, "not calling %s: this request's calls to the "
+		    "provider have taken http_timeout (%ld s) in all", url,
+		    deadline_total);
 		goto end;
 	}
-	cu.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	r->len = s.b.len;
-	r->body = jo_buf_take(&s.b);
-	rc = 0;
+	if (jo_url_ok(url, sub, sizeof(sub)) == -1) {
+		jo_why(why, wl, "refusing to call %s: %s", url, sub);
+		goto end;
+	}
+	if (load_curl(why, wl) == -1)
+		goto end;
+	if ((h = cu.easy_init()) == NULL) {
+		jo_why(why, wl, "curl_easy_init failed");
+		goto end;
+	}
+	hd = cu.slist_append(hd, "Accept: application/json");
+	if (bearer != NULL) {
+		jo_buf_addf(&auth, "Authorization: Bearer %s", bearer);
+		hd = cu.slist_append(hd, auth.p);
+	}
+	set_options(h, c, url, ms, &s, errbuf);
+	cu.easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+	if (body != NULL)
+		cu.easy_setopt(h, CURLOPT_POSTFIELDS, body);
+	if (body != NULL && user != NULL) {
+		cu.easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		cu.easy_setopt(h, CURLOPT_USERNAME, user);
+		cu.easy_setopt(h, CURLOPT_PASSWORD, pass);
+	}
+	if ((rc = outcome(h, cu.easy_perform(h), &s, url, ms,
+	    c->http_timeout, cut, errbuf, why, wl)) == 0) {
+		r->len = s.b.len;
+		r->body = jo_buf_take(&s.b);
+	}
+	cu.slist_free_all(hd);
+	cu.easy_cleanup(h);
 end:
-	cu.slist_free_all(h);
-	cu.easy_cleanup(c);
 	jo_buf_free(&s.b);
 	if (auth.p != NULL)
 		explicit_bzero(auth.p, auth.len);
 	jo_buf_free(&auth);
+	free(url);
 	return rc;
 }
 
 int
-jo_http_get(const char *url, long timeout, struct jo_http_resp *r,
-    char *why, size_t wl)
-{
-	return perform(url, NULL, NULL, NULL, NULL, timeout, r, why, wl);
-}
-
-int
-jo_http_get_bearer(const char *url, const char *token, long timeout,
+jo_http_get(const struct jo_config *c, const char *url,
     struct jo_http_resp *r, char *why, size_t wl)
 {
-	return perform(url, NULL, NULL, NULL, token, timeout, r, why, wl);
+	return perform(c, url, NULL, NULL, NULL, NULL, r, why, wl);
 }
 
 int
-jo_http_post_form(const char *url, const char *user, const char *pass,
-    const char *body, long timeout, struct jo_http_resp *r, char *why,
-    size_t wl)
+jo_http_get_bearer(const struct jo_config *c, const char *url,
+    const char *token, struct jo_http_resp *r, char *why, size_t wl)
 {
-	return perform(url, user, pass, body, NULL, timeout, r, why, wl);
+	return perform(c, url, NULL, NULL, NULL, token, r, why, wl);
+}
+
+int
+jo_http_post_form(const struct jo_config *c, const char *url,
+    const char *user, const char *pass, const char *body,
+    struct jo_http_resp *r, char *why, size_t wl)
+{
+	return perform(c, url, user, pass, body, NULL, r, why, wl);
 }
 
 void

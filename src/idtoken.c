@@ -164,14 +164,77 @@ check_iss(json_object *o, const struct jo_idt_expect *x, char *why,
 	return rc;
 }
 
+/* An expired token just received from the token endpoint says that a
+ * clock is off: the reason names the skew (its iat) when there is one.
+ * In double: exp and iat may be as low as INT64_MIN. */
+static void
+expired_why(json_object *o, long long exp, long long now, char *why,
+    size_t wl)
+{
+	long long	 iat;
+	int		 r = numeric_date(o, "iat", &iat);
+
+	if (r == 0 && (iat > now + JO_IAT_SKEW || iat < now - JO_IAT_SKEW))
+		jo_why(why, wl, "ID token iat is %.0f s off our clock "
+		    "(allowed skew %d s)", (double)iat - (double)now,
+		    JO_IAT_SKEW);
+	else if (r == 0)
+		jo_why(why, wl, "ID token expired %.0f s ago (exp %lld, now "
+		    "%lld; issued %.0f s ago by our clock, yet just received: "
+		    "is a clock off?)", (double)now - (double)exp, exp, now,
+		    (double)now - (double)iat);
+	else
+		jo_why(why, wl, "ID token expired %.0f s ago (exp %lld, now "
+		    "%lld)", (double)now - (double)exp, exp, now);
+}
+
+/* exp (Core 3.1.3.7 step 9): present, a number, in the future, not
+ * absurd; iat (step 10) within the allowed skew; nbf, if any, passed. */
+static int
+check_times(json_object *o, long long now, char *why, size_t wl)
+{
+	long long	 exp, iat, nbf;
+	int		 r;
+
+	if ((r = numeric_date(o, "exp", &exp)) != 0) {
+		jo_why(why, wl, "ID token exp %s", r == -1 ? "missing" :
+		    "is not a valid number");
+		return -1;
+	}
+	if (exp <= now) {
+		expired_why(o, exp, now, why, wl);
+		return -1;
+	}
+	if (exp > now + JO_EXP_MAX_AHEAD) {
+		jo_why(why, wl, "ID token exp %lld is absurdly far ahead", exp);
+		return -1;
+	}
+	if ((r = numeric_date(o, "iat", &iat)) != 0) {
+		jo_why(why, wl, "ID token iat %s", r == -1 ? "missing" :
+		    "is not a valid number");
+		return -1;
+	}
+	if (iat > now + JO_IAT_SKEW || iat < now - JO_IAT_SKEW) {
+		jo_why(why, wl, "ID token iat is %.0f s off our clock "
+		    "(allowed skew %d s)", (double)iat - (double)now,
+		    JO_IAT_SKEW);
+		return -1;
+	}
+	if ((r = numeric_date(o, "nbf", &nbf)) == -2 ||
+	    (r == 0 && nbf > now + JO_IAT_SKEW)) {
+		jo_why(why, wl, "ID token nbf is invalid or in the future");
+		return -1;
+	}
+	return 0;
+}
+
 int
 jo_idtoken_claims(const char *json, size_t len,
     const struct jo_idt_expect *x, struct jo_user *u, char *why, size_t wl)
 {
 	json_object	*o;
 	const char	*s;
-	long long	 exp, iat, nbf;
-	int		 rc = -1, r;
+	int		 rc = -1;
 
 	memset(u, 0, sizeof(*u));
 	if ((o = jo_json_object(json, len, 16)) == NULL) {
@@ -180,60 +243,10 @@ jo_idtoken_claims(const char *json, size_t len,
 	}
 	if (check_iss(o, x, why, wl) == -1)
 		goto end;
-	/* aud and azp (steps 3-5). */
-	if (check_aud(o, x->client_id, why, wl) == -1)
+	/* aud and azp (steps 3-5), the times (9, 10) */
+	if (check_aud(o, x->client_id, why, wl) == -1 ||
+	    check_times(o, (long long)x->now, why, wl) == -1)
 		goto end;
-	/* exp (step 9): present, a number, in the future, not absurd. */
-	if ((r = numeric_date(o, "exp", &exp)) != 0) {
-		jo_why(why, wl, "ID token exp %s", r == -1 ? "missing" :
-		    "is not a valid number");
-		goto end;
-	}
-	if (exp <= (long long)x->now) {
-		/* A token just received from the token endpoint that has
-		 * expired on our clock says that a clock is off: name the
-		 * skew (its iat) when there is one.  In double: exp and iat
-		 * may be as low as INT64_MIN. */
-		r = numeric_date(o, "iat", &iat);
-		if (r == 0 && (iat > (long long)x->now + JO_IAT_SKEW ||
-		    iat < (long long)x->now - JO_IAT_SKEW))
-			jo_why(why, wl, "ID token iat is %.0f s off our clock "
-			    "(allowed skew %d s)", (double)iat -
-			    (double)x->now, JO_IAT_SKEW);
-		else if (r == 0)
-			jo_why(why, wl, "ID token expired %.0f s ago (exp "
-			    "%lld, now %lld; issued %.0f s ago by our clock, "
-			    "yet just received: is a clock off?)",
-			    (double)x->now - (double)exp, exp,
-			    (long long)x->now, (double)x->now - (double)iat);
-		else
-			jo_why(why, wl, "ID token expired %.0f s ago (exp "
-			    "%lld, now %lld)", (double)x->now - (double)exp,
-			    exp, (long long)x->now);
-		goto end;
-	}
-	if (exp > (long long)x->now + JO_EXP_MAX_AHEAD) {
-		jo_why(why, wl, "ID token exp %lld is absurdly far ahead", exp);
-		goto end;
-	}
-	/* iat (step 10): present and within the allowed clock skew. */
-	if ((r = numeric_date(o, "iat", &iat)) != 0) {
-		jo_why(why, wl, "ID token iat %s", r == -1 ? "missing" :
-		    "is not a valid number");
-		goto end;
-	}
-	if (iat > (long long)x->now + JO_IAT_SKEW ||
-	    iat < (long long)x->now - JO_IAT_SKEW) {
-		jo_why(why, wl, "ID token iat is %.0f s off our clock "
-		    "(allowed skew %d s)", (double)iat - (double)x->now,
-		    JO_IAT_SKEW);
-		goto end;
-	}
-	if ((r = numeric_date(o, "nbf", &nbf)) == -2 ||
-	    (r == 0 && nbf > (long long)x->now + JO_IAT_SKEW)) {
-		jo_why(why, wl, "ID token nbf is invalid or in the future");
-		goto end;
-	}
 	/* nonce (step 11). */
 	if ((s = jo_json_str(o, "nonce")) == NULL || !jo_ct_equal(s, x->nonce)) {
 		jo_why(why, wl, "ID token nonce %s", s ? "does not match the "
@@ -255,40 +268,68 @@ end:
 	return rc;
 }
 
-/* Which key type and curve an algorithm needs. */
-static int
-alg_needs(const char *alg, const char **kty, const char **crv)
+/* The algorithms accepted (checklist 2, 3): each pinned to a key type
+ * and curve of the provider's JWKS, or (kty NULL) to an HMAC keyed with
+ * the client secret -- never with a key from the JWKS. */
+static const struct alg {
+	const char	*name;
+	const char	*kty, *crv;
+} algs[] = {
+	{ "RS256", "RSA", NULL }, { "RS384", "RSA", NULL },
+	{ "RS512", "RSA", NULL }, { "PS256", "RSA", NULL },
+	{ "PS384", "RSA", NULL }, { "PS512", "RSA", NULL },
+	{ "ES256", "EC", "P-256" }, { "ES384", "EC", "P-384" },
+	{ "ES512", "EC", "P-521" }, { "HS256", NULL, NULL },
+	{ "HS384", NULL, NULL }, { "HS512", NULL, NULL },
+};
+
+static const struct alg *
+alg_find(const char *name)
 {
-	static const struct {
-		const char	*name;
-		const char	*kty, *crv;
-	} algs[] = {
-		{ "RS256", "RSA", NULL }, { "RS384", "RSA", NULL },
-		{ "RS512", "RSA", NULL }, { "ES256", "EC", "P-256" },
-		{ "ES384", "EC", "P-384" }, { "ES512", "EC", "P-521" },
-	};
 	size_t	 i;
 
 	for (i = 0; i < sizeof(algs) / sizeof(algs[0]); i++)
-		if (strcmp(alg, algs[i].name) == 0) {
-			*kty = algs[i].kty;
-			*crv = algs[i].crv;
-			return 0;
-		}
-	return -1;
+		if (strcmp(name, algs[i].name) == 0)
+			return &algs[i];
+	return NULL;
 }
 
 static int
-key_fits(const struct jo_key *k, const char *alg, const char *kty,
-    const char *crv)
+key_fits(const struct jo_key *k, const struct alg *a)
 {
-	if (strcmp(k->kty, kty) != 0)
+	if (strcmp(k->kty, a->kty) != 0)
 		return 0;
-	if (k->alg != NULL && strcmp(k->alg, alg) != 0)
+	if (k->alg != NULL && strcmp(k->alg, a->name) != 0)
 		return 0;
-	if (crv != NULL && (k->crv == NULL || strcmp(k->crv, crv) != 0))
+	if (a->crv != NULL && (k->crv == NULL || strcmp(k->crv, a->crv) != 0))
 		return 0;
 	return 1;
+}
+
+/* Core 10.1: an HS alg only when the provider lists it and there is a
+ * client secret to key it with. */
+static int
+hmac_allowed(const struct alg *a, const struct jo_idt_expect *x)
+{
+	return x->secret != NULL && x->algs != NULL &&
+	    jo_list_has(x->algs, a->name, 0);
+}
+
+int
+jo_idtoken_accepts(const char *name, const struct jo_keys *ks,
+    const struct jo_idt_expect *x)
+{
+	const struct alg	*a;
+	size_t			 i;
+
+	if ((a = alg_find(name)) == NULL)
+		return 0;
+	if (a->kty == NULL)
+		return hmac_allowed(a, x);
+	for (i = 0; i < ks->n; i++)
+		if (ks->v[i].pem != NULL && key_fits(&ks->v[i], a))
+			return 1;
+	return 0;
 }
 
 static int
@@ -315,16 +356,111 @@ token_shape_ok(const char *t, size_t n, const char **d1, const char **d2)
 	return dots == 2 && *d1 > t && *d2 > *d1 + 1;
 }
 
+/* The header, its algorithm pinned: one of the table, an HS one only
+ * as hmac_allowed says; typ JWT if any, no crit, a signature. */
+static json_object *
+header_check(const char *token, const char *d1, const char *d2, size_t n,
+    const struct jo_idt_expect *x, const struct alg **a, char *why,
+    size_t wl)
+{
+	json_object	*hdr;
+	const char	*alg, *typ;
+
+	if ((hdr = parse_b64_json(token, (size_t)(d1 - token))) == NULL) {
+		jo_why(why, wl, "ID token header is not base64url JSON");
+		return NULL;
+	}
+	if ((alg = jo_json_str(hdr, "alg")) == NULL ||
+	    (*a = alg_find(alg)) == NULL)
+		jo_why(why, wl, "ID token alg %.20s%s%s not accepted (RS256, "
+		    "RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 "
+		    "are; HS256, HS384, HS512 with a client secret)",
+		    alg ? "\"" : "", alg ? alg : "missing", alg ? "\"" : "");
+	else if ((*a)->kty == NULL && !hmac_allowed(*a, x))
+		jo_why(why, wl, "ID token alg \"%s\" not accepted: %s", alg,
+		    x->secret == NULL ? "an HS alg is keyed with the client "
+		    "secret, and none is configured" : "the provider's "
+		    "discovery does not list it in "
+		    "id_token_signing_alg_values_supported");
+	else if ((typ = jo_json_str(hdr, "typ")) != NULL &&
+	    strcmp(typ, "JWT") != 0)
+		jo_why(why, wl, "ID token typ \"%.20s\" is not JWT", typ);
+	else if (json_object_object_get_ex(hdr, "crit", NULL))
+		jo_why(why, wl, "ID token has a crit header we do not know");
+	else if (d2 + 1 == token + n)
+		jo_why(why, wl, "ID token has no signature");
+	else
+		return hdr;
+	json_object_put(hdr);
+	return NULL;
+}
+
+/* Why no key of the JWKS verified the token. */
+static enum jo_idt
+keys_failed(const struct alg *a, const char *kid, size_t tried,
+    size_t kid_seen, size_t weak, char *why, size_t wl)
+{
+	if (weak && tried == 0)
+		jo_why(why, wl, "ID token key is RSA of %zu bits (at least "
+		    "2048 required)", weak);
+	else if (tried == 0 && kid != NULL && kid_seen > 0)
+		jo_why(why, wl, "ID token key \"%.64s\" does not fit alg %s",
+		    kid, a->name);
+	else if (tried == 0 && kid != NULL) {
+		jo_why(why, wl, "ID token kid \"%.64s\" (%s) not in the "
+		    "provider's JWKS", kid, a->name);
+		return JO_IDT_UNKNOWN_KID;
+	} else if (tried == 0)
+		jo_why(why, wl, "no key in the JWKS fits alg %s", a->name);
+	else
+		jo_why(why, wl, "ID token signature does not verify (%s, %zu "
+		    "key%s tried)", a->name, tried, tried == 1 ? "" : "s");
+	return JO_IDT_BAD;
+}
+
+/* A signature by a key of the JWKS: those of the token's kid (if it
+ * names one) whose type, curve and alg fit (checklist 11). */
+static enum jo_idt
+verify_keys(const char *token, const struct alg *a, const char *kid,
+    const struct jo_keys *ks, char *why, size_t wl)
+{
+	size_t	 i, tried = 0, weak = 0, kid_seen = 0;
+	int	 v;
+
+	for (i = 0; i < ks->n; i++) {
+		if (kid != NULL && (ks->v[i].kid == NULL ||
+		    strcmp(kid, ks->v[i].kid) != 0))
+			continue;
+		kid_seen++;
+		if (!key_fits(&ks->v[i], a))
+			continue;
+		if (ks->v[i].pem == NULL) {
+			weak = (size_t)ks->v[i].bits;
+			continue;
+		}
+		tried++;
+		v = a->name[0] == 'P' ? jo_jws_pss_verify(token, a->name,
+		    ks->v[i].pem, why, wl) : jo_jwt_verify(token, a->name,
+		    ks->v[i].pem, why, wl);
+		if (v == -1)
+			return JO_IDT_BAD;
+		if (v == 1)
+			return JO_IDT_OK;
+	}
+	return keys_failed(a, kid, tried, kid_seen, weak, why, wl);
+}
+
 enum jo_idt
 jo_idtoken_verify(const char *token, const struct jo_keys *ks,
     const struct jo_idt_expect *x, struct jo_user *u, char *why, size_t wl)
 {
-	json_object	*hdr = NULL;
-	const char	*d1 = NULL, *d2 = NULL, *alg, *kid, *kty, *crv, *typ;
-	unsigned char	*payload = NULL;
-	size_t		 n, i, plen, tried = 0, weak = 0, kid_seen = 0;
-	enum jo_idt	 rc = JO_IDT_BAD;
-	int		 verified = 0, v;
+	json_object		*hdr;
+	const struct alg	*a = NULL;
+	const char		*d1 = NULL, *d2 = NULL;
+	unsigned char		*payload = NULL;
+	size_t			 n, plen;
+	enum jo_idt		 rc;
+	int			 v;
 
 	memset(u, 0, sizeof(*u));
 	n = strlen(token);
@@ -338,78 +474,30 @@ jo_idtoken_verify(const char *token, const struct jo_keys *ks,
 		    "base64url parts");
 		return JO_IDT_BAD;
 	}
-	if ((hdr = parse_b64_json(token, (size_t)(d1 - token))) == NULL) {
-		jo_why(why, wl, "ID token header is not base64url JSON");
+	if ((hdr = header_check(token, d1, d2, n, x, &a, why, wl)) == NULL)
 		return JO_IDT_BAD;
-	}
-	/* Pin the algorithm: only asymmetric ones, and only with a key of
-	 * the matching type (no HS256 with a public key as secret, no
-	 * "none"). */
-	if ((alg = jo_json_str(hdr, "alg")) == NULL ||
-	    alg_needs(alg, &kty, &crv) == -1) {
-		jo_why(why, wl, "ID token alg %.20s%s%s not accepted (RS256, "
-		    "RS384, RS512, ES256, ES384, ES512 are)",
-		    alg ? "\"" : "", alg ? alg : "missing", alg ? "\"" : "");
-		goto end;
-	}
-	if ((typ = jo_json_str(hdr, "typ")) != NULL && strcmp(typ, "JWT") != 0) {
-		jo_why(why, wl, "ID token typ \"%.20s\" is not JWT", typ);
-		goto end;
-	}
-	if (json_object_object_get_ex(hdr, "crit", NULL)) {
-		jo_why(why, wl, "ID token has a crit header we do not know");
-		goto end;
-	}
-	if (d2 + 1 == token + n) {
-		jo_why(why, wl, "ID token has no signature");
-		goto end;
-	}
-	kid = jo_json_str(hdr, "kid");
-	for (i = 0; i < ks->n && !verified; i++) {
-		if (kid != NULL && (ks->v[i].kid == NULL ||
-		    strcmp(kid, ks->v[i].kid) != 0))
-			continue;
-		kid_seen++;
-		if (!key_fits(&ks->v[i], alg, kty, crv))
-			continue;
-		if (ks->v[i].pem == NULL) {
-			weak = (size_t)ks->v[i].bits;
-			continue;
-		}
-		tried++;
-		if ((v = jo_jwt_verify(token, alg, ks->v[i].pem, why,
-		    wl)) == -1)
-			goto end;
-		verified = v;
-	}
-	if (!verified) {
-		if (weak && tried == 0)
-			jo_why(why, wl, "ID token key is RSA of %zu bits (at "
-			    "least 2048 required)", weak);
-		else if (tried == 0 && kid != NULL && kid_seen > 0)
-			jo_why(why, wl, "ID token key \"%.64s\" does not fit "
-			    "alg %s", kid, alg);
-		else if (tried == 0 && kid != NULL) {
-			jo_why(why, wl, "ID token kid \"%.64s\" (%s) not in "
-			    "the provider's JWKS", kid, alg);
-			rc = JO_IDT_UNKNOWN_KID;
-		} else if (tried == 0)
-			jo_why(why, wl, "no key in the JWKS fits alg %s", alg);
-		else
+	if (a->kty != NULL)
+		rc = verify_keys(token, a, jo_json_str(hdr, "kid"), ks, why,
+		    wl);
+	else if ((v = jo_jws_hmac_verify(token, a->name, x->secret, why,
+	    wl)) == 1)
+		rc = JO_IDT_OK;
+	else {
+		if (v == 0)
 			jo_why(why, wl, "ID token signature does not verify "
-			    "(%s, %zu key%s tried)", alg, tried,
-			    tried == 1 ? "" : "s");
-		goto end;
+			    "(%s with the client secret)", a->name);
+		rc = JO_IDT_BAD;
 	}
+	json_object_put(hdr);
+	if (rc != JO_IDT_OK)
+		return rc;
 	if (jo_b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &payload,
 	    &plen) == -1) {
 		jo_why(why, wl, "ID token payload is not base64url");
-		goto end;
+		return JO_IDT_BAD;
 	}
-	if (jo_idtoken_claims((char *)payload, plen, x, u, why, wl) == 0)
-		rc = JO_IDT_OK;
-end:
+	rc = jo_idtoken_claims((char *)payload, plen, x, u, why, wl) == 0 ?
+	    JO_IDT_OK : JO_IDT_BAD;
 	free(payload);
-	json_object_put(hdr);
 	return rc;
 }

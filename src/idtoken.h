@@ -1,7 +1,8 @@
 /* idtoken.h -- verification of the provider's ID token (OpenID Connect
- * Core 1.0, 3.1.3.7).  libjwt 1.10 checks the signature only, and only
- * after this module has pinned the algorithm to the key's type; every
- * claim check is done here. */
+ * Core 1.0, 3.1.3.7).  The signature is checked by jws.c, only after
+ * this module has pinned the algorithm to the key's type (RS*, PS*,
+ * ES* with a key of the JWKS; HS* with the client secret, never with a
+ * key); every claim check is done here. */
 #ifndef JO_IDTOKEN_H
 #define JO_IDTOKEN_H
 
@@ -30,10 +31,19 @@ struct jo_idt_expect {
 	 * token's tid, which must be one of tenants */
 	const char	*issuer_template;	/* or NULL */
 	const char	*tenants;		/* or NULL */
+	const char	*secret;	/* the client secret, or NULL */
+	/* the provider's id_token_signing_alg_values_supported as
+	 * "RS256, HS256", or NULL */
+	const char	*algs;
 };
 
 enum jo_idt jo_idtoken_verify(const char *token, const struct jo_keys *,
 	    const struct jo_idt_expect *, struct jo_user *, char *, size_t);
+/* Could a token signed with alg be verified: an HS alg the provider
+ * lists, with a client secret (Core 10.1); another with a usable key of
+ * the JWKS that fits it.  For --check-config. */
+int	 jo_idtoken_accepts(const char *alg, const struct jo_keys *,
+	    const struct jo_idt_expect *);
 /* The claim checks alone, on the decoded payload (JSON text). */
 int	 jo_idtoken_claims(const char *, size_t, const struct jo_idt_expect *,
 	    struct jo_user *, char *, size_t);

@@ -72,6 +72,8 @@ jo_provider_free(struct jo_provider *p)
 	free(p->userinfo_endpoint);
 	free(p->end_session_endpoint);
 	free(p->issuer_template);
+	free(p->auth_methods);
+	free(p->idt_algs);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -97,6 +99,37 @@ endpoint(json_object *o, const char *key, int required, char **out,
 	return 0;
 }
 
+/* A metadata list (an array of names) as "a, b, c": names of at most
+ * 64 letters, digits and "_-.", the first 32 of them; others skipped.
+ * NULL when absent or empty. */
+static char *
+name_list(json_object *o, const char *key)
+{
+	struct jo_buf	 b = { 0 };
+	json_object	*arr, *e;
+	const char	*v;
+	size_t		 i, n, kept = 0;
+
+	if (!json_object_object_get_ex(o, key, &arr) ||
+	    !json_object_is_type(arr, json_type_array))
+		return NULL;
+	n = json_object_array_length(arr);
+	for (i = 0; i < n && kept < 32; i++) {
+		e = json_object_array_get_idx(arr, i);
+		if (!json_object_is_type(e, json_type_string))
+			continue;
+		v = json_object_get_string(e);
+		if (*v == '\0' || strlen(v) > 64 || strspn(v, "ABCDEFGHIJKLM"
+		    "NOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.") !=
+		    strlen(v))
+			continue;
+		jo_buf_addf(&b, "%s%s", kept++ ? ", " : "", v);
+	}
+	if (kept == 0)
+		return NULL;
+	return jo_buf_take(&b);
+}
+
 static int
 provider_from(json_object *o, struct jo_provider *p, char *why, size_t wl)
 {
@@ -113,6 +146,8 @@ provider_from(json_object *o, struct jo_provider *p, char *why, size_t wl)
 		jo_provider_free(p);
 		return -1;
 	}
+	p->auth_methods = name_list(o, "token_endpoint_auth_methods_supported");
+	p->idt_algs = name_list(o, "id_token_signing_alg_values_supported");
 	return 0;
 }
 
@@ -216,6 +251,49 @@ cached_template(const struct jo_config *c, json_object *prov,
 	return 0;
 }
 
+/* A provider that names its endpoints by the address it was asked at
+ * (oidc-provider; Keycloak without a fixed hostname) answers discovery
+ * fetched through backchannel_url with URLs under it: those the browser
+ * is sent to are put back under the issuer. */
+static void
+front_channel(const struct jo_config *c, char **url)
+{
+	size_t	 n, m;
+	char	*u;
+
+	if (c->backchannel_url == NULL || *url == NULL)
+		return;
+	n = strlen(c->backchannel_url);
+	m = strlen(c->issuer);
+	if (m > 0 && c->issuer[m - 1] == '/')
+		m--;
+	if (strncmp(*url, c->backchannel_url, n) != 0 ||
+	    ((*url)[n] != '\0' && (*url)[n] != '/'))
+		return;
+	u = jo_xasprintf("%.*s%s", (int)m, c->issuer, *url + n);
+	free(*url);
+	*url = u;
+}
+
+/* A list kept as "a, b" back into the array it was read from. */
+static void
+add_list(json_object *o, const char *k, const char *list)
+{
+	json_object	*arr;
+	const char	*p = list, *e;
+
+	if (list == NULL)
+		return;
+	arr = json_object_new_array();
+	while (*p != '\0') {
+		e = p + strcspn(p, ",");
+		json_object_array_add(arr, json_object_new_string_len(p,
+		    (int)(e - p)));
+		p = *e == ',' ? e + 2 : e;
+	}
+	json_object_object_add(o, k, arr);
+}
+
 int
 jo_discover(const struct jo_config *c, struct jo_provider *p, char *why,
     size_t wl)
@@ -251,7 +329,7 @@ jo_discover(const struct jo_config *c, struct jo_provider *p, char *why,
 	url = jo_xasprintf("%.*s/.well-known/openid-configuration",
 	    (int)(strlen(c->issuer) - (c->issuer[strlen(c->issuer) - 1] == '/')),
 	    c->issuer);
-	if (jo_http_get(url, c->http_timeout, &r, why, wl) == -1)
+	if (jo_http_get(c, url, &r, why, wl) == -1)
 		goto end;
 	if (r.status != 200) {
 		jo_why(why, wl, "discovery %s answered HTTP %ld, expected "
@@ -261,6 +339,8 @@ jo_discover(const struct jo_config *c, struct jo_provider *p, char *why,
 	if (jo_discovery_parse(c->issuer, c->allowed_tenants, r.body,
 	    r.len, p, why, wl) == -1)
 		goto end;
+	front_channel(c, &p->authorization_endpoint);
+	front_channel(c, &p->end_session_endpoint);
 	o = json_object_new_object();
 	add_str(o, "issuer", c->issuer);
 	json_object_object_add(o, "expires",
@@ -272,6 +352,9 @@ jo_discover(const struct jo_config *c, struct jo_provider *p, char *why,
 	add_str(prov, "userinfo_endpoint", p->userinfo_endpoint);
 	add_str(prov, "end_session_endpoint", p->end_session_endpoint);
 	add_str(prov, "issuer_template", p->issuer_template);
+	add_list(prov, "token_endpoint_auth_methods_supported",
+	    p->auth_methods);
+	add_list(prov, "id_token_signing_alg_values_supported", p->idt_algs);
 	json_object_object_add(o, "provider", prov);
 	jo_cache_write(c, path, o);
 	jo_cache_keep(path, o);
@@ -530,7 +613,7 @@ jo_jwks_load(const struct jo_config *c, const struct jo_provider *p,
 		return 1;
 	}
 	jo_keys_free(ks);
-	if (jo_http_get(p->jwks_uri, c->http_timeout, &r, why, wl) == -1)
+	if (jo_http_get(c, p->jwks_uri, &r, why, wl) == -1)
 		goto end;
 	if (r.status != 200) {
 		jo_why(why, wl, "JWKS %s answered HTTP %ld, expected 200",

@@ -15,6 +15,11 @@ struct jo_provider {
 	char	*userinfo_endpoint;	/* may be NULL */
 	char	*end_session_endpoint;	/* may be NULL */
 	char	*issuer_template;	/* "…/{tenantid}/…", or NULL */
+	/* token_endpoint_auth_methods_supported and
+	 * id_token_signing_alg_values_supported, each as "a, b, c" (the
+	 * well-formed names, at most 32); NULL when not listed */
+	char	*auth_methods;
+	char	*idt_algs;
 };
 
 #define JO_TENANTID	"{tenantid}"

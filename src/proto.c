@@ -5,8 +5,10 @@
 #include <json-c/json.h>
 
 #include "crypto.h"
+#include "config.h"
 #include "http.h"
 #include "json.h"
+#include "jws.h"
 #include "profile.h"
 #include "proto.h"
 #include "util.h"
@@ -155,6 +157,149 @@ end:
 	return rc;
 }
 
+/* What the configuration can authenticate with, strongest first: a key
+ * signs (the secret never travels), Basic keeps the secret out of the
+ * body, a public client has only PKCE. */
+static size_t
+client_can(const struct jo_config *c, const char *can[3])
+{
+	size_t	 n = 0;
+
+	if (c->client_key != NULL)
+		can[n++] = "private_key_jwt";
+	if (c->client_secret != NULL) {
+		can[n++] = "client_secret_basic";
+		can[n++] = "client_secret_post";
+	}
+	if (n == 0)
+		can[n++] = "none";
+	return n;
+}
+
+int
+jo_proto_client_auth(const struct jo_config *c, const struct jo_provider *p,
+    const char **method, char *why, size_t wl)
+{
+	struct jo_buf	 b = { 0 };
+	const char	*can[3];
+	/* Discovery 1.0, 3: not listed means client_secret_basic */
+	const char	*listed = p->auth_methods != NULL ? p->auth_methods :
+			    "client_secret_basic";
+	size_t		 i, n = client_can(c, can);
+	int		 rc = 0;
+
+	*method = NULL;
+	if (strcmp(c->client_auth, "auto") != 0) {
+		*method = c->client_auth;
+		if (jo_list_has(listed, *method, 0))
+			jo_why(why, wl, "client_auth = %s, as configured",
+			    *method);
+		else if (p->auth_methods == NULL)
+			jo_why(why, wl, "client_auth = %s, as configured; the "
+			    "provider lists no token_endpoint_auth_methods_"
+			    "supported, which means client_secret_basic",
+			    *method);
+		else
+			jo_why(why, wl, "client_auth = %s, as configured; the "
+			    "provider does not list it (it lists %s)", *method,
+			    listed);
+		return 0;
+	}
+	for (i = 0; i < n && *method == NULL; i++)
+		if (jo_list_has(listed, can[i], 0))
+			*method = can[i];
+	for (i = 0; i < n; i++)
+		jo_buf_addf(&b, "%s%s", i ? ", " : "", can[i]);
+	if (*method == NULL && p->auth_methods == NULL)
+		*method = can[0];
+	if (*method != NULL)
+		jo_why(why, wl, "client_auth = auto: %s, the strongest that "
+		    "the configuration allows (%s) and the provider %s", *method,
+		    b.p, p->auth_methods == NULL ? "does not refuse (it lists "
+		    "no token_endpoint_auth_methods_supported)" : "lists");
+	else {
+		jo_why(why, wl, "client_auth = auto: the provider accepts %s "
+		    "at its token endpoint, and the configuration allows only "
+		    "%s%s", listed, b.p, c->client_secret == NULL ? " (no "
+		    "client_secret is configured)" : "");
+		rc = -1;
+	}
+	jo_buf_free(&b);
+	return rc;
+}
+
+/* RFC 7523 2.2, Core 9: a JWT signed with client_key_file, issued by
+ * and about the client, for the token endpoint, used once (jti) and
+ * within a minute. */
+static char *
+client_assertion(const struct jo_config *c, const struct jo_provider *p,
+    char *why, size_t wl)
+{
+	json_object	*o;
+	const char	*alg;
+	char		*jti, *t = NULL, sub[256];
+	time_t		 now = jo_now();
+	int		 bits;
+
+	if (jo_jws_key_alg(c->client_key, &alg, &bits, sub,
+	    sizeof(sub)) == -1) {
+		jo_why(why, wl, "client_key_file: %s", sub);
+		return NULL;
+	}
+	if ((jti = jo_proto_random(32)) == NULL) {
+		jo_why(why, wl, "no random bytes for the client assertion");
+		return NULL;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "iss", json_object_new_string(c->client_id));
+	json_object_object_add(o, "sub", json_object_new_string(c->client_id));
+	json_object_object_add(o, "aud",
+	    json_object_new_string(p->token_endpoint));
+	json_object_object_add(o, "jti", json_object_new_string(jti));
+	json_object_object_add(o, "iat", json_object_new_int64((int64_t)now));
+	json_object_object_add(o, "exp",
+	    json_object_new_int64((int64_t)now + 60));
+	if ((t = jo_jws_sign(alg, c->client_key, c->client_kid,
+	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), sub,
+	    sizeof(sub))) == NULL)
+		jo_why(why, wl, "client_key_file: %s", sub);
+	json_object_put(o);
+	free(jti);
+	return t;
+}
+
+/* The client's part of the token request (Core 9): Basic credentials
+ * into user and pass, or form fields added to body. */
+static int
+client_auth(const struct jo_config *c, const struct jo_provider *p,
+    const char *method, struct jo_buf *body, struct jo_buf *user,
+    struct jo_buf *pass, char *why, size_t wl)
+{
+	char	*t;
+
+	if (strcmp(method, "client_secret_basic") == 0) {
+		/* RFC 6749 2.3.1: id and secret form-encoded before Basic */
+		jo_form_encode(user, c->client_id);
+		jo_form_encode(pass, c->client_secret);
+		return 0;
+	}
+	jo_buf_adds(body, "&client_id=");
+	jo_form_encode(body, c->client_id);
+	if (strcmp(method, "client_secret_post") == 0) {
+		jo_buf_adds(body, "&client_secret=");
+		jo_form_encode(body, c->client_secret);
+	} else if (strcmp(method, "private_key_jwt") == 0) {
+		if ((t = client_assertion(c, p, why, wl)) == NULL)
+			return -1;
+		jo_buf_adds(body, "&client_assertion_type=urn%3Aietf%3Aparams"
+		    "%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+		    "&client_assertion=");
+		jo_form_encode(body, t);
+		jo_wipe_free(t);
+	}
+	return 0;
+}
+
 int
 jo_proto_exchange(const struct jo_config *c, const struct jo_provider *p,
     const char *code, const char *verifier, char **idt, char **at,
@@ -162,27 +307,41 @@ jo_proto_exchange(const struct jo_config *c, const struct jo_provider *p,
 {
 	struct jo_http_resp	 h;
 	struct jo_buf		 body = { 0 }, user = { 0 }, pass = { 0 };
+	const char		*method;
 	char			 sub[600];
 	int			 rc = -1;
 
 	*idt = *at = NULL;
 	memset(&h, 0, sizeof(h));
+	if (jo_proto_client_auth(c, p, &method, sub, sizeof(sub)) == -1) {
+		*e = JO_E_REFUSED;
+		jo_why(why, wl, "%s", sub);
+		return -1;
+	}
 	jo_buf_adds(&body, "grant_type=authorization_code&code=");
 	jo_form_encode(&body, code);
 	jo_buf_adds(&body, "&redirect_uri=");
 	jo_form_encode(&body, c->redirect_uri);
 	jo_buf_adds(&body, "&code_verifier=");
 	jo_form_encode(&body, verifier);
-	/* RFC 6749 2.3.1: id and secret form-encoded before Basic. */
-	jo_form_encode(&user, c->client_id);
-	jo_form_encode(&pass, c->client_secret);
-	if (jo_http_post_form(p->token_endpoint, user.p, pass.p, body.p,
-	    c->http_timeout, &h, sub, sizeof(sub)) == -1) {
+	if (client_auth(c, p, method, &body, &user, &pass, why, wl) == -1) {
+		*e = JO_E_NOT_CONFIGURED;
+		goto end;
+	}
+	if (jo_http_post_form(c, p->token_endpoint, user.p, pass.p, body.p,
+	    &h, sub, sizeof(sub)) == -1) {
 		*e = JO_E_NO_FINISH;
 		jo_why(why, wl, "token endpoint: %s", sub);
 		goto end;
 	}
-	rc = token_response(&h, idt, at, e, why, wl);
+	/* a refused client (RFC 6749 5.2: 401 invalid_client; glewlwyd
+	 * 403 unauthorized_client): the log names the method used */
+	if ((rc = token_response(&h, idt, at, e, why, wl)) == -1 &&
+	    *e == JO_E_REFUSED && (h.status == 401 || h.status == 403 ||
+	    strstr(why, "error=invalid_client") != NULL ||
+	    strstr(why, "error=unauthorized_client") != NULL))
+		jo_why(why + strlen(why), wl - strlen(why), " (client "
+		    "authentication: %s)", method);
 end:
 	if (h.body != NULL)
 		explicit_bzero(h.body, h.len);
@@ -190,7 +349,8 @@ end:
 	explicit_bzero(body.p, body.len);
 	jo_buf_free(&body);
 	jo_buf_free(&user);
-	explicit_bzero(pass.p, pass.len);
+	if (pass.p != NULL)
+		explicit_bzero(pass.p, pass.len);
 	jo_buf_free(&pass);
 	return rc;
 }
@@ -216,8 +376,8 @@ jo_proto_userinfo(const struct jo_config *c, const struct jo_provider *p,
 		return -1;
 	}
 	memset(&h, 0, sizeof(h));
-	if (jo_http_get_bearer(p->userinfo_endpoint, at, c->http_timeout,
-	    &h, sub, sizeof(sub)) == -1) {
+	if (jo_http_get_bearer(c, p->userinfo_endpoint, at, &h, sub,
+	    sizeof(sub)) == -1) {
 		*e = JO_E_NO_FINISH;
 		jo_why(why, wl, "userinfo: %s", sub);
 		goto end;

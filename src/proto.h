@@ -26,8 +26,19 @@ char	*jo_proto_pkce_challenge(const char *verifier);
 char	*jo_proto_auth_url(const struct jo_config *, const struct jo_provider *,
 	    const char *state, const char *nonce, const char *challenge,
 	    const char *login_hint, int relogin);
-/* Exchange the code (client_secret_basic): 0 with the ID token in *idt
- * and the access token, when one came, in *at; -1 with the kind. */
+/* How the adapter authenticates at the token endpoint (Core 9): the
+ * configured client_auth, or with auto the strongest method that
+ * discovery's token_endpoint_auth_methods_supported lists and the
+ * configuration can do -- private_key_jwt (client_key_file), then
+ * client_secret_basic and client_secret_post (client_secret), or none
+ * (neither: a public client); a provider that lists none is taken to
+ * accept client_secret_basic (Discovery 1.0, 3).  0 with the method and
+ * why it was chosen; -1 with why when auto finds none. */
+int	 jo_proto_client_auth(const struct jo_config *,
+	    const struct jo_provider *, const char **, char *, size_t);
+/* Exchange the code, the client authenticated as jo_proto_client_auth
+ * says: 0 with the ID token in *idt and the access token, when one
+ * came, in *at; -1 with the kind. */
 int	 jo_proto_exchange(const struct jo_config *, const struct jo_provider *,
 	    const char *code, const char *verifier, char **idt, char **at,
 	    enum jo_err *, char *, size_t);

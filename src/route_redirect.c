@@ -131,6 +131,8 @@ verify(struct jo_req *r, const struct jo_provider *p, struct jo_keys *ks,
 	x.client_id = r->cfg.client_id;
 	x.nonce = nonce;
 	x.now = r->now;
+	x.secret = r->cfg.client_secret;
+	x.algs = p->idt_algs;
 	v = jo_idtoken_verify(idt, ks, &x, u, why, sizeof(why));
 	if (v == JO_IDT_UNKNOWN_KID) {
 		jo_keys_free(ks);
@@ -250,6 +252,16 @@ login_strength(const struct jo_req *r, const struct jo_user *u, char *why,
 	return 0;
 }
 
+/* Could the ID token be signed with the client secret (Core 10.1)? */
+static int
+hmac_possible(const struct jo_config *c, const struct jo_provider *p)
+{
+	return c->client_secret != NULL && p->idt_algs != NULL &&
+	    (jo_list_has(p->idt_algs, "HS256", 0) ||
+	    jo_list_has(p->idt_algs, "HS384", 0) ||
+	    jo_list_has(p->idt_algs, "HS512", 0));
+}
+
 /* The code for a verified user: discovery, keys, the token request,
  * the ID token, userinfo. */
 static int
@@ -272,7 +284,11 @@ flows(struct jo_req *r, const struct jo_ck_state *s, struct jo_user *u,
 		jo_fail(r, JO_E_PROVIDER_DOWN, "%s", why);
 		goto end;
 	}
-	if (jo_jwks_load(&r->cfg, &p, 0, &ks, why, sizeof(why)) == -1) {
+	/* a provider that signs with the client secret may have no JWKS
+	 * to serve (glewlwyd answers 403): its failure then counts only
+	 * for a token that needs a key (one re-fetch, in verify) */
+	if (jo_jwks_load(&r->cfg, &p, 0, &ks, why, sizeof(why)) == -1 &&
+	    !hmac_possible(&r->cfg, &p)) {
 		jo_fail(r, JO_E_NO_KEYS, "%s", why);
 		goto end;
 	}

@@ -130,8 +130,10 @@ test('config: a line without "=" names file:line', () => {
 test('config: a missing required key is named', () => {
   const g = good(); delete g.jitsi_app_id;
   badConfig(configText(g), /jitsi_app_id: required key missing/);
+  // a client without a secret is a public client (client_auth = none);
+  // the methods that send the secret need it
   const h = good(); delete h.client_secret;
-  badConfig(configText(h), /client_secret: required key missing \(or client_secret_file\)/);
+  badConfig(configText({ ...h, client_auth: 'client_secret_basic' }), /client_auth: client_secret_basic needs client_secret \(or client_secret_file\)/);
 });
 
 test('config: invalid values are named with file:line', () => {
@@ -435,7 +437,7 @@ test('--check-config lists every problem with file:line; the CGI logs the first 
   const r = spawnSync(cgiPath, ['--check-config'], { env: { PATH: process.env.PATH, JITSI_OIDC_CONFIG: p, ASAN_OPTIONS: process.env.ASAN_OPTIONS || '' }, encoding: 'utf8' });
   assert.equal(r.status, 1);
   for (const re of [/many\.conf:1: issuer: URL must use https/, /many\.conf:2: colour: unknown key/, /many\.conf:4: client_id: duplicate key/,
-    /many\.conf:5: line without '='/, /many\.conf:6: token_lifetime: expected whole seconds/, /client_secret: required key missing/,
+    /many\.conf:5: line without '='/, /many\.conf:6: token_lifetime: expected whole seconds/,
     /public_url: required key missing/, /cookie_secret: required key missing/]) assert.match(r.stderr, re);
   const c = expectFailure(runCgi({ config: p, path: '/authorize', query: 'room=a' }), 500, /many\.conf:1: issuer: .* \(and more problems: jitsi-oidc --check-config lists them all\)$/);
   assert.match(c.body, /not configured correctly/);

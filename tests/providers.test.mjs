@@ -167,7 +167,9 @@ describe('glewlwyd 2.7.5', { skip: skipUnless(glewlwyd.available && haveAdapterS
     assert.equal(r.ok, false);
     assert.equal(r.stop, '502 at /oidc/redirect');
     assert.match(r.body, /refused to finish the login/);
-    assert.deepEqual(await ad.lines(m), ['jitsi-oidc: redirect: 502: token endpoint answered HTTP 403: error=unauthorized_client']);
+    // (the line names the client authentication method used)
+    assert.deepEqual(await ad.lines(m), ['jitsi-oidc: redirect: 502: token endpoint answered HTTP 403: error=unauthorized_client ' +
+      '(client authentication: client_secret_basic)']);
   });
 
   test('logout: the adapter\'s cookies go, glewlwyd\'s end_session takes the id_token_hint and ends its session', async () => {
@@ -214,6 +216,20 @@ describe('LemonLDAP::NG 2.16.1', { skip: skipUnless(lemonldap.available && haveA
   const login = (user, { jar = new Jar(), consent } = {}) => walk(`${ad.srv.base}/oidc/authorize?room=MyRoom`,
     { jitsiUrl: ad.srv.base, login: user, password: lemonldap.USERS[user].password, jar, pages: lemonldapPages({ consent }) });
   const portalRequests = () => readFileSync(join(ll.dir, 'logs', 'nginx-access.log'), 'utf8').split('\n').filter(Boolean);
+
+  test('its default ID token algorithm, HS512 keyed with the client secret, and client_secret_post: whole logins', async () => {
+    for (const over of [{ client_id: lemonldap.CLIENT_ID_HS512 }, { client_id: lemonldap.CLIENT_ID_HS512, client_auth: 'client_secret_post' }]) {
+      conf(over);
+      const m = ad.mark();
+      const r = await login('alice');
+      assert.ok(r.ok, `login stopped: ${r.stop} ${r.body || ''}\n${(await ad.lines(m)).join('\n')}`);
+      const p = await jitsiToken(r.location, ad.srv.base);
+      assert.equal(p.context.user.id, 'alice');
+      assert.equal(p.context.user.moderator, true);
+      assert.deepEqual(await ad.lines(m), []);
+    }
+    noSecretIn(ad.srv.errorLog(), lemonldap.CLIENT_SECRET);
+  });
 
   test('alice logs in at the portal (login form, consent; the issuer with its trailing slash); the ID token has no profile claims, so userinfo gives name, e-mail and groups', async () => {
     assert.ok(ll.issuer.endsWith('/'));

@@ -17,11 +17,12 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	static const struct jo_idt_expect x = { "https://idp.example.com",
-	    "jitsi", "n0nce", 1800000000, NULL, NULL };
+	    "jitsi", "n0nce", 1800000000, NULL, NULL, NULL, NULL };
 	/* a multi-tenant issuer: iss must be the template with the tid */
 	static const struct jo_idt_expect xt = {
 	    "https://idp.example.com/common/v2.0", "jitsi", "n0nce",
-	    1800000000, "https://idp.example.com/{tenantid}/v2.0", "t1, t2" };
+	    1800000000, "https://idp.example.com/{tenantid}/v2.0", "t1, t2",
+	    NULL, NULL };
 	struct jo_user	 u;
 	struct jo_config c;
 	struct jo_target t = { 0 };

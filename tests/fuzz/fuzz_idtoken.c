@@ -1,11 +1,13 @@
 /* libFuzzer: a whole ID token (header, algorithm pinning, key choice,
- * libjwt's signature check) against a JWKS of one RSA and one EC key made
- * at start.  Nothing the fuzzer writes can be signed by them. */
+ * libjwt's and EVP's signature checks: RS*, PS*, ES*, HS*) against a JWKS
+ * of one RSA and one EC key and a client secret, all made at start.
+ * Nothing the fuzzer writes can be signed by them. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "idtoken.h"
+#include "proto.h"
 #include "util.h"
 #include "../unit/keys.h"
 
@@ -16,14 +18,17 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	static struct jo_keys ks;
 	static int	 loaded;
-	static const struct jo_idt_expect x = { "https://idp.example.com",
-	    "jitsi", "n0nce", 1800000000, NULL, NULL };
+	static struct jo_idt_expect x = { "https://idp.example.com",
+	    "jitsi", "n0nce", 1800000000, NULL, NULL, NULL,
+	    "RS256, PS256, ES256, HS256, HS384, HS512" };
 	struct jo_user	 u;
 	char		*t, why[512];
 
 	if (!loaded) {
+		/* a fresh secret: the HS algorithms are tried too */
+		x.secret = jo_proto_random(32);
 		/* fresh keys: nothing the fuzzer writes is signed by them */
-		struct tkey r = tkey_new("RSA", 2048, "r1", "RS256");
+		struct tkey r = tkey_new("RSA", 2048, "r1", NULL);
 		struct tkey e = tkey_new("EC", 0, "e1", NULL);
 		char *doc = jo_xasprintf("{\"keys\":[%s,%s]}", r.jwk, e.jwk);
 

@@ -53,7 +53,9 @@ const tok = (h, c, sig = 'AAAA') => `${b64u(JSON.stringify(h))}.${b64u(JSON.stri
 put('idtoken', [tok({ alg: 'RS256', kid: 'r1' }, claims, b64u(Buffer.alloc(256, 1))), tok({ alg: 'ES256', kid: 'e1' }, claims, b64u(Buffer.alloc(64, 2))),
   tok({ alg: 'none' }, claims, ''), tok({ alg: 'HS256', typ: 'JWT', kid: 'r1' }, claims), tok({ alg: 'RS256' }, claims),
   tok({ alg: 'RS256', kid: 'nope' }, claims), tok({ alg: 'ES256', kid: 'r1' }, claims), tok({ alg: 'RS256', typ: 'jwt' }, claims),
-  tok({ alg: 'RS256', crit: ['x'] }, claims), 'a.b', 'a..c', 'eyJ+.b.c']);
+  tok({ alg: 'RS256', crit: ['x'] }, claims), 'a.b', 'a..c', 'eyJ+.b.c',
+  tok({ alg: 'HS512' }, claims, b64u(Buffer.alloc(64, 3))), tok({ alg: 'HS384', typ: 'JWT' }, claims, b64u(Buffer.alloc(48, 4))),
+  tok({ alg: 'PS256', kid: 'r1' }, claims, b64u(Buffer.alloc(256, 5))), tok({ alg: 'PS512' }, claims, b64u(Buffer.alloc(256, 6)))]);
 put('state', [JSON.stringify({ room: 'Team Sync', roomSafe: 'team%20sync', tenant: 'acme', 'config.prejoinConfig.enabled': false }),
   JSON.stringify({ room: 'Caf%C3%A9%20Room' }), JSON.stringify({ roomSafe: 'r1' }), JSON.stringify({ room: '//evil.example' }),
   JSON.stringify({ room: 'a', 'config.subject': 'a b', 'interfaceConfig.X': 3, ios: true, 'config.bad-key': 1, 'config.o': {} }),

@@ -72,6 +72,12 @@ const base = (iss, aud, nonce) => ({ iss, aud, sub: 'mallory', nonce, iat: now()
 const good = (c) => jws({ alg: 'RS256', typ: 'JWT', kid: 'k1' }, c, rs256(keys.k1));
 const idt = (t) => ({ json: { access_token: 'at', token_type: 'Bearer', id_token: t } });
 const tenant = (b, tid) => ({ ...b, tid, iss: b.iss.replace('{tenantid}', tid) });
+// HS256 ID tokens keyed with the client secret (OpenID Connect Core 10.1),
+// from a discovery document that lists HS256 (or not)
+const clientSecret = process.env.CLIENT_SECRET || 'jitsi-secret-0123456789';
+const hs256 = (key) => (input) => b64u(createHmac('sha256', key).update(input).digest());
+const listsHS = (d) => ({ ...d, id_token_signing_alg_values_supported: ['RS256', 'HS256'] });
+const hsGood = (c) => jws({ alg: 'HS256', typ: 'JWT' }, c, hs256(clientSecret));
 
 const scenarios = {
   ok: { token: (b) => idt(good(b)) },
@@ -81,6 +87,16 @@ const scenarios = {
   'alg-missing': { token: (b) => idt(jws({ kid: 'k1' }, b, rs256(keys.k1))) },
   'alg-confusion': { token: (b) => idt(jws({ alg: 'HS256', typ: 'JWT', kid: 'k1' }, b,
     (input) => b64u(createHmac('sha256', keys.k1.publicKey.export({ type: 'spki', format: 'pem' })).update(input).digest()))) },
+  hs256: { discovery: listsHS, token: (b) => idt(hsGood(b)) },
+  'hs256-unlisted': { token: (b) => idt(hsGood(b)) },
+  'hs256-wrong-secret': { discovery: listsHS, token: (b) => idt(jws({ alg: 'HS256' }, b, hs256(`${clientSecret}x`))) },
+  // the attack of checklist 3 against a provider that does list HS256
+  'alg-confusion-listed': { discovery: listsHS, token: (b) => idt(jws({ alg: 'HS256', typ: 'JWT', kid: 'k1' }, b,
+    hs256(keys.k1.publicKey.export({ type: 'spki', format: 'pem' })))) },
+  // glewlwyd signing with HS256 answers 403 on its JWKS URI
+  'hs256-jwks-403': { discovery: listsHS, jwksStatus: 403, token: (b) => idt(hsGood(b)) },
+  'rs256-jwks-403': { discovery: listsHS, jwksStatus: 403, token: (b) => idt(good(b)) },
+  'eddsa-only': { discovery: (d) => ({ ...d, id_token_signing_alg_values_supported: ['EdDSA'] }) },
   'iss-wrong': { token: (b) => idt(good({ ...b, iss: 'https://evil.example' })) },
   'iss-missing': { token: (b) => idt(good({ ...b, iss: undefined })) },
   'aud-wrong': { token: (b) => idt(good({ ...b, aud: 'someone-else' })) },

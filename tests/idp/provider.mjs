@@ -4,7 +4,17 @@
 //   PORT=9000 node tests/idp/provider.mjs
 //
 // Environment: PORT, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI (comma-separated
-// list allowed), ID_TOKEN_ALG (RS256 | ES256), KEY_SEED (fixed keys for a
+// list allowed), ID_TOKEN_ALG (RS256 | ES256 | PS256/384/512 | HS256/384/512,
+// the client's id_token_signed_response_alg; HS* are keyed with the client
+// secret), ID_TOKEN_ALGS (comma-separated: the algorithms discovery lists
+// instead of oidc-provider's default plus ID_TOKEN_ALG), CLIENT_AUTH (the
+// client's token_endpoint_auth_method, default client_secret_basic; "none"
+// registers a public client without a secret), CLIENT_JWKS (a JSON JWKS
+// of public keys: the client's keys for private_key_jwt),
+// CLIENT_AUTH_METHODS (comma-separated: the methods the token endpoint
+// accepts and discovery lists), ISSUER (the issuer, default
+// http://127.0.0.1:PORT; it always listens on 127.0.0.1:PORT), TLS_CERT and
+// TLS_KEY (PEM files: serve https), KEY_SEED (fixed keys for a
 // restart that keeps them), POST_LOGOUT_REDIRECT_URI (comma-separated),
 // USERINFO_ONLY=1 (the ID token carries sub alone; the profile claims
 // come from userinfo), USERINFO_SUB (userinfo answers with this sub: a
@@ -21,9 +31,11 @@
 // "request METHOD PATH" so that tests can count calls to the provider.
 import Provider from 'oidc-provider';
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
 
 const port = Number(process.env.PORT || 9000);
-const issuer = `http://127.0.0.1:${port}`;
+const issuer = process.env.ISSUER || `${process.env.TLS_CERT ? 'https' : 'http'}://127.0.0.1:${port}`;
 const alg = process.env.ID_TOKEN_ALG || 'RS256';
 
 function jwk(pair, kid, keyAlg) {
@@ -33,19 +45,30 @@ const keys = [
   jwk(generateKeyPairSync('rsa', { modulusLength: 2048 }), `rs-${port}-${Date.now()}`, 'RS256'),
   jwk(generateKeyPairSync('ec', { namedCurve: 'P-256' }), `es-${port}-${Date.now()}`, 'ES256'),
 ];
+// RSA-PSS: a key of its own, published with its alg
+if (/^PS/.test(alg)) keys.push(jwk(generateKeyPairSync('rsa', { modulusLength: 2048 }), `ps-${port}-${Date.now()}`, alg));
+const defaultAlgs = ['RS256', 'PS256', 'ES256', 'Ed25519', 'EdDSA'];
+const idTokenAlgs = process.env.ID_TOKEN_ALGS ? process.env.ID_TOKEN_ALGS.split(',')
+  : [...new Set([...defaultAlgs, alg])];
+const clientAuth = process.env.CLIENT_AUTH || 'client_secret_basic';
+const clientAuthMethods = process.env.CLIENT_AUTH_METHODS ? process.env.CLIENT_AUTH_METHODS.split(',')
+  : ['client_secret_basic', 'client_secret_jwt', 'client_secret_post', 'private_key_jwt', 'none'];
 
 const provider = new Provider(issuer, {
   clients: [{
     client_id: process.env.CLIENT_ID || 'jitsi',
-    client_secret: process.env.CLIENT_SECRET || 'jitsi-secret-0123456789',
+    ...(clientAuth === 'none' ? {} : { client_secret: process.env.CLIENT_SECRET || 'jitsi-secret-0123456789' }),
+    ...(process.env.CLIENT_JWKS ? { jwks: JSON.parse(process.env.CLIENT_JWKS) } : {}),
     redirect_uris: (process.env.REDIRECT_URI || 'http://127.0.0.1:8080/oidc/redirect').split(','),
     post_logout_redirect_uris: (process.env.POST_LOGOUT_REDIRECT_URI || 'http://127.0.0.1:8080/').split(','),
     grant_types: ['authorization_code'],
     response_types: ['code'],
-    token_endpoint_auth_method: 'client_secret_basic',
+    token_endpoint_auth_method: clientAuth,
     id_token_signed_response_alg: alg,
   }],
   jwks: { keys },
+  enabledJWA: { idTokenSigningAlgValues: idTokenAlgs },
+  clientAuthMethods,
   pkce: { required: () => true },
   features: { devInteractions: { enabled: true } },
   claims: {
@@ -88,7 +111,11 @@ provider.use(async (ctx, next) => {
   }
 });
 provider.on('server_error', (ctx, err) => console.error('server_error', err));
-const server = provider.listen(port, '127.0.0.1', () => console.log(`oidc-provider ${issuer} ready (${alg})`));
+const ready = () => console.log(`oidc-provider ${issuer} ready (${alg})`);
+const server = process.env.TLS_CERT
+  ? https.createServer({ cert: readFileSync(process.env.TLS_CERT), key: readFileSync(process.env.TLS_KEY) }, provider.callback())
+    .listen(port, '127.0.0.1', ready)
+  : provider.listen(port, '127.0.0.1', ready);
 // Long keep-alive: node's fetch reuses idle sockets, and a server that closes
 // them after the default 5 s races with a slow client (valgrind runs).
 server.keepAliveTimeout = 120000;

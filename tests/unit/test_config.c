@@ -501,6 +501,50 @@ placeholder_secrets_refused(void **st)
 	}
 }
 
+/* The client and the network: defaults, and the rules between keys. */
+static void
+client_and_network_keys(void **st)
+{
+	struct jo_config c;
+	char		 why[512];
+
+	(void)st;
+	assert_int_equal(parse(BASE, &c, why, sizeof(why)), 0);
+	assert_string_equal(c.client_auth, "auto");
+	assert_null(c.client_key);
+	assert_null(c.proxy);
+	assert_null(c.ca_file);
+	assert_null(c.backchannel_url);
+	jo_config_free(&c);
+	/* a public client; the back channel's slash dropped */
+	assert_int_equal(parse("issuer = https://idp.example.com/\n"
+	    "client_id = jitsi\npublic_url = https://meet.example.org/oidc\n"
+	    "jitsi_url = https://meet.example.org\njitsi_app_id = app\n"
+	    "jitsi_app_secret = jitsisecret-0123456789abcdefghijkl\n"
+	    "cookie_secret = 0123456789abcdef0123456789abcdef\n"
+	    "backchannel_url = https://idp.internal/\n"
+	    "proxy = socks5h://127.0.0.1:1080\n", &c, why, sizeof(why)), 0);
+	assert_null(c.client_secret);
+	assert_string_equal(c.backchannel_url, "https://idp.internal");
+	jo_config_free(&c);
+	expect_error(BASE "client_auth = private_key_jwt\n",
+	    "client_auth: private_key_jwt needs client_key_file");
+	expect_error(BASE "client_auth = none\n",
+	    "client_auth: none is a public client, which has no client_secret");
+	expect_error(BASE "client_auth = client_secret_jwt\n",
+	    "client_auth: expected one of auto|client_secret_basic|");
+	expect_error(BASE "client_kid = k1\n",
+	    "client_kid: used only with client_key_file");
+	expect_error(BASE "proxy = http://u:p@proxy:3128\n",
+	    "proxy: a user or password in the proxy URL is not supported");
+	expect_error(BASE "proxy = ftp://proxy\n", "proxy: expected http://");
+	expect_error(BASE "ca_file = /nonexistent/ca.pem\n",
+	    "ca_file: cannot open \"/nonexistent/ca.pem\"");
+	expect_error(BASE "ca_file = /\n", "ca_file: \"/\" is not a regular");
+	expect_error(BASE "backchannel_url = http://idp.internal\n",
+	    "backchannel_url: ");
+}
+
 int
 main(void)
 {
@@ -519,6 +563,7 @@ main(void)
 		cmocka_unit_test(issue6_errors),
 		cmocka_unit_test(token_rules_defaults_and_shape),
 		cmocka_unit_test(features_name_every_feature),
+		cmocka_unit_test(client_and_network_keys),
 		cmocka_unit_test(lists_match_whole_items),
 		cmocka_unit_test(placeholder_secrets_refused),
 	};

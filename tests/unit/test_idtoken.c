@@ -1,5 +1,7 @@
 /* Unit tests: ID token verification -- signature, pinned algorithms,
- * key selection, every claim check (checklist items 1-9, 11). */
+ * key selection, every claim check (checklist items 1-9, 11); HS* keyed
+ * with the client secret (signed here by libjwt), PS* (signed by node's
+ * crypto and jose: pss-vectors.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +9,7 @@
 #include "testutil.h"
 #include "idtoken.h"
 #include "keys.h"
+#include "pss-vectors.h"
 
 #define NOW	1800000000L
 #define ISS	"https://idp.example.com"
@@ -42,7 +45,7 @@ teardown(void **st)
 }
 
 static const struct jo_idt_expect X = { ISS, "jitsi", "n0nce", NOW, NULL,
-    NULL };
+    NULL, NULL, NULL };
 
 static char *
 claims(const char *extra)
@@ -498,6 +501,157 @@ multi_tenant_iss_is_the_template_with_an_allowed_tid(void **st)
 	}
 }
 
+#define SECRET	"client-secret-0123456789abcdefghijklmnopqrstuvwxyz"
+#define LISTED	"RS256, HS256, HS384, HS512"
+
+static enum jo_idt
+verify_with(const char *tok, const struct jo_keys *ks, const char *secret,
+    const char *algs, char *why, size_t wl)
+{
+	struct jo_idt_expect	 x = X;
+	struct jo_user		 u;
+	enum jo_idt		 r;
+
+	x.secret = secret;
+	x.algs = algs;
+	r = jo_idtoken_verify(tok, ks, &x, &u, why, wl);
+	if (r == JO_IDT_OK)
+		assert_string_equal(u.sub, "alice");
+	jo_user_free(&u);
+	return r;
+}
+
+static void
+hs_tokens_keyed_with_the_client_secret_verify(void **st)
+{
+	const jwt_alg_t	 a[] = { JWT_ALG_HS256, JWT_ALG_HS384, JWT_ALG_HS512 };
+	char		*c = claims(NULL), *t, why[512] = "";
+	size_t		 i;
+
+	(void)st;
+	for (i = 0; i < 3; i++) {
+		t = tsign(c, a[i], SECRET, NULL);
+		assert_int_equal(verify_with(t, &keys, SECRET, LISTED, why,
+		    sizeof(why)), JO_IDT_OK);
+		free(t);
+	}
+	free(c);
+}
+
+static void
+hs_needs_the_provider_listing_it_and_a_secret(void **st)
+{
+	char	*c = claims(NULL), *t, why[512];
+
+	(void)st;
+	t = tsign(c, JWT_ALG_HS256, SECRET, NULL);
+	assert_int_equal(verify_with(t, &keys, SECRET, "RS256, HS512", why,
+	    sizeof(why)), JO_IDT_BAD);
+	assert_non_null(strstr(why, "discovery does not list it"));
+	assert_int_equal(verify_with(t, &keys, SECRET, NULL, why,
+	    sizeof(why)), JO_IDT_BAD);
+	assert_non_null(strstr(why, "discovery does not list it"));
+	assert_int_equal(verify_with(t, &keys, NULL, LISTED, why,
+	    sizeof(why)), JO_IDT_BAD);
+	assert_non_null(strstr(why, "none is configured"));
+	/* another secret, and one byte of the signature changed */
+	assert_int_equal(verify_with(t, &keys, SECRET "x", LISTED, why,
+	    sizeof(why)), JO_IDT_BAD);
+	assert_non_null(strstr(why, "HS256 with the client secret"));
+	t[strlen(t) - 3] = t[strlen(t) - 3] == 'A' ? 'B' : 'A';
+	assert_int_equal(verify_with(t, &keys, SECRET, LISTED, why,
+	    sizeof(why)), JO_IDT_BAD);
+	free(t);
+	free(c);
+}
+
+static void
+hs_keyed_with_the_public_key_is_rejected_even_when_listed(void **st)
+{
+	char	*c = claims(NULL), *t, why[512];
+
+	(void)st;
+	/* checklist 3 against a provider that lists HS256: the JWKS key
+	 * (as its PEM, as libjwt would take it) is never an HMAC key */
+	t = tsign(c, JWT_ALG_HS256, rsa.pub_pem, "r1");
+	assert_int_equal(verify_with(t, &keys, SECRET, LISTED, why,
+	    sizeof(why)), JO_IDT_BAD);
+	assert_non_null(strstr(why, "signature does not verify (HS256 with "
+	    "the client secret)"));
+	free(t);
+	free(c);
+}
+
+static void
+ps_tokens_signed_by_node_verify(void **st)
+{
+	struct jo_keys	 ks;
+	char		*doc, why[512] = "";
+
+	(void)st;
+	doc = jo_xasprintf("{\"keys\":[%s]}", PSS_JWK);
+	assert_int_equal(jo_jwks_parse(doc, strlen(doc), &ks, why,
+	    sizeof(why)), 0);
+	assert_int_equal(verify_with(PS256_GOOD, &ks, NULL, NULL, why,
+	    sizeof(why)), JO_IDT_OK);
+	assert_int_equal(verify_with(PS384_GOOD, &ks, NULL, NULL, why,
+	    sizeof(why)), JO_IDT_OK);
+	assert_int_equal(verify_with(PS512_GOOD, &ks, NULL, NULL, why,
+	    sizeof(why)), JO_IDT_OK);
+	jo_keys_free(&ks);
+	free(doc);
+}
+
+static void
+ps_with_another_salt_hash_padding_or_bits_is_rejected(void **st)
+{
+	const char *const bad[] = { PS256_SALT0, PS256_SALT20, PS512_SHA256,
+	    PS256_PKCS1, PS256_FLIPPED, PS256_TAMPERED };
+	struct jo_keys	 ks;
+	char		*doc, why[512];
+	size_t		 i;
+
+	(void)st;
+	doc = jo_xasprintf("{\"keys\":[%s,%s]}", PSS_JWK, PSS_WEAK_JWK);
+	assert_int_equal(jo_jwks_parse(doc, strlen(doc), &ks, why,
+	    sizeof(why)), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(verify_with(bad[i], &ks, NULL, NULL, why,
+		    sizeof(why)), JO_IDT_BAD);
+		assert_non_null(strstr(why, "signature does not verify (PS"));
+	}
+	assert_int_equal(verify_with(PS256_WEAK, &ks, NULL, NULL, why,
+	    sizeof(why)), JO_IDT_BAD);
+	assert_non_null(strstr(why, "RSA of 1024 bits"));
+	jo_keys_free(&ks);
+	free(doc);
+	/* the RS256-only key of the main set does not fit PS256 */
+	assert_int_equal(verify(PS256_GOOD, why, sizeof(why)),
+	    JO_IDT_UNKNOWN_KID);
+}
+
+static void
+accepts_says_which_algorithms_can_verify(void **st)
+{
+	struct jo_idt_expect	 x = X;
+
+	(void)st;
+	x.secret = SECRET;
+	x.algs = LISTED;
+	assert_true(jo_idtoken_accepts("RS256", &keys, &x));
+	assert_true(jo_idtoken_accepts("ES256", &keys, &x));
+	assert_true(jo_idtoken_accepts("HS512", &keys, &x));
+	/* r1 is pinned to RS256; no P-384 key; EdDSA is not done here */
+	assert_false(jo_idtoken_accepts("PS256", &keys, &x));
+	assert_false(jo_idtoken_accepts("ES384", &keys, &x));
+	assert_false(jo_idtoken_accepts("EdDSA", &keys, &x));
+	x.secret = NULL;
+	assert_false(jo_idtoken_accepts("HS256", &keys, &x));
+	x.secret = SECRET;
+	x.algs = "RS256";
+	assert_false(jo_idtoken_accepts("HS256", &keys, &x));
+}
+
 int
 main(void)
 {
@@ -519,6 +673,14 @@ main(void)
 		cmocka_unit_test(item18_size_and_shape_caps),
 		cmocka_unit_test(name_falls_back_to_preferred_username_then_email),
 		cmocka_unit_test(multi_tenant_iss_is_the_template_with_an_allowed_tid),
+		cmocka_unit_test(hs_tokens_keyed_with_the_client_secret_verify),
+		cmocka_unit_test(hs_needs_the_provider_listing_it_and_a_secret),
+		cmocka_unit_test(
+		    hs_keyed_with_the_public_key_is_rejected_even_when_listed),
+		cmocka_unit_test(ps_tokens_signed_by_node_verify),
+		cmocka_unit_test(
+		    ps_with_another_salt_hash_padding_or_bits_is_rejected),
+		cmocka_unit_test(accepts_says_which_algorithms_can_verify),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -22,6 +22,9 @@ export const available = isRoot && [SERVER, INITIAL, '/usr/sbin/nginx', '/usr/bi
 
 export const CLIENT_ID = 'jitsi';
 export const CLIENT_SECRET = 'jitsi-lemonldap-secret-0123456789';
+// a second client with LemonLDAP::NG's default ID token algorithm, HS512
+// (keyed with the client secret), beside the first one's RS256
+export const CLIENT_ID_HS512 = 'jitsi-hs512';
 export const USERS = {
   alice: { password: 'alice-password-1', name: 'Alice Liddell', email: 'alice@example.org' },
   bob: { password: 'bob-password-1', name: 'Bob Example', email: 'bob@example.net' },
@@ -71,18 +74,18 @@ function lmConf(d, portal, issuer, { key, pub }, { redirectUri, postLogoutUri })
     macros: { ...(c.macros || {}), email_verified: '1' },
     issuerDBOpenIDConnectActivation: 1, oidcServiceMetaDataIssuer: issuer,
     oidcServicePrivateKeySig: key, oidcServicePublicKeySig: pub, oidcServiceKeyIdSig: 'llng-rs256-1',
-    oidcRPMetaDataOptions: { [CLIENT_ID]: {
+    oidcRPMetaDataOptions: Object.fromEntries([[CLIENT_ID, 'RS256'], [CLIENT_ID_HS512, 'HS512']].map(([id, alg]) => [id, {
       oidcRPMetaDataOptionsDisplayName: 'Jitsi Meet (jitsi-oidc)',
-      oidcRPMetaDataOptionsClientID: CLIENT_ID, oidcRPMetaDataOptionsClientSecret: CLIENT_SECRET,
+      oidcRPMetaDataOptionsClientID: id, oidcRPMetaDataOptionsClientSecret: CLIENT_SECRET,
       oidcRPMetaDataOptionsPublic: 0, oidcRPMetaDataOptionsRedirectUris: redirectUri,
       oidcRPMetaDataOptionsPostLogoutRedirectUris: postLogoutUri,
-      oidcRPMetaDataOptionsIDTokenSignAlg: 'RS256', oidcRPMetaDataOptionsAccessTokenSignAlg: 'RS256',
+      oidcRPMetaDataOptionsIDTokenSignAlg: alg, oidcRPMetaDataOptionsAccessTokenSignAlg: 'RS256',
       oidcRPMetaDataOptionsRequirePKCE: 1, oidcRPMetaDataOptionsBypassConsent: 0,
       oidcRPMetaDataOptionsIDTokenForceClaims: 0,
-      oidcRPMetaDataOptionsIDTokenExpiration: 3600, oidcRPMetaDataOptionsAccessTokenExpiration: 3600 } },
-    oidcRPMetaDataExportedVars: { [CLIENT_ID]: { name: 'cn', email: 'mail', preferred_username: 'uid',
-      email_verified: 'email_verified;bool', groups: 'groups;string;always' } },
-    oidcRPMetaDataOptionsExtraClaims: { [CLIENT_ID]: { groups: 'groups' } },
+      oidcRPMetaDataOptionsIDTokenExpiration: 3600, oidcRPMetaDataOptionsAccessTokenExpiration: 3600 }])),
+    oidcRPMetaDataExportedVars: Object.fromEntries([CLIENT_ID, CLIENT_ID_HS512].map((id) => [id, { name: 'cn', email: 'mail',
+      preferred_username: 'uid', email_verified: 'email_verified;bool', groups: 'groups;string;always' }])),
+    oidcRPMetaDataOptionsExtraClaims: { [CLIENT_ID]: { groups: 'groups' }, [CLIENT_ID_HS512]: { groups: 'groups' } },
     locationRules: {}, exportedHeaders: {}, reloadUrls: {},
   });
   c.globalStorageOptions = { ...c.globalStorageOptions, Directory: `${d}/llng/sessions`, LockDirectory: `${d}/llng/sessions/lock` };

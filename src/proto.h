@@ -1,7 +1,8 @@
 /* proto.h -- the provider's protocol, beside its metadata (oidc.h): the
- * authorization request with PKCE, the token request, the userinfo
- * request and RP-initiated logout (OpenID Connect Core 1.0 3.1, 5.3;
- * RFC 7636; RP-Initiated Logout 1.0).  Each call says what went wrong as
+ * authorization request with PKCE, the token request (a code or a
+ * refresh token), the userinfo request, revocation (RFC 7009) and
+ * RP-initiated logout (OpenID Connect Core 1.0 3.1, 5.3, 12; RFC 7636;
+ * RP-Initiated Logout 1.0).  Each call says what went wrong as
  * an error kind (err.h) and a reason for the log. */
 #ifndef JO_PROTO_H
 #define JO_PROTO_H
@@ -36,12 +37,31 @@ char	*jo_proto_auth_url(const struct jo_config *, const struct jo_provider *,
  * why it was chosen; -1 with why when auto finds none. */
 int	 jo_proto_client_auth(const struct jo_config *,
 	    const struct jo_provider *, const char **, char *, size_t);
+/* What the token endpoint answered (jo_tokens_free frees it): the ID
+ * token, and an access and a refresh token when they came; the HTTP
+ * status (0: no answer) and, after a refusal, whether it was
+ * invalid_grant (RFC 6749 5.2). */
+struct jo_tokens {
+	char	*idt;
+	char	*at;		/* or NULL */
+	char	*rt;		/* or NULL */
+	long	 status;
+	int	 invalid_grant;
+};
+void	 jo_tokens_free(struct jo_tokens *);
 /* Exchange the code, the client authenticated as jo_proto_client_auth
- * says: 0 with the ID token in *idt and the access token, when one
- * came, in *at; -1 with the kind. */
+ * says: 0 with the tokens; -1 with the kind. */
 int	 jo_proto_exchange(const struct jo_config *, const struct jo_provider *,
-	    const char *code, const char *verifier, char **idt, char **at,
+	    const char *code, const char *verifier, struct jo_tokens *,
 	    enum jo_err *, char *, size_t);
+/* Redeem a refresh token (Core 12), authenticated the same way: as
+ * jo_proto_exchange; tk->invalid_grant set when the grant is gone. */
+int	 jo_proto_refresh(const struct jo_config *, const struct jo_provider *,
+	    const char *rt, struct jo_tokens *, enum jo_err *, char *, size_t);
+/* Revoke a refresh token at the revocation_endpoint (RFC 7009), the
+ * client authenticated the same way: 0, or -1 with why. */
+int	 jo_proto_revoke(const struct jo_config *, const struct jo_provider *,
+	    const char *rt, char *, size_t);
 /* When the ID token lacks claims the configuration needs: the userinfo
  * claims merged into u->claims (the ID token's win; its sub must be the
  * ID token's).  0 when done or not needed; -1 with the kind. */

@@ -12,6 +12,7 @@
 #include "cookie.h"
 #include "oidc.h"
 #include "proto.h"
+#include "recheck.h"
 #include "routes.h"
 #include "util.h"
 
@@ -49,7 +50,9 @@ sso_allowed(const struct jo_req *r, const struct jo_target *t)
 }
 
 /* A live session goes straight to /tokenize with the new room, keeping
- * its expiry and what was decided at login. */
+ * its expiry and what was decided at login -- or, when the provider
+ * last vouched for it longer than session_recheck ago, what a re-check
+ * with its refresh token decides (recheck.h).  -1: a login follows. */
 static int
 sso(struct jo_req *r, const struct jo_target *t)
 {
@@ -60,9 +63,22 @@ sso(struct jo_req *r, const struct jo_target *t)
 	if (jo_param_get(&r->ck, JO_CK_SESSION) == NULL ||
 	    jo_ck_session_open(r, &s, why, sizeof(why)) == -1)
 		return -1;
-	if (jo_ck_session_same_config(r, &s) && s.u.sub != NULL &&
-	    s.exp > r->now && s.exp <= r->now + r->cfg.session_lifetime)
-		rc = jo_route_to_tokenize(r, &s.u, t, s.exp);
+	if (!jo_ck_session_same_config(r, &s) || s.u.sub == NULL ||
+	    s.exp <= r->now || s.exp > r->now + r->cfg.session_lifetime)
+		goto end;
+	if (jo_recheck_due(r, &s)) {
+		switch (jo_recheck(r, &s, t)) {
+		case JO_RECHECK_DONE:
+			rc = 0;
+			goto end;
+		case JO_RECHECK_ENDED:
+			goto end;
+		case JO_RECHECK_NONE:
+			break;
+		}
+	}
+	rc = jo_route_to_tokenize(r, &s.u, t, s.exp, s.ck);
+end:
 	jo_ck_session_free(&s);
 	return rc;
 }

@@ -18,8 +18,6 @@
 #define AUTH_TIME_SKEW	120	/* seconds our clock and the provider's
 				 * may differ for max_age */
 
-static void	 refused(struct jo_req *, const struct jo_target *,
-		    const char *);
 
 /* The state cookie (consumed by every callback, good or bad) against
  * the state parameter and, RFC 9207, the iss parameter. */
@@ -113,11 +111,10 @@ provider_error(struct jo_req *r, const struct jo_target *t, const char *err)
 	    dl ? " error_description=" : "", dn, dl ? desc : "");
 }
 
-/* Verify the ID token; keys rotated?  One JWKS re-fetch, throttled
- * (checklist 11). */
-static int
-verify(struct jo_req *r, const struct jo_provider *p, struct jo_keys *ks,
-    const char *idt, const char *nonce, struct jo_user *u)
+int
+jo_route_verify(struct jo_req *r, const struct jo_provider *p,
+    struct jo_keys *ks, const char *idt, const char *nonce, const char *sub,
+    struct jo_user *u)
 {
 	struct jo_idt_expect	 x;
 	enum jo_idt		 v;
@@ -130,6 +127,7 @@ verify(struct jo_req *r, const struct jo_provider *p, struct jo_keys *ks,
 	x.tenants = r->cfg.allowed_tenants;
 	x.client_id = r->cfg.client_id;
 	x.nonce = nonce;
+	x.sub = sub;
 	x.now = r->now;
 	x.secret = r->cfg.client_secret;
 	x.algs = p->idt_algs;
@@ -266,12 +264,12 @@ hmac_possible(const struct jo_config *c, const struct jo_provider *p)
  * the ID token, userinfo. */
 static int
 flows(struct jo_req *r, const struct jo_ck_state *s, struct jo_user *u,
-    char **idt)
+    struct jo_tokens *tk)
 {
 	struct jo_provider	 p = { 0 };
 	struct jo_keys		 ks = { 0 };
 	const char		*code = jo_param_get(&r->q, "code");
-	char			*at = NULL, why[600];
+	char			 why[600];
 	enum jo_err		 e;
 	int			 rc = -1;
 
@@ -294,39 +292,38 @@ flows(struct jo_req *r, const struct jo_ck_state *s, struct jo_user *u,
 	}
 	if (tenant_iss(r, &p) == -1)
 		goto end;
-	if (jo_proto_exchange(&r->cfg, &p, code, s->verifier, idt, &at, &e,
+	if (jo_proto_exchange(&r->cfg, &p, code, s->verifier, tk, &e,
 	    why, sizeof(why)) == -1) {
 		jo_fail(r, e, "%s", why);
 		goto end;
 	}
-	if (verify(r, &p, &ks, *idt, s->nonce, u) == -1)
+	if (jo_route_verify(r, &p, &ks, tk->idt, s->nonce, NULL, u) == -1)
 		goto end;
 	if (login_strength(r, u, why, sizeof(why)) == -1) {
-		refused(r, &s->t, why);
+		jo_route_refused(r, &s->t, why);
 		goto end;
 	}
-	if (jo_proto_userinfo(&r->cfg, &p, at, u, &e, why,
+	if (jo_proto_userinfo(&r->cfg, &p, tk->at, u, &e, why,
 	    sizeof(why)) == -1) {
 		jo_fail(r, e, "%s", why);
 		goto end;
 	}
 	rc = 0;
 end:
-	jo_wipe_free(at);
 	jo_provider_free(&p);
 	jo_keys_free(&ks);
 	return rc;
 }
 
-/* An access rule refused the user: 403, and with guests allowed, on to
- * the room without a token after a few seconds. */
-static void
-refused(struct jo_req *r, const struct jo_target *t, const char *why)
+void
+jo_route_refused(struct jo_req *r, const struct jo_target *t, const char *why)
 {
 	char	*text;
 
 	jo_req_back(r, t, "unauthorized");
 	jo_ck_clear(r, JO_CK_SESSION);
+	if (jo_param_get(&r->ck, JO_CK_REFRESH) != NULL)
+		jo_ck_clear(r, JO_CK_REFRESH);
 	jo_log("403: access rule: %s", why);
 	if (r->popup) {		/* Jitsi stays in the meeting, a guest */
 		text = jo_xasprintf("You cannot join meetings here with this "
@@ -350,11 +347,11 @@ refused(struct jo_req *r, const struct jo_target *t, const char *why)
 
 int
 jo_route_to_tokenize(struct jo_req *r, const struct jo_user *u,
-    const struct jo_target *t, time_t exp)
+    const struct jo_target *t, time_t exp, time_t ck)
 {
 	char	*loc;
 
-	if (jo_ck_session_set(r, u, t, exp) == -1)
+	if (jo_ck_session_set(r, u, t, exp, ck) == -1)
 		return -1;
 	/* the mark lets /tokenize answer the popup even when the session
 	 * does not come back (cookies refused) */
@@ -365,12 +362,32 @@ jo_route_to_tokenize(struct jo_req *r, const struct jo_user *u,
 }
 
 void
+jo_route_keep_refresh(struct jo_req *r, const char *sub, const char *rt,
+    time_t exp)
+{
+	if (rt == NULL) {
+		if (jo_param_get(&r->ck, JO_CK_REFRESH) != NULL)
+			jo_ck_clear(r, JO_CK_REFRESH);
+		return;
+	}
+	if (jo_ck_refresh_set(r, sub, rt, exp) == -1) {
+		jo_log("refresh token of %zu bytes does not fit in a cookie: "
+		    "not kept; the remembered login is re-checked with a "
+		    "silent login (prompt=none)", strlen(rt));
+		if (jo_param_get(&r->ck, JO_CK_REFRESH) != NULL)
+			jo_ck_clear(r, JO_CK_REFRESH);
+	}
+}
+
+void
 jo_route_redirect(struct jo_req *r)
 {
 	struct jo_ck_state	 s;
 	struct jo_user		 u = { 0 };
+	struct jo_tokens	 tk = { 0 };
 	const char		*err;
-	char			*idt = NULL, why[600];
+	char			 why[600];
+	time_t			 exp;
 
 	if (match_state(r, &s) == -1)
 		goto end;
@@ -378,24 +395,26 @@ jo_route_redirect(struct jo_req *r)
 		provider_error(r, &s.t, err);
 		goto end;
 	}
-	if (flows(r, &s, &u, &idt) == -1)
+	if (flows(r, &s, &u, &tk) == -1)
 		goto end;
 	if (jo_profile_build(&r->cfg, &u, why, sizeof(why)) == -1) {
-		refused(r, &s.t, why);
+		jo_route_refused(r, &s.t, why);
 		goto end;
 	}
 	/* the ID token is kept (sealed, sent to /logout only) as the
-	 * id_token_hint of RP-initiated logout */
-	jo_ck_logout_set(r, idt);
+	 * id_token_hint of RP-initiated logout, with the refresh token to
+	 * revoke there; the refresh token also for the re-checks */
+	exp = r->now + jo_req_session_ttl(r);
+	jo_ck_logout_set(r, tk.idt, tk.rt);
+	jo_route_keep_refresh(r, u.sub, tk.rt, exp);
 	/* logged in again after a logout: the provider asked */
 	if (jo_param_get(&r->ck, JO_CK_OUT) != NULL)
 		jo_ck_clear(r, JO_CK_OUT);
-	if (jo_route_to_tokenize(r, &u, &s.t,
-	    r->now + jo_req_session_ttl(r)) == -1)
+	if (jo_route_to_tokenize(r, &u, &s.t, exp, r->now) == -1)
 		jo_fail(r, JO_E_SAVE, "cannot seal the session cookie (too "
 		    "large?)");
 end:
 	jo_ck_state_free(&s);
 	jo_user_free(&u);
-	jo_wipe_free(idt);
+	jo_tokens_free(&tk);
 }

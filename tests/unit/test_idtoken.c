@@ -45,7 +45,7 @@ teardown(void **st)
 }
 
 static const struct jo_idt_expect X = { ISS, "jitsi", "n0nce", NOW, NULL,
-    NULL, NULL, NULL };
+    NULL, NULL, NULL, NULL };
 
 static char *
 claims(const char *extra)

@@ -371,27 +371,44 @@ jo_ck_refresh_free(struct jo_ck_refresh *f)
 	memset(f, 0, sizeof(*f));
 }
 
+/* The logout cookie's fields sealed: the hint and the refresh token,
+ * or the one that fits (revoking the token matters more). */
+static char *
+logout_seal(struct jo_req *r, const struct logout *l, long ttl)
+{
+	struct logout	 one;
+	json_object	*o;
+	char		*sealed;
+	int		 i;
+
+	for (i = 0; i < 3; i++) {
+		one = *l;
+		if (i == 1)
+			one.hint = NULL;
+		else if (i == 2)
+			one.rt = NULL;
+		if ((i > 0 && one.hint == l->hint && one.rt == l->rt) ||
+		    (one.hint == NULL && one.rt == NULL))
+			continue;
+		o = encode(logout_fields, NFIELDS(logout_fields), &one);
+		sealed = seal_json(r, "logout", r->now + ttl, o);
+		json_object_put(o);
+		if (sealed != NULL)
+			return sealed;
+	}
+	return NULL;
+}
+
 void
 jo_ck_logout_set(struct jo_req *r, const char *idt, const char *rt)
 {
 	struct logout	 l = { NULL, (char *)(uintptr_t)rt };
-	json_object	*o;
 	char		*sealed, *path;
 	long		 ttl = jo_req_session_ttl(r);
 
 	if (idt != NULL && strlen(idt) <= JO_HINT_MAX)
 		l.hint = (char *)(uintptr_t)idt;
-	if (l.hint == NULL && rt == NULL)
-		return;
-	o = encode(logout_fields, NFIELDS(logout_fields), &l);
-	/* revoking the refresh token matters more than the hint */
-	if ((sealed = seal_json(r, "logout", r->now + ttl, o)) == NULL &&
-	    rt != NULL) {
-		json_object_object_del(o, "h");
-		sealed = seal_json(r, "logout", r->now + ttl, o);
-	}
-	json_object_put(o);
-	if (sealed == NULL)
+	if ((sealed = logout_seal(r, &l, ttl)) == NULL)
 		return;
 	path = jo_req_path(r, "logout");
 	jo_resp_cookie(&r->resp, JO_CK_LOGOUT, sealed, ttl, path,

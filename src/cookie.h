@@ -43,7 +43,8 @@
  * jitsi_oidc_logout   purpose "logout", session_lifetime, Path .../logout
  *	h    string  the ID token, the id_token_hint of RP-initiated logout
  *		     (left out when it does not fit beside rt)
- *	rt   string  the refresh token, revoked at logout (RFC 7009)
+ *	rt   string  the refresh token, revoked at logout (RFC 7009);
+ *		     left out when it does not fit even alone
  *
  * jitsi_oidc_out      purpose "out", JO_OUT_TTL, Path of public_url: set
  *		     by /logout, deleted by the next login that completes
@@ -124,7 +125,8 @@ int	 jo_ck_refresh_open(struct jo_req *, struct jo_ck_refresh *, char *,
 void	 jo_ck_refresh_free(struct jo_ck_refresh *);
 
 /* Keep the ID token (when it is not too long) and the refresh token
- * (or NULL) for logout; the hint goes first when both do not fit. */
+ * (or NULL) for logout; the hint goes first when both do not fit, then
+ * the token. */
 void	 jo_ck_logout_set(struct jo_req *, const char *idt, const char *rt);
 /* The kept ID token and refresh token, each NULL when absent; the
  * caller frees them. */

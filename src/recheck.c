@@ -51,9 +51,13 @@ fresh_user(struct jo_req *r, const struct jo_ck_session *s,
 
 	/* a failure here shows in verify, which re-fetches once */
 	(void)jo_jwks_load(&r->cfg, p, 0, &ks, why, sizeof(why));
-	if (jo_route_verify(r, p, &ks, tk->idt, NULL, s->u.sub, u) == -1) {
+	if (jo_route_verify(r, p, &ks, tk->idt, NULL, s->u.sub, u, &e, why,
+	    sizeof(why)) == -1) {
+		/* not the provider's user, or not the provider: the
+		 * remembered login is not trusted again */
 		jo_ck_clear(r, JO_CK_SESSION);
 		jo_ck_clear(r, JO_CK_REFRESH);
+		jo_fail(r, e, "re-check of the remembered login: %s", why);
 		goto end;
 	}
 	if (jo_proto_userinfo(&r->cfg, p, tk->at, u, &e, why,

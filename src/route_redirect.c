@@ -114,11 +114,11 @@ provider_error(struct jo_req *r, const struct jo_target *t, const char *err)
 int
 jo_route_verify(struct jo_req *r, const struct jo_provider *p,
     struct jo_keys *ks, const char *idt, const char *nonce, const char *sub,
-    struct jo_user *u)
+    struct jo_user *u, enum jo_err *e, char *why, size_t wl)
 {
 	struct jo_idt_expect	 x;
 	enum jo_idt		 v;
-	char			 why[600], why2[600];
+	char			 why2[600];
 	int			 k;
 
 	memset(&x, 0, sizeof(x));
@@ -131,30 +131,28 @@ jo_route_verify(struct jo_req *r, const struct jo_provider *p,
 	x.now = r->now;
 	x.secret = r->cfg.client_secret;
 	x.algs = p->idt_algs;
-	v = jo_idtoken_verify(idt, ks, &x, u, why, sizeof(why));
+	*e = JO_E_UNVERIFIED;
+	v = jo_idtoken_verify(idt, ks, &x, u, why, wl);
 	if (v == JO_IDT_UNKNOWN_KID) {
 		jo_keys_free(ks);
 		k = jo_jwks_load(&r->cfg, p, 1, ks, why2, sizeof(why2));
 		if (k == -1) {
-			jo_fail(r, JO_E_NO_KEYS, "%s; re-fetching the JWKS: %s",
-			    why, why2);
+			*e = JO_E_NO_KEYS;
+			jo_why(why + strlen(why), wl - strlen(why), "; "
+			    "re-fetching the JWKS: %s", why2);
 			return -1;
 		}
 		/* k == 1: fetched less than a minute ago, maybe by another
 		 * process that saw the new key first: that copy is tried */
-		v = jo_idtoken_verify(idt, ks, &x, u, why, sizeof(why));
+		v = jo_idtoken_verify(idt, ks, &x, u, why, wl);
 		if (v == JO_IDT_UNKNOWN_KID && k == 1) {
-			jo_fail(r, JO_E_UNVERIFIED, "%s (JWKS fetched less than "
-			    "%d s ago, not fetched again)", why,
+			jo_why(why + strlen(why), wl - strlen(why), " (JWKS "
+			    "fetched less than %d s ago, not fetched again)",
 			    JO_JWKS_REFETCH_MIN);
 			return -1;
 		}
 	}
-	if (v != JO_IDT_OK) {
-		jo_fail(r, JO_E_UNVERIFIED, "%s", why);
-		return -1;
-	}
-	return 0;
+	return v == JO_IDT_OK ? 0 : -1;
 }
 
 /* RFC 9207's iss parameter for a provider with allowed_tenants: the
@@ -297,8 +295,11 @@ flows(struct jo_req *r, const struct jo_ck_state *s, struct jo_user *u,
 		jo_fail(r, e, "%s", why);
 		goto end;
 	}
-	if (jo_route_verify(r, &p, &ks, tk->idt, s->nonce, NULL, u) == -1)
+	if (jo_route_verify(r, &p, &ks, tk->idt, s->nonce, NULL, u, &e, why,
+	    sizeof(why)) == -1) {
+		jo_fail(r, e, "%s", why);
 		goto end;
+	}
 	if (login_strength(r, u, why, sizeof(why)) == -1) {
 		jo_route_refused(r, &s->t, why);
 		goto end;
@@ -372,8 +373,8 @@ jo_route_keep_refresh(struct jo_req *r, const char *sub, const char *rt,
 	}
 	if (jo_ck_refresh_set(r, sub, rt, exp) == -1) {
 		jo_log("refresh token of %zu bytes does not fit in a cookie: "
-		    "not kept; the remembered login is re-checked with a "
-		    "silent login (prompt=none)", strlen(rt));
+		    "not kept; single sign-on goes on without re-checks",
+		    strlen(rt));
 		if (jo_param_get(&r->ck, JO_CK_REFRESH) != NULL)
 			jo_ck_clear(r, JO_CK_REFRESH);
 	}

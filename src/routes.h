@@ -15,6 +15,7 @@
 
 #include <time.h>
 
+#include "err.h"
 #include "idtoken.h"
 #include "jitsi.h"
 #include "oidc.h"
@@ -33,10 +34,10 @@ int	 jo_route_to_tokenize(struct jo_req *, const struct jo_user *,
 	    const struct jo_target *, time_t exp, time_t ck);
 /* Verify an ID token into u (the nonce, or with NULL a refreshed token:
  * no nonce needed, and its sub must be sub); keys rotated?  One JWKS
- * re-fetch, throttled (checklist 11).  -1 with the failure answered. */
+ * re-fetch, throttled (checklist 11).  0, or -1 with the kind and why. */
 int	 jo_route_verify(struct jo_req *, const struct jo_provider *,
 	    struct jo_keys *, const char *idt, const char *nonce,
-	    const char *sub, struct jo_user *);
+	    const char *sub, struct jo_user *, enum jo_err *, char *, size_t);
 /* An access rule refused the user: 403, the remembered login ended,
  * and with guests allowed, on to the room without a token after a few
  * seconds. */

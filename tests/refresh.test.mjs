@@ -134,6 +134,21 @@ test('refresh: the account disabled at the provider (invalid_grant): the remembe
   } finally { writeFileSync(accounts, '{}'); }
 });
 
+test('refresh: a user an access rule now refuses (left the allowed group): the 403 page at the next room, the session and the refresh token deleted', async () => {
+  const c = configs(idp.issuer, { allowed_groups: 'staff' });
+  const { jar } = await loginAt(c.now, 'bob');
+  writeFileSync(accounts, JSON.stringify({ bob: { groups: ['former-staff'] } }));
+  try {
+    const s = await sso(c.later, jar, 'Second');
+    assert.equal(s.a.status, 403, s.a.stderr);
+    assert.doesNotMatch(s.a.raw, /jwt=/);
+    for (const n of SSO) assert.equal(s.a.cookies[n].value, '', `${n} deleted`);
+    const lines = s.a.stderr.split('\n').filter(Boolean);
+    assert.equal(lines.length, 1, s.a.stderr);
+    assert.match(lines[0], /403: access rule: /);
+  } finally { writeFileSync(accounts, '{}'); }
+});
+
 test('refresh: the same re-check for Jitsi\'s popup renewal (tokenAuthInline): the token is posted with the fresh claims', async () => {
   const c = configs(idp.issuer, MODS);
   const { jar } = await loginAt(c.now, 'alice');

@@ -31,6 +31,7 @@ static const struct field state_fields[] = {
 	ST("st", st), ST("no", nonce), ST("cv", verifier),
 	ST("r", t.room), ST("t", t.tenant), ST("f", t.flags), ST("a", t.app),
 	{ "p", F_BOOL, offsetof(struct jo_ck_state, t.popup) },
+	{ "rc", F_FLAG, offsetof(struct jo_ck_state, recheck) },
 };
 #undef ST
 

@@ -14,6 +14,8 @@
  *	a    string  "ios", "android" or "desktop": the app that started it
  *	p    bool    Jitsi's login popup (nonce= at /authorize): the token
  *		     is posted to the window that opened it
+ *	rc   bool    a remembered login re-checked with prompt=none (it had
+ *		     no refresh token); absent when false
  *
  * jitsi_oidc_session  purpose "session", session_lifetime, Path as above
  *	sub  string  the user's subject at the provider
@@ -77,6 +79,7 @@ struct jo_ck_state {
 	char			*nonce;
 	char			*verifier;
 	struct jo_target	 t;
+	int			 recheck;
 };
 
 struct jo_ck_session {

@@ -70,7 +70,7 @@ add_opt(struct jo_buf *b, const char *name, const char *v)
 char *
 jo_proto_auth_url(const struct jo_config *c, const struct jo_provider *p,
     const char *state, const char *nonce, const char *challenge,
-    const char *login_hint, int relogin)
+    const char *login_hint, enum jo_auth how)
 {
 	struct jo_buf	 b = { 0 };
 	const char	*pr = c->prompt;
@@ -93,10 +93,12 @@ jo_proto_auth_url(const struct jo_config *c, const struct jo_provider *p,
 	jo_buf_adds(&b, "&code_challenge_method=S256");
 	/* after a logout the provider's own session may still be alive:
 	 * it must ask the user (Core 3.1.2.1), not log them straight in */
-	if (relogin && (pr == NULL || strcmp(pr, "none") == 0))
+	if (how == JO_AUTH_RELOGIN && (pr == NULL || strcmp(pr, "none") == 0))
 		pr = "login";
-	else if (relogin && strstr(pr, "login") == NULL)
+	else if (how == JO_AUTH_RELOGIN && strstr(pr, "login") == NULL)
 		pr = more = jo_xasprintf("login %s", pr);
+	else if (how == JO_AUTH_SILENT)
+		pr = "none";
 	add_opt(&b, "prompt", pr);
 	free(more);
 	if (c->max_age >= 0)

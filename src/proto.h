@@ -21,12 +21,17 @@ char	*jo_proto_pkce_challenge(const char *verifier);
 /* The authorization request: the provider's endpoint with response_type
  * code, client_id, redirect_uri, scope, state, nonce, the PKCE challenge,
  * the configured prompt, max_age, acr_values, ui_locales and
- * auth_params, and the request's login_hint (checked; may be NULL);
- * with relogin (the first login after a logout), prompt=login too, in
- * place of none. */
+ * auth_params, and the request's login_hint (checked; may be NULL).
+ * The prompt as configured, or: */
+enum jo_auth {
+	JO_AUTH_PLAIN,		/* as configured */
+	JO_AUTH_RELOGIN,	/* the first login after a logout: login
+				 * too, in place of none */
+	JO_AUTH_SILENT,		/* a remembered login re-checked: none */
+};
 char	*jo_proto_auth_url(const struct jo_config *, const struct jo_provider *,
 	    const char *state, const char *nonce, const char *challenge,
-	    const char *login_hint, int relogin);
+	    const char *login_hint, enum jo_auth);
 /* How the adapter authenticates at the token endpoint (Core 9): the
  * configured client_auth, or with auto the strongest method that
  * discovery's token_endpoint_auth_methods_supported lists and the

@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "cookie.h"
+#include "login.h"
 #include "oidc.h"
 #include "profile.h"
 #include "proto.h"
@@ -59,15 +60,12 @@ match_state(struct jo_req *r, struct jo_ck_state *s)
 	return 0;
 }
 
-/* prompt = none: the provider could not log in silently.  glewlwyd
+/* The provider could not log in silently (prompt=none).  glewlwyd
  * answers a user it knows invalid_request "id_token mandatory" (it wants
  * an id_token_hint): interaction needed too. */
 static int
-silent_failure(const struct jo_req *r, const char *err, const char *desc,
-    size_t dl)
+needs_user(const char *err, const char *desc, size_t dl)
 {
-	if (r->cfg.prompt == NULL || strcmp(r->cfg.prompt, "none") != 0)
-		return 0;
 	return strcmp(err, "login_required") == 0 ||
 	    strcmp(err, "interaction_required") == 0 ||
 	    strcmp(err, "consent_required") == 0 ||
@@ -77,19 +75,43 @@ silent_failure(const struct jo_req *r, const char *err, const char *desc,
 	    strncmp(desc, "id_token mandatory", dl) == 0);
 }
 
+/* prompt = none configured, and the provider could not log in silently */
+static int
+silent_failure(const struct jo_req *r, const char *err, const char *desc,
+    size_t dl)
+{
+	return r->cfg.prompt != NULL && strcmp(r->cfg.prompt, "none") == 0 &&
+	    needs_user(err, desc, dl);
+}
+
 /* error= from the provider (Core 3.1.2.6): back to the room without a
  * token for a silent login; a refusal (access denied, consent not
  * given) takes the room's "unauthorized" path; otherwise a page that
  * says what happened.  An empty description is not printed. */
 static void
-provider_error(struct jo_req *r, const struct jo_target *t, const char *err)
+provider_error(struct jo_req *r, const struct jo_ck_state *s,
+    const char *err)
 {
+	const struct jo_target	*t = &s->t;
 	const char	*desc = jo_param_get(&r->q, "error_description");
 	size_t		 dl = jo_rtrim_len(desc);
 	int		 dn = (int)(dl > 200 ? 200 : dl);
 	enum jo_err	 e = JO_E_LOGIN_FAILED;
 
+	/* a remembered login re-checked silently: the user must log in
+	 * again, as for a first login */
+	if (s->recheck && !silent_failure(r, err, desc, dl) &&
+	    needs_user(err, desc, dl)) {
+		jo_log("remembered login ended: the silent re-check "
+		    "(prompt=none) answered error=%.64s; a login at the "
+		    "provider follows", err);
+		jo_ck_clear(r, JO_CK_SESSION);
+		jo_login_start(r, t, JO_AUTH_PLAIN);
+		return;
+	}
 	if (silent_failure(r, err, desc, dl) && !r->popup) {
+		if (s->recheck)
+			jo_ck_clear(r, JO_CK_SESSION);
 		/* the flag stops the site's login rule */
 		jo_log("302: prompt=none and the provider answered "
 		    "error=%.64s%s%.*s%s: back to the room without a token",
@@ -373,8 +395,8 @@ jo_route_keep_refresh(struct jo_req *r, const char *sub, const char *rt,
 	}
 	if (jo_ck_refresh_set(r, sub, rt, exp) == -1) {
 		jo_log("refresh token of %zu bytes does not fit in a cookie: "
-		    "not kept; single sign-on goes on without re-checks",
-		    strlen(rt));
+		    "not kept; the remembered login is re-checked with a "
+		    "silent login (prompt=none)", strlen(rt));
 		if (jo_param_get(&r->ck, JO_CK_REFRESH) != NULL)
 			jo_ck_clear(r, JO_CK_REFRESH);
 	}
@@ -393,7 +415,7 @@ jo_route_redirect(struct jo_req *r)
 	if (match_state(r, &s) == -1)
 		goto end;
 	if ((err = jo_param_get(&r->q, "error")) != NULL) {
-		provider_error(r, &s.t, err);
+		provider_error(r, &s, err);
 		goto end;
 	}
 	if (flows(r, &s, &u, &tk) == -1)

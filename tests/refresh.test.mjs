@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startProvider, tempDir, writeConfig, runCgi, assertClean, cookieHeader, SECRETS } from './lib/harness.mjs';
+import { startProvider, tempDir, writeConfig, runCgi, assertClean, cookieHeader, providerLogin, Jar, SECRETS } from './lib/harness.mjs';
 import { fullLogin, PUBLIC } from './lib/login.mjs';
 import { fetchCounts } from './lib/walk.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
@@ -242,14 +242,73 @@ test('refresh: the scripted provider\'s good refresh answer goes on to /tokenize
   assert.equal(s.payload.context.user.id, 'mallory');
 });
 
-test('refresh: a refresh token too large for a cookie is not kept (one log line); the logout cookie keeps what fits; single sign-on goes on as before', async () => {
+test('refresh: a refresh token too large for a cookie is not kept (one log line); the logout cookie keeps what fits; the re-check is a silent login (prompt=none)', async () => {
   const { c, r, jar } = await hostileLogin('refresh-big');
   assert.equal(jar.jitsi_oidc_refresh, undefined);
   const lines = r.stderr.split('\n').filter(Boolean);
   assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0], /refresh token of 3003 bytes does not fit in a cookie: not kept/);
+  assert.match(lines[0], /refresh token of 3003 bytes does not fit in a cookie: not kept; the remembered login is re-checked with a silent login \(prompt=none\)/);
   assert.ok(jar.jitsi_oidc_logout, 'the hint is still kept');
-  const s = await sso(c.later, jar, 'Second');
-  assert.equal(s.payload.room, 'second', s.a.stderr);
+  const within = await sso(c.now, jar, 'Second');
+  assert.equal(within.payload.room, 'second', within.a.stderr);
+  const s = await sso(c.later, jar, 'Third');
+  assert.equal(s.a.status, 302, s.a.stderr);
+  const u = new URL(s.a.location);
+  assert.equal(`${u.origin}${u.pathname}`, `${hostile.issuer('refresh-big')}/auth`);
+  assert.equal(u.searchParams.get('prompt'), 'none');
+  assert.ok(s.a.cookies.jitsi_oidc_state);
+  assert.equal(s.a.stderr, '');
   assert.equal((await hostile.counts('refresh-big')).refresh, undefined, 'no refresh tried');
+});
+
+// --- no refresh token: the re-check is a silent authorization request --------------
+test('refresh: a provider that issues no refresh token: after session_recheck a silent login (prompt=none) -- with the provider\'s session alive, straight back and on to the room; without, the remembered login ends and the provider asks the user', async () => {
+  const plain = await startProvider({ redirectUri: `${PUBLIC}/redirect` });
+  try {
+    const c = configs(plain.issuer);
+    const pjar = new Jar();
+    const a = runCgi({ config: c.now, path: '/authorize', query: 'room=First' });
+    const cb = await providerLogin(a.location, `${PUBLIC}/redirect`, 'alice', pjar);
+    const r = runCgi({ config: c.now, path: '/redirect', query: new URL(cb).search.slice(1),
+      cookie: cookieHeader(['jitsi_oidc_state', a.cookies.jitsi_oidc_state.value]) });
+    assert.equal(r.status, 302, r.stderr);
+    assert.equal(r.cookies.jitsi_oidc_refresh, undefined, 'none issued, none kept');
+    const jar = cookiesOf(r);
+    // the provider's session alive: prompt=none comes straight back with a code
+    const s = await sso(c.later, jar, 'Second');
+    const u = new URL(s.a.location);
+    assert.equal(u.searchParams.get('prompt'), 'none', s.a.location);
+    const back = await fetch(s.a.location, { redirect: 'manual', headers: { cookie: pjar.header() } });
+    const cb2 = back.headers.get('location');
+    assert.ok(cb2 && cb2.startsWith(`${PUBLIC}/redirect?`) && /[?&]code=/.test(cb2), cb2);
+    const r2 = runCgi({ config: c.later, path: '/redirect', query: new URL(cb2).search.slice(1),
+      cookie: cookieHeader(['jitsi_oidc_state', s.a.cookies.jitsi_oidc_state.value]) });
+    assertClean(assert, r2);
+    assert.equal(r2.location, `${PUBLIC}/tokenize`, r2.stderr);
+    const t = runCgi({ config: c.later, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', r2.cookies.jitsi_oidc_session.value]) });
+    const { payload } = await verifyJitsiRedirect(t.location, rules);
+    assert.equal(payload.room, 'second');
+    // the new session counts as checked: within session_recheck, no provider
+    const s2 = await sso(c.now, cookiesOf(r2), 'Third');
+    assert.equal(s2.payload.room, 'third');
+    // the provider's session gone (another browser): login_required, the
+    // remembered login ends, a login at the provider that may ask
+    const s3 = await sso(c.later, jar, 'Fourth');
+    const none = await fetch(s3.a.location, { redirect: 'manual' });
+    const cb3 = none.headers.get('location');
+    assert.match(cb3, /[?&]error=login_required/);
+    const r3 = runCgi({ config: c.later, path: '/redirect', query: new URL(cb3).search.slice(1),
+      cookie: cookieHeader(['jitsi_oidc_state', s3.a.cookies.jitsi_oidc_state.value]) });
+    assertClean(assert, r3);
+    assert.equal(r3.status, 302, r3.stderr);
+    const u3 = new URL(r3.location);
+    assert.equal(`${u3.origin}${u3.pathname}`, `${plain.issuer}/auth`);
+    assert.equal(u3.searchParams.get('prompt'), null, 'the provider may ask the user');
+    assert.equal(r3.cookies.jitsi_oidc_session.value, '', 'session deleted');
+    assert.ok(r3.cookies.jitsi_oidc_state.value, 'a new login started');
+    const lines = r3.stderr.split('\n').filter(Boolean);
+    assert.equal(lines.length, 1, r3.stderr);
+    assert.match(lines[0], /remembered login ended: the silent re-check \(prompt=none\) answered error=login_required/);
+    assert.doesNotMatch(r3.raw, /jwt=/);
+  } finally { await plain.stop(); }
 });

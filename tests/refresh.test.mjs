@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startProvider, tempDir, writeConfig, runCgi, assertClean, cookieHeader, providerLogin, Jar, SECRETS } from './lib/harness.mjs';
+import { sealTool, startProvider, tempDir, writeConfig, runCgi, assertClean, cookieHeader, providerLogin, Jar, SECRETS } from './lib/harness.mjs';
 import { fullLogin, PUBLIC } from './lib/login.mjs';
 import { fetchCounts } from './lib/walk.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
@@ -311,4 +311,17 @@ test('refresh: a provider that issues no refresh token: after session_recheck a 
     assert.match(lines[0], /remembered login ended: the silent re-check \(prompt=none\) answered error=login_required/);
     assert.doesNotMatch(r3.raw, /jwt=/);
   } finally { await plain.stop(); }
+});
+
+test('refresh: a session sealed before re-checks existed (no "ck") is due one at its next use', async () => {
+  const c = configs(idp.issuer);
+  const now = Math.floor(Date.now() / 1000);
+  const sess = sealTool([SECRETS.cookie, 'session', String(now + 600), JSON.stringify({ x: now + 600, sub: 'alice', r: 'R' }), c.now]);
+  const a = runCgi({ config: c.now, path: '/authorize', query: 'room=Other', cookie: cookieHeader(['jitsi_oidc_session', sess]) });
+  assertClean(assert, a);
+  assert.equal(a.status, 302, a.stderr);
+  assert.equal(new URL(a.location).searchParams.get('prompt'), 'none', a.location);
+  const fresh = sealTool([SECRETS.cookie, 'session', String(now + 600), JSON.stringify({ x: now + 600, ck: now, sub: 'alice', r: 'R' }), c.now]);
+  const b = runCgi({ config: c.now, path: '/authorize', query: 'room=Other', cookie: cookieHeader(['jitsi_oidc_session', fresh]) });
+  assert.equal(b.location, `${PUBLIC}/tokenize`, 'checked now: no re-check due');
 });

@@ -1,4 +1,4 @@
-/* cookie.h -- the adapter's three cookies and every field sealed in them.
+/* cookie.h -- the adapter's cookies and every field sealed in them.
  *
  * Each value is a JSON object sealed (seal.h) under the cookie's purpose,
  * so that one cannot stand for another; the keys inside, by cookie (the

@@ -20,7 +20,8 @@
 // come from userinfo), USERINFO_SUB (userinfo answers with this sub: a
 // lying provider), USERINFO_EXTRA (a JSON object added to every userinfo
 // answer), REFRESH=1 (the client may use refresh tokens: one is issued at
-// every code exchange and rotated at every use; revocation_endpoint on),
+// every code exchange and rotated at every use, unless REFRESH_ROTATE=0;
+// revocation_endpoint on),
 // ACCOUNTS_FILE (a JSON file re-read at every use of an account: an
 // object of login names, each a JSON object of claims to set, or null to
 // delete; "disabled": true makes the account unknown).  Accounts (any
@@ -79,7 +80,7 @@ const provider = new Provider(issuer, {
   features: { devInteractions: { enabled: true }, revocation: { enabled: process.env.REFRESH === '1' } },
   // without offline_access: a refresh token lives with the provider's session
   issueRefreshToken: async (ctx, client) => client.grantTypeAllowed('refresh_token'),
-  rotateRefreshToken: () => true,
+  rotateRefreshToken: () => process.env.REFRESH_ROTATE !== '0',
   claims: {
     openid: ['sub'],
     email: ['email', 'email_verified'],

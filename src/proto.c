@@ -131,8 +131,8 @@ token_str(json_object *o, const char *key, int max)
 /* The token response (Core 3.1.3.3, 12.2): an ID token string, an
  * access token worth keeping for userinfo, a refresh token. */
 static int
-token_response(const struct jo_http_resp *h, struct jo_tokens *tk,
-    enum jo_err *e, char *why, size_t wl)
+token_response(const struct jo_http_resp *h, int need_idt,
+    struct jo_tokens *tk, enum jo_err *e, char *why, size_t wl)
 {
 	json_object	*o, *v;
 	const char	*err, *desc;
@@ -158,13 +158,14 @@ token_response(const struct jo_http_resp *h, struct jo_tokens *tk,
 		    (int)(dl > 200 ? 200 : dl), dl ? desc : "");
 		goto end;
 	}
-	if (!json_object_object_get_ex(o, "id_token", &v) ||
-	    !json_object_is_type(v, json_type_string)) {
+	if (json_object_object_get_ex(o, "id_token", &v) &&
+	    json_object_is_type(v, json_type_string))
+		tk->idt = jo_xstrdup(json_object_get_string(v));
+	else if (need_idt || json_object_object_get_ex(o, "id_token", &v)) {
 		*e = JO_E_NO_IDTOKEN;
 		jo_why(why, wl, "token response has no id_token string");
 		goto end;
 	}
-	tk->idt = jo_xstrdup(json_object_get_string(v));
 	tk->at = token_str(o, "access_token", 8192);
 	tk->rt = token_str(o, "refresh_token", 8192);
 	rc = 0;
@@ -362,12 +363,13 @@ end:
 	return rc;
 }
 
-/* A grant at the token endpoint: the tokens, or -1 with the kind (a
- * refused client named with its method). */
+/* A grant at the token endpoint: the tokens (an ID token required when
+ * need_idt), or -1 with the kind (a refused client named with its
+ * method). */
 static int
 token_request(const struct jo_config *c, const struct jo_provider *p,
-    struct jo_buf *body, struct jo_tokens *tk, enum jo_err *e, char *why,
-    size_t wl)
+    struct jo_buf *body, int need_idt, struct jo_tokens *tk, enum jo_err *e,
+    char *why, size_t wl)
 {
 	struct jo_http_resp	 h;
 	const char		*method;
@@ -379,7 +381,7 @@ token_request(const struct jo_config *c, const struct jo_provider *p,
 		goto end;
 	/* a refused client (RFC 6749 5.2: 401 invalid_client; glewlwyd
 	 * 403 unauthorized_client): the log names the method used */
-	if ((rc = token_response(&h, tk, e, why, wl)) == -1 &&
+	if ((rc = token_response(&h, need_idt, tk, e, why, wl)) == -1 &&
 	    *e == JO_E_REFUSED && (h.status == 401 || h.status == 403 ||
 	    strstr(why, "error=invalid_client") != NULL ||
 	    strstr(why, "error=unauthorized_client") != NULL))
@@ -414,7 +416,7 @@ jo_proto_exchange(const struct jo_config *c, const struct jo_provider *p,
 	jo_form_encode(&body, c->redirect_uri);
 	jo_buf_adds(&body, "&code_verifier=");
 	jo_form_encode(&body, verifier);
-	return token_request(c, p, &body, tk, e, why, wl);
+	return token_request(c, p, &body, 1, tk, e, why, wl);
 }
 
 int
@@ -427,7 +429,8 @@ jo_proto_refresh(const struct jo_config *c, const struct jo_provider *p,
 	memset(tk, 0, sizeof(*tk));
 	jo_buf_adds(&body, "grant_type=refresh_token&refresh_token=");
 	jo_form_encode(&body, rt);
-	return token_request(c, p, &body, tk, e, why, wl);
+	/* Core 12.2: the answer may carry no ID token */
+	return token_request(c, p, &body, 0, tk, e, why, wl);
 }
 
 int

@@ -60,7 +60,8 @@ int	 jo_proto_exchange(const struct jo_config *, const struct jo_provider *,
 	    const char *code, const char *verifier, struct jo_tokens *,
 	    enum jo_err *, char *, size_t);
 /* Redeem a refresh token (Core 12), authenticated the same way: as
- * jo_proto_exchange; tk->invalid_grant set when the grant is gone. */
+ * jo_proto_exchange, but tk->idt may be NULL (12.2: not every provider
+ * sends a new ID token); tk->invalid_grant set when the grant is gone. */
 int	 jo_proto_refresh(const struct jo_config *, const struct jo_provider *,
 	    const char *rt, struct jo_tokens *, enum jo_err *, char *, size_t);
 /* Revoke a refresh token at the revocation_endpoint (RFC 7009), the

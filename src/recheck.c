@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "cookie.h"
 #include "oidc.h"
 #include "profile.h"
@@ -36,9 +38,29 @@ down(const struct jo_tokens *tk, enum jo_err e)
 	    (e == JO_E_REFUSED && tk->status >= 500);
 }
 
+/* No new ID token (Core 12.2 allows it): the claims from userinfo,
+ * whose sub must be the login's (jo_profile_merge); 1 when userinfo
+ * cannot be asked (the session's claims then stay), 0, or -1 with the
+ * kind and why. */
+static int
+userinfo_user(struct jo_req *r, const struct jo_ck_session *s,
+    const struct jo_provider *p, const struct jo_tokens *tk,
+    struct jo_user *u, enum jo_err *e, char *why, size_t wl)
+{
+	if (p->userinfo_endpoint == NULL || tk->at == NULL ||
+	    strcmp(r->cfg.userinfo, "never") == 0)
+		return 1;
+	u->sub = jo_xstrdup(s->u.sub);
+	u->claims = json_object_new_object();
+	json_object_object_add(u->claims, "sub",
+	    json_object_new_string(s->u.sub));
+	return jo_proto_userinfo(&r->cfg, p, tk->at, u, e, why, wl);
+}
+
 /* The refreshed user: verified, userinfo merged, the rules applied.
- * 0, or -1 with the failure answered (and the login ended where the
- * answer says the user may not go on). */
+ * 0, 1 when only the grant could be checked (no ID token, no userinfo:
+ * the session's claims stay), or -1 with the failure answered (and the
+ * login ended where the user may not go on). */
 static int
 fresh_user(struct jo_req *r, const struct jo_ck_session *s,
     const struct jo_target *t, const struct jo_provider *p,
@@ -47,29 +69,39 @@ fresh_user(struct jo_req *r, const struct jo_ck_session *s,
 	struct jo_keys	 ks = { 0 };
 	enum jo_err	 e;
 	char		 why[600];
-	int		 rc = -1;
+	int		 rc = -1, k;
 
-	/* a failure here shows in verify, which re-fetches once */
-	(void)jo_jwks_load(&r->cfg, p, 0, &ks, why, sizeof(why));
-	if (jo_route_verify(r, p, &ks, tk->idt, NULL, s->u.sub, u, &e, why,
-	    sizeof(why)) == -1) {
-		/* not the provider's user, or not the provider: the
-		 * remembered login is not trusted again */
-		jo_ck_clear(r, JO_CK_SESSION);
-		jo_ck_clear(r, JO_CK_REFRESH);
-		jo_fail(r, e, "re-check of the remembered login: %s", why);
-		goto end;
-	}
-	if (jo_proto_userinfo(&r->cfg, p, tk->at, u, &e, why,
-	    sizeof(why)) == -1) {
-		jo_fail(r, e, "re-check of the remembered login: %s", why);
-		goto end;
+	if (tk->idt == NULL) {
+		if ((k = userinfo_user(r, s, p, tk, u, &e, why,
+		    sizeof(why))) == 1)
+			return 1;
+		if (k == -1)
+			goto refused;
+	} else {
+		/* a failure here shows in verify, which re-fetches once */
+		(void)jo_jwks_load(&r->cfg, p, 0, &ks, why, sizeof(why));
+		if (jo_route_verify(r, p, &ks, tk->idt, NULL, s->u.sub, u,
+		    &e, why, sizeof(why)) == -1)
+			goto refused;
+		if (jo_proto_userinfo(&r->cfg, p, tk->at, u, &e, why,
+		    sizeof(why)) == -1) {
+			jo_fail(r, e, "re-check of the remembered login: %s",
+			    why);
+			goto end;
+		}
 	}
 	if (jo_profile_build(&r->cfg, u, why, sizeof(why)) == -1) {
 		jo_route_refused(r, t, why);
 		goto end;
 	}
 	rc = 0;
+	goto end;
+refused:
+	/* not the provider's user, or not the provider: the remembered
+	 * login is not trusted again */
+	jo_ck_clear(r, JO_CK_SESSION);
+	jo_ck_clear(r, JO_CK_REFRESH);
+	jo_fail(r, e, "re-check of the remembered login: %s", why);
 end:
 	jo_keys_free(&ks);
 	return rc;
@@ -87,6 +119,7 @@ refresh(struct jo_req *r, const struct jo_ck_session *s,
 	enum jo_err		 e;
 	const char		*keep;
 	char			 why[600];
+	int			 k;
 
 	if (jo_discover(&r->cfg, &p, why, sizeof(why)) == -1) {
 		jo_fail(r, JO_E_PROVIDER_DOWN, "re-check of the remembered "
@@ -105,13 +138,15 @@ refresh(struct jo_req *r, const struct jo_ck_session *s,
 			    "the provider answers)" : "");
 		goto end;
 	}
-	if (fresh_user(r, s, t, &p, &tk, &u) == -1)
+	if ((k = fresh_user(r, s, t, &p, &tk, &u)) == -1)
 		goto end;
 	/* rotated (RFC 6749 6), or the same one again */
 	keep = tk.rt != NULL ? tk.rt : rt;
-	jo_route_keep_refresh(r, u.sub, keep, s->exp);
-	jo_ck_logout_set(r, tk.idt, keep);
-	if (jo_route_to_tokenize(r, &u, t, s->exp, r->now) == -1)
+	jo_route_keep_refresh(r, s->u.sub, keep, s->exp);
+	if (tk.idt != NULL || tk.rt != NULL)
+		jo_ck_logout_set(r, tk.idt, keep);
+	if (jo_route_to_tokenize(r, k == 1 ? &s->u : &u, t, s->exp,
+	    r->now) == -1)
 		jo_fail(r, JO_E_SAVE, "cannot seal the session cookie (too "
 		    "large?)");
 end:

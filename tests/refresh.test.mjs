@@ -242,6 +242,18 @@ test('refresh: the scripted provider\'s good refresh answer goes on to /tokenize
   assert.equal(s.payload.context.user.id, 'mallory');
 });
 
+test('refresh: a refresh answer without a new ID token (Core 12.2) from a provider without userinfo: the grant is alive, the remembered claims stay, the session counts as checked', async () => {
+  const { c, jar } = await hostileLogin('refresh-no-idtoken');
+  const s = await sso(c.later, jar, 'Second');
+  assert.equal(s.payload.room, 'second', s.a.stderr);
+  assert.equal(s.payload.context.user.id, 'mallory');
+  assert.equal(s.a.stderr, '');
+  assert.equal((await hostile.counts('refresh-no-idtoken')).refresh, 1);
+  const within = await sso(c.now, s.jar, 'Third');
+  assert.equal(within.payload.room, 'third');
+  assert.equal((await hostile.counts('refresh-no-idtoken')).refresh, 1, 'checked: nothing asked within session_recheck');
+});
+
 test('refresh: a refresh token too large for a cookie is not kept (one log line); the logout cookie keeps what fits; the re-check is a silent login (prompt=none)', async () => {
   const { c, r, jar } = await hostileLogin('refresh-big');
   assert.equal(jar.jitsi_oidc_refresh, undefined);

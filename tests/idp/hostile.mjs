@@ -92,6 +92,8 @@ const scenarios = {
   'refresh-other-sub': { token: (b) => withRt(idt(good(b))), refresh: (b) => withRt(idt(good({ ...b, sub: 'eve' })), 'rt-2') },
   'refresh-bad-signature': { token: (b) => withRt(idt(good(b))),
     refresh: (b) => withRt(idt(jws({ alg: 'RS256', kid: 'k1' }, b, rs256(keys.other))), 'rt-2') },
+  // Core 12.2: a refresh answer without a new ID token (glewlwyd's), and no userinfo here
+  'refresh-no-idtoken': { token: (b) => withRt(idt(good(b))), refresh: () => ({ json: { access_token: 'at2', token_type: 'Bearer' } }) },
   'refresh-big': { token: (b) => withRt(idt(good(b)), `rt-${'x'.repeat(3000)}`), refresh: (b) => withRt(idt(good(b)), 'rt-2') },
   es256: { jwks: () => [jwk('e1')], token: (b) => idt(jws({ alg: 'ES256', kid: 'e1' }, b, es256(keys.e1))) },
   'bad-signature': { token: (b) => idt(jws({ alg: 'RS256', kid: 'k1' }, b, rs256(keys.other))) },

@@ -1,7 +1,7 @@
 /* route_authorize.c -- /authorize?room=R[&tenant=T] or ?state={json}:
- * check the room, then single sign-on with a live session, or a new
- * login: state, nonce and PKCE verifier sealed with the room in the
- * state cookie, and the browser sent to the provider.  With Jitsi's
+ * check the room, then single sign-on with a live session (re-checked
+ * with the provider when session_recheck says so: recheck.h), or a new
+ * login (login.h).  With Jitsi's
  * nonce= (tokenAuthInline) it is the login popup: remembered in the
  * state and the session, it ends in a page that posts the token to
  * Jitsi.  Other parameters Jitsi adds (code_challenge, ...) are not
@@ -11,7 +11,6 @@
 
 #include "cookie.h"
 #include "login.h"
-#include "oidc.h"
 #include "proto.h"
 #include "recheck.h"
 #include "routes.h"

@@ -111,3 +111,28 @@ test('scripted provider: acr one of acr_values; auth_time at most max_age old', 
   const { redirect } = await scenarioLogin(h, 'ok', { over: { acr_values: 'urn:example:mfa', userinfo: 'always' } });
   assert.equal(redirect.status, 403);
 });
+
+test('review3: a session from before max_age was set gives no token under it', async () => {
+  // the operator turns max_age on (or lowers it): a session sealed without
+  // that bound (it lasts session_lifetime, and no auth_time was checked)
+  // must not go on single sign-on and /tokenize for the rest of its life
+  const dir = tempDir();
+  const before = writeConfig(dir, idp.issuer, {});
+  const s = await fullLogin({ config: before, query: 'room=MyRoom' });
+  assert.equal(s.tokenize.status, 302, s.redirect.stderr);
+  const cookie = `jitsi_oidc_session=${s.sessionCookie.value}`;
+  for (const maxAge of [60, 0]) {
+    const config = writeConfig(tempDir(), idp.issuer, { max_age: maxAge });
+    const again = runCgi({ config, path: '/authorize', query: 'room=Other', cookie });
+    assertClean(assert, again);
+    assert.equal(again.status, 302);
+    assert.ok(!again.location.endsWith('/oidc/tokenize'), `max_age ${maxAge}: single sign-on with an older session`);
+    const tok = runCgi({ config, path: '/tokenize', cookie });
+    assert.equal(tok.status, 401, `max_age ${maxAge}: /tokenize with an older session: ${tok.status}`);
+  }
+  // a session made under max_age keeps working under the same max_age
+  const config = writeConfig(tempDir(), idp.issuer, { max_age: 120 });
+  const m = await fullLogin({ config, query: 'room=MyRoom' });
+  const tok = runCgi({ config, path: '/tokenize', cookie: `jitsi_oidc_session=${m.sessionCookie.value}` });
+  assert.equal(tok.status, 302, tok.stderr);
+});

@@ -518,6 +518,13 @@ config_print(const struct jo_config *c, char out[33])
 		jo_buf_adds(&b, v[i] != NULL ? v[i] : "");
 		jo_buf_add(&b, "", 1);	/* a NUL between fields */
 	}
+	/* max_age bounds how old a login may be: a session sealed under
+	 * none, or a longer one, must not outlive it; added only when
+	 * set, like the token rules */
+	if (c->max_age >= 0) {
+		jo_buf_addf(&b, "max_age %ld", c->max_age);
+		jo_buf_add(&b, "", 1);
+	}
 	if (strcmp(c->lobby_bypass.mode, "none") != 0 ||
 	    strcmp(c->hidden.mode, "none") != 0 ||
 	    strcmp(c->visitor.mode, "none") != 0 || c->features)

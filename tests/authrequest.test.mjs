@@ -136,3 +136,16 @@ test('review3: a session from before max_age was set gives no token under it', a
   const tok = runCgi({ config, path: '/tokenize', cookie: `jitsi_oidc_session=${m.sessionCookie.value}` });
   assert.equal(tok.status, 302, tok.stderr);
 });
+
+test('review3: auth_params cannot name our parameters in another case', () => {
+  // parameter names are case-sensitive in OAuth, but not to every
+  // server (ASP.NET's query string, as behind AD FS): Response_Mode or
+  // Redirect_URI would be the parameter the adapter sets itself
+  for (const [over, re] of [[{ auth_params: 'Response_Mode=fragment' }, /auth_params: Response_Mode: set by the adapter itself/],
+    [{ auth_params: 'REDIRECT_URI=https://evil.example/' }, /auth_params: REDIRECT_URI/],
+    [{ auth_params: 'hd=a HD=b' }, /auth_params: hd: .*twice/]]) {
+    const a = authorize(over);
+    assert.equal(a.status, 500, a.stderr);
+    assert.match(a.stderr, re);
+  }
+});

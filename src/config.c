@@ -204,7 +204,8 @@ static const char *const own_params[] = { "response_type", "client_id",
     "claims", "id_token_hint", "registration", NULL };
 
 /* auth_params: "name=value" words; a name of [A-Za-z0-9_.-], not one of
- * ours, each once. */
+ * ours, each once -- in any case, since some servers read the query
+ * case-insensitively (ASP.NET). */
 static int
 auth_params_ok(const char *v, char *bad, size_t bl)
 {
@@ -225,10 +226,10 @@ auth_params_ok(const char *v, char *bad, size_t bl)
 			return 0;
 		for (i = 0; own_params[i] != NULL; i++)
 			if (strlen(own_params[i]) == n &&
-			    strncmp(own_params[i], p, n) == 0)
+			    strncasecmp(own_params[i], p, n) == 0)
 				goto named;
 		for (q = e; (q = strchr(q, ' ')) != NULL; )
-			if (strncmp(++q, p, n + 1) == 0)
+			if (strncasecmp(++q, p, n + 1) == 0)
 				goto named;
 	}
 	return 1;

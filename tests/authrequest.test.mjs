@@ -149,3 +149,14 @@ test('review3: auth_params cannot name our parameters in another case', () => {
     assert.match(a.stderr, re);
   }
 });
+
+test('review3: with max_age, the session ends max_age after the provider\'s auth_time, not after our login', async () => {
+  // the provider logged the user in an hour ago (auth_time), within
+  // max_age = 3600 and its 120 s of clock difference: the login passes,
+  // but single sign-on must not go on for another hour on top of it
+  const { redirect } = await scenarioLogin(h, 'auth-time-old', { over: { max_age: 3600 } });
+  assert.equal(redirect.status, 302, redirect.stderr);
+  const ttl = Number(/Max-Age=(\d+)/.exec(redirect.cookies.jitsi_oidc_session.attrs)[1]);
+  assert.ok(ttl <= 125, `session Max-Age ${ttl}, an hour after an auth_time an hour old`);
+  assert.ok(ttl >= 60, `session Max-Age ${ttl}: long enough for /tokenize`);
+});

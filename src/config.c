@@ -204,7 +204,8 @@ static const char *const own_params[] = { "response_type", "client_id",
     "claims", "id_token_hint", "registration", NULL };
 
 /* auth_params: "name=value" words; a name of [A-Za-z0-9_.-], not one of
- * ours, each once. */
+ * ours, each once -- in any case, since some servers read the query
+ * case-insensitively (ASP.NET). */
 static int
 auth_params_ok(const char *v, char *bad, size_t bl)
 {
@@ -225,10 +226,10 @@ auth_params_ok(const char *v, char *bad, size_t bl)
 			return 0;
 		for (i = 0; own_params[i] != NULL; i++)
 			if (strlen(own_params[i]) == n &&
-			    strncmp(own_params[i], p, n) == 0)
+			    strncasecmp(own_params[i], p, n) == 0)
 				goto named;
 		for (q = e; (q = strchr(q, ' ')) != NULL; )
-			if (strncmp(++q, p, n + 1) == 0)
+			if (strncasecmp(++q, p, n + 1) == 0)
 				goto named;
 	}
 	return 1;
@@ -612,6 +613,13 @@ config_print(const struct jo_config *c, char out[33])
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		jo_buf_adds(&b, v[i] != NULL ? v[i] : "");
 		jo_buf_add(&b, "", 1);	/* a NUL between fields */
+	}
+	/* max_age bounds how old a login may be: a session sealed under
+	 * none, or a longer one, must not outlive it; added only when
+	 * set, like the token rules */
+	if (c->max_age >= 0) {
+		jo_buf_addf(&b, "max_age %ld", c->max_age);
+		jo_buf_add(&b, "", 1);
 	}
 	if (strcmp(c->lobby_bypass.mode, "none") != 0 ||
 	    strcmp(c->hidden.mode, "none") != 0 ||

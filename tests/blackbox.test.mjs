@@ -325,9 +325,10 @@ test('tokenize with an expired or tampered session is 401', () => {
 
 test('review3: a session longer than this configuration makes is not honoured (session_lifetime lowered)', () => {
   const short = writeConfig(tempDir(), idp.issuer, { session_lifetime: 600 });
-  const long = sealTool([SECRETS.cookie, 'session', String(now() + 8 * 3600), JSON.stringify({ sub: 'alice', r: 'a' }), short]);
+  // as /redirect seals it: the seal's and the session's own expiry (x)
+  const long = sealTool([SECRETS.cookie, 'session', String(now() + 8 * 3600), JSON.stringify({ sub: 'alice', r: 'a', x: now() + 8 * 3600 }), short]);
   expectFailure(runCgi({ config: short, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', long]) }), 401, /lasts longer than this configuration/);
-  const fits = sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify({ sub: 'alice', r: 'a' }), short]);
+  const fits = sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify({ sub: 'alice', r: 'a', x: now() + 600 }), short]);
   assert.equal(runCgi({ config: short, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', fits]) }).status, 302);
 });
 

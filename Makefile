@@ -47,7 +47,7 @@ LDHARDEN	 = -pie -Wl,-z,relro -Wl,-z,now -Wl,--as-needed
 ALL_LDFLAGS	 = $(LDHARDEN) $(LDFLAGS)
 
 # The modules, in the order a request meets them.
-MODS		 = util url crypto json dl secret config_keys config cgi seal http cache jwk oidc jws profile idtoken \
+MODS		 = util url crypto json dl secret config_keys config_rules config cgi seal http cache jwk oidc jws profile idtoken \
 		   unicode \
 		   jitsi req cookie proto login route_authorize route_redirect recheck \
 		   route_tokenize route_logout cfgcache cmd state fcgi

@@ -97,13 +97,17 @@ jo_claim_matches(json_object *claims, const char *path, const char *list)
 		return 0;
 	}
 	/* an object matches on its keys: Zitadel's roles claim is
-	 * {"moderator": {"<org id>": "<org domain>"}} */
+	 * {"moderator": {"<org id>": "<org domain>"}}; a key whose value
+	 * is false or null is one the user does not have (a flags
+	 * object: {"moderator": false}) */
 	if (json_object_is_type(v, json_type_object)) {
 		i = 0;
-		json_object_object_foreach(v, k, unused) {
-			(void)unused;
+		json_object_object_foreach(v, k, kv) {
 			if (i++ >= 1000)
 				break;
+			if (kv == NULL || (json_object_is_type(kv,
+			    json_type_boolean) && !json_object_get_boolean(kv)))
+				continue;
 			if (jo_list_has(list, k, 0))
 				return 1;
 		}

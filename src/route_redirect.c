@@ -18,6 +18,7 @@
 #define GUEST_DELAY	5	/* seconds before a refused user goes on */
 #define AUTH_TIME_SKEW	120	/* seconds our clock and the provider's
 				 * may differ for max_age */
+#define SESSION_MIN	60	/* seconds a new session lasts at least */
 
 
 /* The state cookie (consumed by every callback, good or bad) against
@@ -368,6 +369,30 @@ jo_route_refused(struct jo_req *r, const struct jo_target *t, const char *why)
 	free(text);
 }
 
+/* When the session ends: session_lifetime, capped by max_age -- counted
+ * from when the provider last logged the user in (auth_time, checked
+ * by login_strength), not from this callback, or single sign-on could
+ * go on until twice max_age after it.  At least a minute, for the way
+ * to /tokenize.  (max_age 0: no single sign-on; the short session is
+ * only for /tokenize.) */
+static time_t
+session_end(const struct jo_req *r, const struct jo_user *u)
+{
+	time_t		 end = r->now + jo_req_session_ttl(r);
+	json_object	*v;
+	long long	 lim;
+
+	if (r->cfg.max_age <= 0 ||
+	    !json_object_object_get_ex(u->claims, "auth_time", &v) ||
+	    !json_object_is_type(v, json_type_int))
+		return end;
+	lim = (long long)json_object_get_int64(v) + r->cfg.max_age +
+	    AUTH_TIME_SKEW;
+	if (lim < (long long)r->now + SESSION_MIN)
+		lim = (long long)r->now + SESSION_MIN;
+	return lim < (long long)end ? (time_t)lim : end;
+}
+
 int
 jo_route_to_tokenize(struct jo_req *r, const struct jo_user *u,
     const struct jo_target *t, time_t exp, time_t ck)
@@ -427,7 +452,7 @@ jo_route_redirect(struct jo_req *r)
 	/* the ID token is kept (sealed, sent to /logout only) as the
 	 * id_token_hint of RP-initiated logout, with the refresh token to
 	 * revoke there; the refresh token also for the re-checks */
-	exp = r->now + jo_req_session_ttl(r);
+	exp = session_end(r, &u);
 	jo_ck_logout_set(r, tk.idt, tk.rt);
 	jo_route_keep_refresh(r, u.sub, tk.rt, exp);
 	/* logged in again after a logout: the provider asked */

@@ -25,6 +25,14 @@ session(struct jo_req *r, struct jo_ck_session *s)
 		    "room");
 		return -1;
 	}
+	/* a session_lifetime (or max_age) lowered since the login ends
+	 * the sessions made under the old one (with room for skew) */
+	if (s->exp > r->now + jo_req_session_ttl(r) + JO_STATE_TTL) {
+		jo_fail(r, JO_E_NOT_LOGGED_IN, "session cookie lasts longer "
+		    "than this configuration makes them (session_lifetime "
+		    "lowered?)");
+		return -1;
+	}
 	if (!jo_ck_session_same_config(r, s)) {
 		jo_fail(r, JO_E_NOT_LOGGED_IN, "session cookie made under "
 		    "another configuration (provider, client, Jitsi app or "

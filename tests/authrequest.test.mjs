@@ -111,3 +111,52 @@ test('scripted provider: acr one of acr_values; auth_time at most max_age old', 
   const { redirect } = await scenarioLogin(h, 'ok', { over: { acr_values: 'urn:example:mfa', userinfo: 'always' } });
   assert.equal(redirect.status, 403);
 });
+
+test('review3: a session from before max_age was set gives no token under it', async () => {
+  // the operator turns max_age on (or lowers it): a session sealed without
+  // that bound (it lasts session_lifetime, and no auth_time was checked)
+  // must not go on single sign-on and /tokenize for the rest of its life
+  const dir = tempDir();
+  const before = writeConfig(dir, idp.issuer, {});
+  const s = await fullLogin({ config: before, query: 'room=MyRoom' });
+  assert.equal(s.tokenize.status, 302, s.redirect.stderr);
+  const cookie = `jitsi_oidc_session=${s.sessionCookie.value}`;
+  for (const maxAge of [60, 0]) {
+    const config = writeConfig(tempDir(), idp.issuer, { max_age: maxAge });
+    const again = runCgi({ config, path: '/authorize', query: 'room=Other', cookie });
+    assertClean(assert, again);
+    assert.equal(again.status, 302);
+    assert.ok(!again.location.endsWith('/oidc/tokenize'), `max_age ${maxAge}: single sign-on with an older session`);
+    const tok = runCgi({ config, path: '/tokenize', cookie });
+    assert.equal(tok.status, 401, `max_age ${maxAge}: /tokenize with an older session: ${tok.status}`);
+  }
+  // a session made under max_age keeps working under the same max_age
+  const config = writeConfig(tempDir(), idp.issuer, { max_age: 120 });
+  const m = await fullLogin({ config, query: 'room=MyRoom' });
+  const tok = runCgi({ config, path: '/tokenize', cookie: `jitsi_oidc_session=${m.sessionCookie.value}` });
+  assert.equal(tok.status, 302, tok.stderr);
+});
+
+test('review3: auth_params cannot name our parameters in another case', () => {
+  // parameter names are case-sensitive in OAuth, but not to every
+  // server (ASP.NET's query string, as behind AD FS): Response_Mode or
+  // Redirect_URI would be the parameter the adapter sets itself
+  for (const [over, re] of [[{ auth_params: 'Response_Mode=fragment' }, /auth_params: Response_Mode: set by the adapter itself/],
+    [{ auth_params: 'REDIRECT_URI=https://evil.example/' }, /auth_params: REDIRECT_URI/],
+    [{ auth_params: 'hd=a HD=b' }, /auth_params: hd: .*twice/]]) {
+    const a = authorize(over);
+    assert.equal(a.status, 500, a.stderr);
+    assert.match(a.stderr, re);
+  }
+});
+
+test('review3: with max_age, the session ends max_age after the provider\'s auth_time, not after our login', async () => {
+  // the provider logged the user in an hour ago (auth_time), within
+  // max_age = 3600 and its 120 s of clock difference: the login passes,
+  // but single sign-on must not go on for another hour on top of it
+  const { redirect } = await scenarioLogin(h, 'auth-time-old', { over: { max_age: 3600 } });
+  assert.equal(redirect.status, 302, redirect.stderr);
+  const ttl = Number(/Max-Age=(\d+)/.exec(redirect.cookies.jitsi_oidc_session.attrs)[1]);
+  assert.ok(ttl <= 125, `session Max-Age ${ttl}, an hour after an auth_time an hour old`);
+  assert.ok(ttl >= 60, `session Max-Age ${ttl}: long enough for /tokenize`);
+});

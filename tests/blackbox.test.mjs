@@ -323,6 +323,15 @@ test('tokenize with an expired or tampered session is 401', () => {
   expectFailure(runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', bad]) }), 401, /failed authentication|malformed/);
 });
 
+test('review3: a session longer than this configuration makes is not honoured (session_lifetime lowered)', () => {
+  const short = writeConfig(tempDir(), idp.issuer, { session_lifetime: 600 });
+  // as /redirect seals it: the seal's and the session's own expiry (x)
+  const long = sealTool([SECRETS.cookie, 'session', String(now() + 8 * 3600), JSON.stringify({ sub: 'alice', r: 'a', x: now() + 8 * 3600 }), short]);
+  expectFailure(runCgi({ config: short, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', long]) }), 401, /lasts longer than this configuration/);
+  const fits = sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify({ sub: 'alice', r: 'a', x: now() + 600 }), short]);
+  assert.equal(runCgi({ config: short, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', fits]) }).status, 302);
+});
+
 test('tokenize with a valid session redirects into the room, the tenant and the hash flags', () => {
   const ok = sealTool([SECRETS.cookie, 'session', String(now() + 600),
     JSON.stringify({ sub: 'bob', name: 'Bob', r: 'Room One', t: 'acme', f: 'config.prejoinConfig.enabled=false' }), config]);

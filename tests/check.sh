@@ -71,7 +71,7 @@ if [ "${JO_SKIP_VALGRIND:-0}" != 1 ]; then
 	    JO_CGI_WRAPPER="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,possible --quiet" \
 	    timeout -k 10 1800 node --test --test-reporter=tap --test-concurrency=1 \
 	    $(suites valgrind) > tests/out/valgrind-node.tap 2>&1
-	count tests/out/valgrind-node.tap "blackbox+checklist+e2e+features under valgrind" $?
+	count tests/out/valgrind-node.tap "the valgrind suites of tests/suites under valgrind" $?
 fi
 echo
 echo "$total_pass passed, $total_fail failed"

@@ -244,6 +244,26 @@ claim_shapes_of_keycloak_and_zitadel(void **st)
 	json_object_put(o);
 }
 
+/* review3: an object matches on its keys, but a key whose value says
+ * "no" is not a value the user has: {"moderator": false} is a user who
+ * is not one (a provider's flags object), and so is null. */
+static void
+review3_object_key_set_to_false_does_not_match(void **st)
+{
+	json_object	*o;
+
+	(void)st;
+	o = json_tokener_parse("{\"perms\":{\"moderator\":false,"
+	    "\"lobby\":null,\"member\":true,\"org\":{\"1\":\"a\"},"
+	    "\"empty\":{},\"zero\":0,\"text\":\"false\"}}");
+	assert_false(jo_claim_matches(o, "perms", "moderator"));
+	assert_false(jo_claim_matches(o, "perms", "lobby"));
+	assert_true(jo_claim_matches(o, "perms", "member"));
+	assert_true(jo_claim_matches(o, "perms", "org"));
+	assert_true(jo_claim_matches(o, "perms", "empty"));
+	json_object_put(o);
+}
+
 /* Entra ID's group overage: "groups" left out, pointed at by
  * _claim_names.  Never a silent "not a member". */
 static void
@@ -365,6 +385,7 @@ main(void)
 		cmocka_unit_test(moderator_group_and_userinfo),
 		cmocka_unit_test(userinfo_dotted_key_does_not_shadow_id_token_path),
 		cmocka_unit_test(claim_shapes_of_keycloak_and_zitadel),
+		cmocka_unit_test(review3_object_key_set_to_false_does_not_match),
 		cmocka_unit_test(group_overage_is_said_not_silent),
 		cmocka_unit_test(token_rules_from_claims),
 	};

@@ -49,7 +49,7 @@ ALL_LDFLAGS	 = $(LDHARDEN) $(LDFLAGS)
 # The modules, in the order a request meets them.
 MODS		 = util url crypto json dl secret config_keys config_rules config cgi seal http cache jwk oidc jws profile idtoken \
 		   unicode \
-		   jitsi req cookie proto route_authorize route_redirect \
+		   jitsi req cookie proto login route_authorize route_redirect recheck \
 		   route_tokenize route_logout cfgcache cmd state fcgi
 BUILD		?= build
 OBJS		 = $(MODS:%=$(BUILD)/%.o)

@@ -68,7 +68,8 @@ async function main() {
   // the baseline served the same way, next to the adapter
   const srv = await servers.nginx(config, { extra: (sock) => `location = /trivial { include fastcgi_params;
     fastcgi_param SCRIPT_FILENAME ${trivial}; fastcgi_pass unix:${sock}; }` });
-  const idp = await startProvider({ redirectUri: `${srv.base}/oidc/redirect` });
+  // refresh tokens not rotated: every re-check of the bench redeems the same one
+  const idp = await startProvider({ redirectUri: `${srv.base}/oidc/redirect`, env: { REFRESH: '1', REFRESH_ROTATE: '0' } });
   try {
     writeConfig(dir, idp.issuer, { public_url: `${srv.base}/oidc`, jitsi_url: srv.base });
     shareWithServers(dir);
@@ -80,6 +81,16 @@ async function main() {
     const r = runCgi({ config, path: '/redirect', query: new URL(cb).search.slice(1), cookie: cookieHeader(['jitsi_oidc_state', a.cookies.jitsi_oidc_state.value]) });
     if (r.status !== 302) throw new Error(`login failed: ${r.stderr}`);
     const session = cookieHeader(['jitsi_oidc_session', r.cookies.jitsi_oidc_session.value]);
+    // single sign-on into another room: within session_recheck (no
+    // provider), and with a re-check at every use (session_recheck = 0,
+    // the same session: the key is not in the configuration's
+    // fingerprint): the refresh grant, the ID token verified, re-sealed
+    const ssoCookie = cookieHeader(['jitsi_oidc_session', r.cookies.jitsi_oidc_session.value],
+      ['jitsi_oidc_refresh', r.cookies.jitsi_oidc_refresh.value]);
+    const recheckConfig = writeConfig(tempDir('jo-bench-recheck'), idp.issuer, { public_url: `${srv.base}/oidc`, jitsi_url: srv.base,
+      session_recheck: 0, cache_dir: join(dir, 'cache') });
+    const probe = runCgi({ config: recheckConfig, path: '/authorize', query: 'room=Other', cookie: ssoCookie });
+    if (probe.location !== `${srv.base}/oidc/tokenize` || !probe.cookies.jitsi_oidc_refresh) throw new Error(`re-check failed: ${probe.stderr}`);
 
     // /redirect: each run needs a fresh code; time the CGI process only
     // (its CPU excludes the wait for the provider).
@@ -103,6 +114,8 @@ async function main() {
     const base = direct(trivial, cgiEnv(config, '/'));
     const auth = direct(cgiPath, cfgEnv('/authorize', 'room=BenchRoom'));
     const tok = direct(cgiPath, cfgEnv('/tokenize', '', session));
+    const sso = direct(cgiPath, cfgEnv('/authorize', 'room=Other', ssoCookie));
+    const recheck = direct(cgiPath, cgiEnv(recheckConfig, '/authorize', 'room=Other', ssoCookie), Math.min(N, 100));
     const floor = direct(curlFloor, cgiEnv(config, '/'));
     const base2 = direct(trivial, cgiEnv(config, '/'));   // again: drift check
     const baseCpu = (base.cpu + base2.cpu) / 2;
@@ -111,6 +124,8 @@ async function main() {
       trivial: instructions(trivial, cgiEnv(config, '/')),
       authorize: instructions(cgiPath, cfgEnv('/authorize', 'room=BenchRoom')),
       tokenize: instructions(cgiPath, cfgEnv('/tokenize', '', session)),
+      sso: instructions(cgiPath, cfgEnv('/authorize', 'room=Other', ssoCookie)),
+      recheck: instructions(cgiPath, cgiEnv(recheckConfig, '/authorize', 'room=Other', ssoCookie)),
       floor: instructions(curlFloor, cgiEnv(config, '/')),
     };
     { // /redirect under callgrind: one more login
@@ -168,6 +183,8 @@ async function main() {
       ['trivial CGI (baseline)', base, ins.trivial, w.trivial, null],
       ['/authorize, discovery cached', auth, ins.authorize, w.authorize, { cpu: 2, rps: 0.5 }],
       ['/tokenize', tok, ins.tokenize, w.tokenize, { cpu: 2, rps: 0.5 }],
+      ['/authorize, single sign-on (live session, within session_recheck)', sso, ins.sso, null, null],
+      ['/authorize, single sign-on with a re-check (refresh grant; provider time excluded from CPU)', recheck, ins.recheck, null, null],
       ['/redirect, caches warm, provider time excluded', redirect, ins.redirect, null, { cpu: 5 }],
       ['floor of any provider call: load + init libcurl, nothing else', floor, ins.floor, null, null],
     ];

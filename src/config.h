@@ -76,6 +76,8 @@ struct jo_config {
 	char	*userinfo;		/* "auto", "always", "never" */
 	char	*room_claim;		/* "room" or "*" */
 	long	 session_lifetime;	/* 0: no single sign-on */
+	long	 session_recheck;	/* seconds a remembered login goes
+					 * unchecked; 0: checked at each use */
 	char	*prompt;		/* or NULL */
 	/* more of the authorization request (Core 3.1.2.1) */
 	char	*acr_values;		/* requested, and the acr checked */

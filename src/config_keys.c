@@ -65,6 +65,8 @@ const struct jo_key jo_keys[] = {
 	{ "room_claim", K_ENUM, 0, OFF(room_claim), 0, 0, NULL, "room|*" },
 	{ "session_lifetime", K_SECONDS, 0, OFF(session_lifetime), 0,
 	    30 * 86400, NULL, NULL },
+	{ "session_recheck", K_SECONDS, 0, OFF(session_recheck), 0,
+	    30 * 86400, NULL, NULL },
 	{ "prompt", K_STR, 0, OFF(prompt), 0, 0, NULL, NULL },
 	{ "acr_values", K_STR, 0, OFF(acr_values), 0, 0, NULL, NULL },
 	{ "max_age", K_SECONDS, 0, OFF(max_age), 0, 366L * 86400, NULL, NULL },

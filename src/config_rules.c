@@ -367,6 +367,8 @@ finish_rules(const char *name, struct jo_config *c, const int *seen,
 	dflt(&c->jitsi_token_in, "hash");
 	if (!seen[jo_key_index("session_lifetime")])
 		c->session_lifetime = 8 * 3600;
+	if (!seen[jo_key_index("session_recheck")])
+		c->session_recheck = 300;
 	finish_request(name, c, seen, pr);
 	if (!scheme_ok(c->app_scheme_mobile))
 		jo_problem(pr, "%s: app_scheme_mobile: not a URL scheme", name);

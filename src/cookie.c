@@ -14,7 +14,7 @@
 #include "util.h"
 
 const char *const jo_ck_names[] = { JO_CK_STATE, JO_CK_SESSION,
-    JO_CK_LOGOUT, JO_CK_OUT, NULL };
+    JO_CK_LOGOUT, JO_CK_OUT, JO_CK_REFRESH, NULL };
 
 /* A sealed field: its key in the JSON, its type, where it lives. */
 enum ftype { F_STR, F_BOOL, F_FLAG, F_TIME };	/* F_FLAG: a bool, absent
@@ -31,6 +31,7 @@ static const struct field state_fields[] = {
 	ST("st", st), ST("no", nonce), ST("cv", verifier),
 	ST("r", t.room), ST("t", t.tenant), ST("f", t.flags), ST("a", t.app),
 	{ "p", F_BOOL, offsetof(struct jo_ck_state, t.popup) },
+	{ "rc", F_FLAG, offsetof(struct jo_ck_state, recheck) },
 };
 #undef ST
 
@@ -44,15 +45,22 @@ static const struct field session_fields[] = {
 	SE("x", F_TIME, exp),
 	SE("r", F_STR, t.room), SE("t", F_STR, t.tenant),
 	SE("f", F_STR, t.flags), SE("a", F_STR, t.app),
-	SE("p", F_BOOL, t.popup), SE("cf", F_STR, cf),
+	SE("p", F_BOOL, t.popup), SE("cf", F_STR, cf), SE("ck", F_TIME, ck),
 };
 #undef SE
 
+static const struct field refresh_fields[] = {
+	{ "rt", F_STR, offsetof(struct jo_ck_refresh, rt) },
+	{ "sub", F_STR, offsetof(struct jo_ck_refresh, sub) },
+};
+
 struct logout {
 	char	*hint;
+	char	*rt;
 };
 static const struct field logout_fields[] = {
 	{ "h", F_STR, offsetof(struct logout, hint) },
+	{ "rt", F_STR, offsetof(struct logout, rt) },
 };
 
 struct out {
@@ -274,7 +282,7 @@ jo_ck_session_open(struct jo_req *r, struct jo_ck_session *s, char *why,
 
 int
 jo_ck_session_set(struct jo_req *r, const struct jo_user *u,
-    const struct jo_target *t, time_t exp)
+    const struct jo_target *t, time_t exp, time_t ck)
 {
 	struct jo_ck_session	 s;
 	json_object		*o;
@@ -285,6 +293,7 @@ jo_ck_session_set(struct jo_req *r, const struct jo_user *u,
 	s.t = *t;
 	s.exp = exp;
 	s.cf = r->cfg.print;
+	s.ck = ck;
 	o = encode(session_fields, NFIELDS(session_fields), &s);
 	/* Too large for a cookie (long picture URL, many URL options)?
 	 * The avatar is what can go. */
@@ -317,20 +326,90 @@ jo_ck_session_free(struct jo_ck_session *s)
 	memset(s, 0, sizeof(*s));
 }
 
-void
-jo_ck_logout_set(struct jo_req *r, const char *idt)
+int
+jo_ck_refresh_set(struct jo_req *r, const char *sub, const char *rt,
+    time_t exp)
 {
-	struct logout	 l = { (char *)(uintptr_t)idt };
+	struct jo_ck_refresh	 f = { (char *)(uintptr_t)rt,
+				    (char *)(uintptr_t)sub };
+	json_object		*o;
+	char			*sealed, *path;
+
+	o = encode(refresh_fields, NFIELDS(refresh_fields), &f);
+	sealed = seal_json(r, "refresh", exp, o);
+	json_object_put(o);
+	if (sealed == NULL)
+		return -1;
+	path = jo_req_path(r, "authorize");
+	jo_resp_cookie(&r->resp, JO_CK_REFRESH, sealed, (long)(exp - r->now),
+	    path, r->cfg.cookie_secure);
+	free(path);
+	jo_wipe_free(sealed);
+	return 0;
+}
+
+int
+jo_ck_refresh_open(struct jo_req *r, struct jo_ck_refresh *f, char *why,
+    size_t wl)
+{
+	memset(f, 0, sizeof(*f));
+	if (open_into(r, JO_CK_REFRESH, "refresh", refresh_fields,
+	    NFIELDS(refresh_fields), f, why, wl) == -1)
+		return -1;
+	if (f->rt == NULL || f->sub == NULL) {
+		jo_ck_refresh_free(f);
+		jo_why(why, wl, "%s cookie lacks a field", JO_CK_REFRESH);
+		return -1;
+	}
+	return 0;
+}
+
+void
+jo_ck_refresh_free(struct jo_ck_refresh *f)
+{
+	jo_wipe_free(f->rt);
+	free(f->sub);
+	memset(f, 0, sizeof(*f));
+}
+
+/* The logout cookie's fields sealed: the hint and the refresh token,
+ * or the one that fits (revoking the token matters more). */
+static char *
+logout_seal(struct jo_req *r, const struct logout *l, long ttl)
+{
+	struct logout	 one;
 	json_object	*o;
+	char		*sealed;
+	int		 i;
+
+	for (i = 0; i < 3; i++) {
+		one = *l;
+		if (i == 1)
+			one.hint = NULL;
+		else if (i == 2)
+			one.rt = NULL;
+		if ((i > 0 && one.hint == l->hint && one.rt == l->rt) ||
+		    (one.hint == NULL && one.rt == NULL))
+			continue;
+		o = encode(logout_fields, NFIELDS(logout_fields), &one);
+		sealed = seal_json(r, "logout", r->now + ttl, o);
+		json_object_put(o);
+		if (sealed != NULL)
+			return sealed;
+	}
+	return NULL;
+}
+
+void
+jo_ck_logout_set(struct jo_req *r, const char *idt, const char *rt)
+{
+	struct logout	 l = { NULL, (char *)(uintptr_t)rt };
 	char		*sealed, *path;
 	long		 ttl = jo_req_session_ttl(r);
 
-	if (strlen(idt) > JO_HINT_MAX)
-		return;
-	o = encode(logout_fields, NFIELDS(logout_fields), &l);
-	sealed = seal_json(r, "logout", r->now + ttl, o);
-	json_object_put(o);
-	if (sealed == NULL)
+	if (idt != NULL && strlen(idt) <= JO_HINT_MAX)
+		l.hint = (char *)(uintptr_t)idt;
+	if ((sealed = logout_seal(r, &l, ttl)) == NULL)
 		return;
 	path = jo_req_path(r, "logout");
 	jo_resp_cookie(&r->resp, JO_CK_LOGOUT, sealed, ttl, path,
@@ -339,17 +418,19 @@ jo_ck_logout_set(struct jo_req *r, const char *idt)
 	jo_wipe_free(sealed);
 }
 
-char *
-jo_ck_logout_hint(struct jo_req *r)
+void
+jo_ck_logout_open(struct jo_req *r, char **hint, char **rt)
 {
-	struct logout	 l = { NULL };
+	struct logout	 l = { NULL, NULL };
 	char		 why[600];
 
+	*hint = *rt = NULL;
 	if (jo_param_get(&r->ck, JO_CK_LOGOUT) == NULL ||
 	    open_into(r, JO_CK_LOGOUT, "logout", logout_fields,
 	    NFIELDS(logout_fields), &l, why, sizeof(why)) == -1)
-		return NULL;
-	return l.hint;
+		return;
+	*hint = l.hint;
+	*rt = l.rt;
 }
 
 void
@@ -384,8 +465,12 @@ jo_ck_clear(struct jo_req *r, const char *name)
 {
 	char	*path;
 
-	path = strcmp(name, JO_CK_LOGOUT) == 0 ? jo_req_path(r, "logout") :
-	    jo_xstrdup(r->cfg.cookie_path);
+	if (strcmp(name, JO_CK_LOGOUT) == 0)
+		path = jo_req_path(r, "logout");
+	else if (strcmp(name, JO_CK_REFRESH) == 0)
+		path = jo_req_path(r, "authorize");
+	else
+		path = jo_xstrdup(r->cfg.cookie_path);
 	jo_resp_cookie(&r->resp, name, NULL, 0, path, r->cfg.cookie_secure);
 	free(path);
 }

@@ -233,7 +233,7 @@ jo_idtoken_claims(const char *json, size_t len,
     const struct jo_idt_expect *x, struct jo_user *u, char *why, size_t wl)
 {
 	json_object	*o;
-	const char	*s;
+	const char	*s = NULL;
 	int		 rc = -1;
 
 	memset(u, 0, sizeof(*u));
@@ -247,14 +247,22 @@ jo_idtoken_claims(const char *json, size_t len,
 	if (check_aud(o, x->client_id, why, wl) == -1 ||
 	    check_times(o, (long long)x->now, why, wl) == -1)
 		goto end;
-	/* nonce (step 11). */
-	if ((s = jo_json_str(o, "nonce")) == NULL || !jo_ct_equal(s, x->nonce)) {
+	/* nonce (step 11); a refreshed ID token (Core 12.2) answers no
+	 * authorization request: no nonce of ours to match */
+	if (x->sub == NULL && ((s = jo_json_str(o, "nonce")) == NULL ||
+	    x->nonce == NULL || !jo_ct_equal(s, x->nonce))) {
 		jo_why(why, wl, "ID token nonce %s", s ? "does not match the "
 		    "one sent" : "missing");
 		goto end;
 	}
 	if ((u->sub = clean_str(o, "sub", 255)) == NULL) {
 		jo_why(why, wl, "ID token sub missing or invalid");
+		goto end;
+	}
+	/* Core 12.2: the same user as at the login */
+	if (x->sub != NULL && strcmp(u->sub, x->sub) != 0) {
+		jo_why(why, wl, "refreshed ID token sub (%.64s) is not the "
+		    "remembered login's (%.64s)", u->sub, x->sub);
 		goto end;
 	}
 	u->claims = json_object_get(o);

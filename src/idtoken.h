@@ -35,6 +35,9 @@ struct jo_idt_expect {
 	/* the provider's id_token_signing_alg_values_supported as
 	 * "RS256, HS256", or NULL */
 	const char	*algs;
+	/* a refreshed ID token (Core 12.2): the login's sub, which it
+	 * must carry; no nonce then.  NULL for a login: nonce required */
+	const char	*sub;
 };
 
 enum jo_idt jo_idtoken_verify(const char *token, const struct jo_keys *,

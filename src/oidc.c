@@ -71,6 +71,7 @@ jo_provider_free(struct jo_provider *p)
 	free(p->jwks_uri);
 	free(p->userinfo_endpoint);
 	free(p->end_session_endpoint);
+	free(p->revocation_endpoint);
 	free(p->issuer_template);
 	free(p->auth_methods);
 	free(p->idt_algs);
@@ -142,6 +143,8 @@ provider_from(json_object *o, struct jo_provider *p, char *why, size_t wl)
 	    endpoint(o, "userinfo_endpoint", 0, &p->userinfo_endpoint, why,
 	    wl) == -1 ||
 	    endpoint(o, "end_session_endpoint", 0, &p->end_session_endpoint,
+	    why, wl) == -1 ||
+	    endpoint(o, "revocation_endpoint", 0, &p->revocation_endpoint,
 	    why, wl) == -1) {
 		jo_provider_free(p);
 		return -1;
@@ -351,6 +354,7 @@ jo_discover(const struct jo_config *c, struct jo_provider *p, char *why,
 	add_str(prov, "jwks_uri", p->jwks_uri);
 	add_str(prov, "userinfo_endpoint", p->userinfo_endpoint);
 	add_str(prov, "end_session_endpoint", p->end_session_endpoint);
+	add_str(prov, "revocation_endpoint", p->revocation_endpoint);
 	add_str(prov, "issuer_template", p->issuer_template);
 	add_list(prov, "token_endpoint_auth_methods_supported",
 	    p->auth_methods);

@@ -14,6 +14,7 @@ struct jo_provider {
 	char	*jwks_uri;
 	char	*userinfo_endpoint;	/* may be NULL */
 	char	*end_session_endpoint;	/* may be NULL */
+	char	*revocation_endpoint;	/* RFC 7009; may be NULL */
 	char	*issuer_template;	/* "…/{tenantid}/…", or NULL */
 	/* token_endpoint_auth_methods_supported and
 	 * id_token_signing_alg_values_supported, each as "a, b, c" (the

@@ -70,7 +70,7 @@ add_opt(struct jo_buf *b, const char *name, const char *v)
 char *
 jo_proto_auth_url(const struct jo_config *c, const struct jo_provider *p,
     const char *state, const char *nonce, const char *challenge,
-    const char *login_hint, int relogin)
+    const char *login_hint, enum jo_auth how)
 {
 	struct jo_buf	 b = { 0 };
 	const char	*pr = c->prompt;
@@ -93,10 +93,12 @@ jo_proto_auth_url(const struct jo_config *c, const struct jo_provider *p,
 	jo_buf_adds(&b, "&code_challenge_method=S256");
 	/* after a logout the provider's own session may still be alive:
 	 * it must ask the user (Core 3.1.2.1), not log them straight in */
-	if (relogin && (pr == NULL || strcmp(pr, "none") == 0))
+	if (how == JO_AUTH_RELOGIN && (pr == NULL || strcmp(pr, "none") == 0))
 		pr = "login";
-	else if (relogin && strstr(pr, "login") == NULL)
+	else if (how == JO_AUTH_RELOGIN && strstr(pr, "login") == NULL)
 		pr = more = jo_xasprintf("login %s", pr);
+	else if (how == JO_AUTH_SILENT)
+		pr = "none";
 	add_opt(&b, "prompt", pr);
 	free(more);
 	if (c->max_age >= 0)
@@ -109,11 +111,28 @@ jo_proto_auth_url(const struct jo_config *c, const struct jo_provider *p,
 	return jo_buf_take(&b);
 }
 
-/* The token response (Core 3.1.3.3): an ID token string, and an access
- * token worth keeping for userinfo. */
+/* A token string of the answer worth keeping: at most max bytes, no
+ * control character; NULL otherwise. */
+static char *
+token_str(json_object *o, const char *key, int max)
+{
+	json_object	*v;
+
+	if (json_object_object_get_ex(o, key, &v) &&
+	    json_object_is_type(v, json_type_string) &&
+	    json_object_get_string_len(v) > 0 &&
+	    json_object_get_string_len(v) <= max &&
+	    !jo_has_ctl(json_object_get_string(v),
+	    (size_t)json_object_get_string_len(v)))
+		return jo_xstrdup(json_object_get_string(v));
+	return NULL;
+}
+
+/* The token response (Core 3.1.3.3, 12.2): an ID token string, an
+ * access token worth keeping for userinfo, a refresh token. */
 static int
-token_response(const struct jo_http_resp *h, char **idt, char **at,
-    enum jo_err *e, char *why, size_t wl)
+token_response(const struct jo_http_resp *h, int need_idt,
+    struct jo_tokens *tk, enum jo_err *e, char *why, size_t wl)
 {
 	json_object	*o, *v;
 	const char	*err, *desc;
@@ -126,31 +145,29 @@ token_response(const struct jo_http_resp *h, char **idt, char **at,
 		    "object (%zu bytes)", h->status, h->len);
 		return -1;
 	}
+	tk->status = h->status;
 	if (h->status != 200) {
 		if ((err = jo_json_str(o, "error")) == NULL)
 			err = "none";
 		desc = jo_json_str(o, "error_description");
 		dl = jo_rtrim_len(desc);
 		*e = JO_E_REFUSED;
+		tk->invalid_grant = strcmp(err, "invalid_grant") == 0;
 		jo_why(why, wl, "token endpoint answered HTTP %ld: error=%.64s"
 		    "%s%.*s", h->status, err, dl ? " " : "",
 		    (int)(dl > 200 ? 200 : dl), dl ? desc : "");
 		goto end;
 	}
-	if (!json_object_object_get_ex(o, "id_token", &v) ||
-	    !json_object_is_type(v, json_type_string)) {
+	if (json_object_object_get_ex(o, "id_token", &v) &&
+	    json_object_is_type(v, json_type_string))
+		tk->idt = jo_xstrdup(json_object_get_string(v));
+	else if (need_idt || json_object_object_get_ex(o, "id_token", &v)) {
 		*e = JO_E_NO_IDTOKEN;
 		jo_why(why, wl, "token response has no id_token string");
 		goto end;
 	}
-	*idt = jo_xstrdup(json_object_get_string(v));
-	if (json_object_object_get_ex(o, "access_token", &v) &&
-	    json_object_is_type(v, json_type_string) &&
-	    json_object_get_string_len(v) > 0 &&
-	    json_object_get_string_len(v) <= 8192 &&
-	    !jo_has_ctl(json_object_get_string(v),
-	    (size_t)json_object_get_string_len(v)))
-		*at = jo_xstrdup(json_object_get_string(v));
+	tk->at = token_str(o, "access_token", 8192);
+	tk->rt = token_str(o, "refresh_token", 8192);
 	rc = 0;
 end:
 	json_object_put(o);
@@ -300,43 +317,71 @@ client_auth(const struct jo_config *c, const struct jo_provider *p,
 	return 0;
 }
 
-int
-jo_proto_exchange(const struct jo_config *c, const struct jo_provider *p,
-    const char *code, const char *verifier, char **idt, char **at,
-    enum jo_err *e, char *why, size_t wl)
+void
+jo_tokens_free(struct jo_tokens *tk)
 {
-	struct jo_http_resp	 h;
-	struct jo_buf		 body = { 0 }, user = { 0 }, pass = { 0 };
-	const char		*method;
-	char			 sub[600];
-	int			 rc = -1;
+	jo_wipe_free(tk->idt);
+	jo_wipe_free(tk->at);
+	jo_wipe_free(tk->rt);
+	memset(tk, 0, sizeof(*tk));
+}
 
-	*idt = *at = NULL;
-	memset(&h, 0, sizeof(h));
-	if (jo_proto_client_auth(c, p, &method, sub, sizeof(sub)) == -1) {
+/* POST body (its grant or token, the client's part added here) to url,
+ * the client authenticated as jo_proto_client_auth says; the method
+ * used into *method.  0 with the answer in h, or -1 with the kind. */
+static int
+client_post(const struct jo_config *c, const struct jo_provider *p,
+    const char *url, struct jo_buf *body, struct jo_http_resp *h,
+    const char **method, enum jo_err *e, char *why, size_t wl)
+{
+	struct jo_buf	 user = { 0 }, pass = { 0 };
+	char		 sub[600];
+	int		 rc = -1;
+
+	if (jo_proto_client_auth(c, p, method, sub, sizeof(sub)) == -1) {
 		*e = JO_E_REFUSED;
 		jo_why(why, wl, "%s", sub);
 		return -1;
 	}
-	jo_buf_adds(&body, "grant_type=authorization_code&code=");
-	jo_form_encode(&body, code);
-	jo_buf_adds(&body, "&redirect_uri=");
-	jo_form_encode(&body, c->redirect_uri);
-	jo_buf_adds(&body, "&code_verifier=");
-	jo_form_encode(&body, verifier);
-	if (client_auth(c, p, method, &body, &user, &pass, why, wl) == -1) {
+	if (client_auth(c, p, *method, body, &user, &pass, why, wl) == -1) {
 		*e = JO_E_NOT_CONFIGURED;
 		goto end;
 	}
-	if (jo_http_post_form(c, p->token_endpoint, user.p, pass.p, body.p,
-	    &h, sub, sizeof(sub)) == -1) {
+	if (jo_http_post_form(c, url, user.p, pass.p, body->p, h, sub,
+	    sizeof(sub)) == -1) {
 		*e = JO_E_NO_FINISH;
-		jo_why(why, wl, "token endpoint: %s", sub);
+		jo_why(why, wl, "%s: %s", url == p->token_endpoint ?
+		    "token endpoint" : "revocation endpoint", sub);
 		goto end;
 	}
+	rc = 0;
+end:
+	jo_buf_free(&user);
+	if (pass.p != NULL)
+		explicit_bzero(pass.p, pass.len);
+	jo_buf_free(&pass);
+	return rc;
+}
+
+/* A grant at the token endpoint: the tokens (an ID token required when
+ * need_idt), or -1 with the kind (a refused client named with its
+ * method). */
+static int
+token_request(const struct jo_config *c, const struct jo_provider *p,
+    struct jo_buf *body, int need_idt, struct jo_tokens *tk, enum jo_err *e,
+    char *why, size_t wl)
+{
+	struct jo_http_resp	 h;
+	const char		*method;
+	int			 rc = -1;
+
+	memset(&h, 0, sizeof(h));
+	if (client_post(c, p, p->token_endpoint, body, &h, &method, e, why,
+	    wl) == -1)
+		goto end;
 	/* a refused client (RFC 6749 5.2: 401 invalid_client; glewlwyd
 	 * 403 unauthorized_client): the log names the method used */
-	if ((rc = token_response(&h, idt, at, e, why, wl)) == -1 &&
+	if ((rc = token_response(&h, need_idt, tk, e, why, wl)) == -1 &&
 	    *e == JO_E_REFUSED && (h.status == 401 || h.status == 403 ||
 	    strstr(why, "error=invalid_client") != NULL ||
 	    strstr(why, "error=unauthorized_client") != NULL))
@@ -346,12 +391,80 @@ end:
 	if (h.body != NULL)
 		explicit_bzero(h.body, h.len);
 	jo_http_resp_free(&h);
+	explicit_bzero(body->p, body->len);
+	jo_buf_free(body);
+	if (rc == -1) {		/* the status and invalid_grant stay */
+		jo_wipe_free(tk->idt);
+		jo_wipe_free(tk->at);
+		jo_wipe_free(tk->rt);
+		tk->idt = tk->at = tk->rt = NULL;
+	}
+	return rc;
+}
+
+int
+jo_proto_exchange(const struct jo_config *c, const struct jo_provider *p,
+    const char *code, const char *verifier, struct jo_tokens *tk,
+    enum jo_err *e, char *why, size_t wl)
+{
+	struct jo_buf	 body = { 0 };
+
+	memset(tk, 0, sizeof(*tk));
+	jo_buf_adds(&body, "grant_type=authorization_code&code=");
+	jo_form_encode(&body, code);
+	jo_buf_adds(&body, "&redirect_uri=");
+	jo_form_encode(&body, c->redirect_uri);
+	jo_buf_adds(&body, "&code_verifier=");
+	jo_form_encode(&body, verifier);
+	return token_request(c, p, &body, 1, tk, e, why, wl);
+}
+
+int
+jo_proto_refresh(const struct jo_config *c, const struct jo_provider *p,
+    const char *rt, struct jo_tokens *tk, enum jo_err *e, char *why,
+    size_t wl)
+{
+	struct jo_buf	 body = { 0 };
+
+	memset(tk, 0, sizeof(*tk));
+	jo_buf_adds(&body, "grant_type=refresh_token&refresh_token=");
+	jo_form_encode(&body, rt);
+	/* Core 12.2: the answer may carry no ID token */
+	return token_request(c, p, &body, 0, tk, e, why, wl);
+}
+
+int
+jo_proto_revoke(const struct jo_config *c, const struct jo_provider *p,
+    const char *rt, char *why, size_t wl)
+{
+	struct jo_http_resp	 h;
+	struct jo_buf		 body = { 0 };
+	const char		*method;
+	enum jo_err		 e;
+	int			 rc = -1;
+
+	if (p->revocation_endpoint == NULL) {
+		jo_why(why, wl, "the provider has no revocation_endpoint");
+		return -1;
+	}
+	memset(&h, 0, sizeof(h));
+	jo_buf_adds(&body, "token=");
+	jo_form_encode(&body, rt);
+	jo_buf_adds(&body, "&token_type_hint=refresh_token");
+	if (client_post(c, p, p->revocation_endpoint, &body, &h, &method, &e,
+	    why, wl) == -1)
+		goto end;
+	/* RFC 7009 2.2: 200 also for a token already invalid */
+	if (h.status != 200) {
+		jo_why(why, wl, "revocation endpoint answered HTTP %ld (client "
+		    "authentication: %s)", h.status, method);
+		goto end;
+	}
+	rc = 0;
+end:
+	jo_http_resp_free(&h);
 	explicit_bzero(body.p, body.len);
 	jo_buf_free(&body);
-	jo_buf_free(&user);
-	if (pass.p != NULL)
-		explicit_bzero(pass.p, pass.len);
-	jo_buf_free(&pass);
 	return rc;
 }
 

@@ -1,7 +1,7 @@
 /* route_authorize.c -- /authorize?room=R[&tenant=T] or ?state={json}:
- * check the room, then single sign-on with a live session, or a new
- * login: state, nonce and PKCE verifier sealed with the room in the
- * state cookie, and the browser sent to the provider.  With Jitsi's
+ * check the room, then single sign-on with a live session (re-checked
+ * with the provider when session_recheck says so: recheck.h), or a new
+ * login (login.h).  With Jitsi's
  * nonce= (tokenAuthInline) it is the login popup: remembered in the
  * state and the session, it ends in a page that posts the token to
  * Jitsi.  Other parameters Jitsi adds (code_challenge, ...) are not
@@ -10,8 +10,9 @@
 #include <string.h>
 
 #include "cookie.h"
-#include "oidc.h"
+#include "login.h"
 #include "proto.h"
+#include "recheck.h"
 #include "routes.h"
 #include "util.h"
 
@@ -48,21 +49,45 @@ sso_allowed(const struct jo_req *r, const struct jo_target *t)
 	    strstr(p, "consent") != NULL));
 }
 
+enum sso {
+	SSO_DONE,	/* answered */
+	SSO_NO,		/* no live session: a login */
+	SSO_SILENT,	/* due a re-check, no refresh token: prompt=none */
+};
+
 /* A live session goes straight to /tokenize with the new room, keeping
- * its expiry and what was decided at login. */
-static int
+ * its expiry and what was decided at login -- or, when the provider
+ * last vouched for it longer than session_recheck ago, what a re-check
+ * with its refresh token decides (recheck.h), or without one, a silent
+ * login at the provider. */
+static enum sso
 sso(struct jo_req *r, const struct jo_target *t)
 {
 	struct jo_ck_session	 s;
 	char			 why[600];
-	int			 rc = -1;
+	enum sso		 rc = SSO_NO;
 
 	if (jo_param_get(&r->ck, JO_CK_SESSION) == NULL ||
 	    jo_ck_session_open(r, &s, why, sizeof(why)) == -1)
-		return -1;
-	if (jo_ck_session_same_config(r, &s) && s.u.sub != NULL &&
-	    s.exp > r->now && s.exp <= r->now + r->cfg.session_lifetime)
-		rc = jo_route_to_tokenize(r, &s.u, t, s.exp);
+		return SSO_NO;
+	if (!jo_ck_session_same_config(r, &s) || s.u.sub == NULL ||
+	    s.exp <= r->now || s.exp > r->now + r->cfg.session_lifetime)
+		goto end;
+	if (jo_recheck_due(r, &s)) {
+		switch (jo_recheck(r, &s, t)) {
+		case JO_RECHECK_DONE:
+			rc = SSO_DONE;
+			goto end;
+		case JO_RECHECK_ENDED:
+			goto end;
+		case JO_RECHECK_NONE:
+			rc = SSO_SILENT;
+			goto end;
+		}
+	}
+	if (jo_route_to_tokenize(r, &s.u, t, s.exp, s.ck) == 0)
+		rc = SSO_DONE;
+end:
 	jo_ck_session_free(&s);
 	return rc;
 }
@@ -77,46 +102,6 @@ hint_ok(const char *h)
 {
 	return h == NULL || (*h != '\0' && strlen(h) <= HINT_MAX &&
 	    jo_utf8_valid((const unsigned char *)h, strlen(h)));
-}
-
-/* A new login at the provider. */
-static void
-login(struct jo_req *r, struct jo_target *t)
-{
-	struct jo_provider	 p = { 0 };
-	struct jo_ck_state	 s = { 0 };
-	char			*cc = NULL, *loc = NULL, *rnd, why[600];
-
-	if (jo_discover(&r->cfg, &p, why, sizeof(why)) == -1) {
-		jo_fail(r, JO_E_PROVIDER_DOWN, "%s", why);
-		goto end;
-	}
-	s.t = *t;	/* lent, not freed here */
-	/* the popup's state is marked, so that a callback whose cookie
-	 * is gone still answers the popup */
-	if ((rnd = jo_proto_random(32)) != NULL)
-		s.st = jo_xasprintf("%s%s", t->popup ? JO_POPUP_MARK : "", rnd);
-	jo_wipe_free(rnd);
-	if (s.st == NULL ||
-	    (s.nonce = jo_proto_random(32)) == NULL ||
-	    (s.verifier = jo_proto_random(32)) == NULL ||
-	    (cc = jo_proto_pkce_challenge(s.verifier)) == NULL) {
-		jo_fail(r, JO_E_START, "no random bytes or digest");
-		goto end;
-	}
-	if (jo_ck_state_set(r, &s) == -1) {
-		jo_fail(r, JO_E_START, "cannot seal the state cookie");
-		goto end;
-	}
-	loc = jo_proto_auth_url(&r->cfg, &p, s.st, s.nonce, cc,
-	    jo_param_get(&r->q, "login_hint"), jo_ck_out(r));
-	jo_resp_redirect(&r->resp, loc);
-end:
-	memset(&s.t, 0, sizeof(s.t));
-	jo_ck_state_free(&s);
-	jo_provider_free(&p);
-	free(cc);
-	free(loc);
 }
 
 /* Jitsi's login popup (nonce=, 64 hex digits from Jitsi; its value is
@@ -159,7 +144,15 @@ jo_route_authorize(struct jo_req *r)
 	jo_target_safe_flags(&t);
 	jo_req_back(r, &t, "failed");
 	popup(r, &t);
-	if (!(sso_allowed(r, &t) && sso(r, &t) == 0))
-		login(r, &t);
+	switch (sso_allowed(r, &t) ? sso(r, &t) : SSO_NO) {
+	case SSO_DONE:
+		break;
+	case SSO_NO:
+		jo_login_start(r, &t, JO_AUTH_PLAIN);
+		break;
+	case SSO_SILENT:
+		jo_login_start(r, &t, JO_AUTH_SILENT);
+		break;
+	}
 	jo_target_free(&t);
 }

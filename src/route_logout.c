@@ -39,11 +39,25 @@ framed(const struct jo_req *r)
 	return r->fetch_dest != NULL && strcmp(r->fetch_dest, "iframe") == 0;
 }
 
+/* The refresh token revoked (RFC 7009), so that it cannot outlive the
+ * logout; a provider without a revocation_endpoint keeps it until it
+ * expires. */
+static void
+revoke(struct jo_req *r, const struct jo_provider *p, const char *rt)
+{
+	char	 why[600];
+
+	if (rt == NULL || p->revocation_endpoint == NULL)
+		return;
+	if (jo_proto_revoke(&r->cfg, p, rt, why, sizeof(why)) == -1)
+		jo_log("refresh token not revoked: %s", why);
+}
+
 void
 jo_route_logout(struct jo_req *r)
 {
 	struct jo_provider	 p = { 0 };
-	char			*hint, *loc, why[600];
+	char			*hint, *rt, *loc, why[600];
 
 	if (!jo_req_ours(r)) {
 		ask(r);
@@ -52,6 +66,7 @@ jo_route_logout(struct jo_req *r)
 	jo_ck_clear(r, JO_CK_STATE);
 	jo_ck_clear(r, JO_CK_SESSION);
 	jo_ck_clear(r, JO_CK_LOGOUT);
+	jo_ck_clear(r, JO_CK_REFRESH);
 	/* the provider's session may outlive ours (a silent logout does
 	 * not reach it; its logout page may be declined): the next login
 	 * asks it to log the user in again */
@@ -61,12 +76,15 @@ jo_route_logout(struct jo_req *r)
 		    "meetings here.", 1, "logout-success", NULL, NULL);
 		return;
 	}
-	hint = jo_ck_logout_hint(r);
+	jo_ck_logout_open(r, &hint, &rt);
 	if (jo_discover(&r->cfg, &p, why, sizeof(why)) == -1)
 		jo_log("logged out here only: %s", why);
+	else
+		revoke(r, &p, rt);
 	loc = jo_proto_logout_url(&r->cfg, &p, hint);
 	jo_resp_redirect(&r->resp, loc);
 	free(loc);
 	jo_wipe_free(hint);
+	jo_wipe_free(rt);
 	jo_provider_free(&p);
 }

@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "cookie.h"
+#include "login.h"
 #include "oidc.h"
 #include "profile.h"
 #include "proto.h"
@@ -19,8 +20,6 @@
 				 * may differ for max_age */
 #define SESSION_MIN	60	/* seconds a new session lasts at least */
 
-static void	 refused(struct jo_req *, const struct jo_target *,
-		    const char *);
 
 /* The state cookie (consumed by every callback, good or bad) against
  * the state parameter and, RFC 9207, the iss parameter. */
@@ -62,15 +61,12 @@ match_state(struct jo_req *r, struct jo_ck_state *s)
 	return 0;
 }
 
-/* prompt = none: the provider could not log in silently.  glewlwyd
+/* The provider could not log in silently (prompt=none).  glewlwyd
  * answers a user it knows invalid_request "id_token mandatory" (it wants
  * an id_token_hint): interaction needed too. */
 static int
-silent_failure(const struct jo_req *r, const char *err, const char *desc,
-    size_t dl)
+needs_user(const char *err, const char *desc, size_t dl)
 {
-	if (r->cfg.prompt == NULL || strcmp(r->cfg.prompt, "none") != 0)
-		return 0;
 	return strcmp(err, "login_required") == 0 ||
 	    strcmp(err, "interaction_required") == 0 ||
 	    strcmp(err, "consent_required") == 0 ||
@@ -80,19 +76,43 @@ silent_failure(const struct jo_req *r, const char *err, const char *desc,
 	    strncmp(desc, "id_token mandatory", dl) == 0);
 }
 
+/* prompt = none configured, and the provider could not log in silently */
+static int
+silent_failure(const struct jo_req *r, const char *err, const char *desc,
+    size_t dl)
+{
+	return r->cfg.prompt != NULL && strcmp(r->cfg.prompt, "none") == 0 &&
+	    needs_user(err, desc, dl);
+}
+
 /* error= from the provider (Core 3.1.2.6): back to the room without a
  * token for a silent login; a refusal (access denied, consent not
  * given) takes the room's "unauthorized" path; otherwise a page that
  * says what happened.  An empty description is not printed. */
 static void
-provider_error(struct jo_req *r, const struct jo_target *t, const char *err)
+provider_error(struct jo_req *r, const struct jo_ck_state *s,
+    const char *err)
 {
+	const struct jo_target	*t = &s->t;
 	const char	*desc = jo_param_get(&r->q, "error_description");
 	size_t		 dl = jo_rtrim_len(desc);
 	int		 dn = (int)(dl > 200 ? 200 : dl);
 	enum jo_err	 e = JO_E_LOGIN_FAILED;
 
+	/* a remembered login re-checked silently: the user must log in
+	 * again, as for a first login */
+	if (s->recheck && !silent_failure(r, err, desc, dl) &&
+	    needs_user(err, desc, dl)) {
+		jo_log("remembered login ended: the silent re-check "
+		    "(prompt=none) answered error=%.64s; a login at the "
+		    "provider follows", err);
+		jo_ck_clear(r, JO_CK_SESSION);
+		jo_login_start(r, t, JO_AUTH_PLAIN);
+		return;
+	}
 	if (silent_failure(r, err, desc, dl) && !r->popup) {
+		if (s->recheck)
+			jo_ck_clear(r, JO_CK_SESSION);
 		/* the flag stops the site's login rule */
 		jo_log("302: prompt=none and the provider answered "
 		    "error=%.64s%s%.*s%s: back to the room without a token",
@@ -114,15 +134,14 @@ provider_error(struct jo_req *r, const struct jo_target *t, const char *err)
 	    dl ? " error_description=" : "", dn, dl ? desc : "");
 }
 
-/* Verify the ID token; keys rotated?  One JWKS re-fetch, throttled
- * (checklist 11). */
-static int
-verify(struct jo_req *r, const struct jo_provider *p, struct jo_keys *ks,
-    const char *idt, const char *nonce, struct jo_user *u)
+int
+jo_route_verify(struct jo_req *r, const struct jo_provider *p,
+    struct jo_keys *ks, const char *idt, const char *nonce, const char *sub,
+    struct jo_user *u, enum jo_err *e, char *why, size_t wl)
 {
 	struct jo_idt_expect	 x;
 	enum jo_idt		 v;
-	char			 why[600], why2[600];
+	char			 why2[600];
 	int			 k;
 
 	memset(&x, 0, sizeof(x));
@@ -131,33 +150,32 @@ verify(struct jo_req *r, const struct jo_provider *p, struct jo_keys *ks,
 	x.tenants = r->cfg.allowed_tenants;
 	x.client_id = r->cfg.client_id;
 	x.nonce = nonce;
+	x.sub = sub;
 	x.now = r->now;
 	x.secret = r->cfg.client_secret;
 	x.algs = p->idt_algs;
-	v = jo_idtoken_verify(idt, ks, &x, u, why, sizeof(why));
+	*e = JO_E_UNVERIFIED;
+	v = jo_idtoken_verify(idt, ks, &x, u, why, wl);
 	if (v == JO_IDT_UNKNOWN_KID) {
 		jo_keys_free(ks);
 		k = jo_jwks_load(&r->cfg, p, 1, ks, why2, sizeof(why2));
 		if (k == -1) {
-			jo_fail(r, JO_E_NO_KEYS, "%s; re-fetching the JWKS: %s",
-			    why, why2);
+			*e = JO_E_NO_KEYS;
+			jo_why(why + strlen(why), wl - strlen(why), "; "
+			    "re-fetching the JWKS: %s", why2);
 			return -1;
 		}
 		/* k == 1: fetched less than a minute ago, maybe by another
 		 * process that saw the new key first: that copy is tried */
-		v = jo_idtoken_verify(idt, ks, &x, u, why, sizeof(why));
+		v = jo_idtoken_verify(idt, ks, &x, u, why, wl);
 		if (v == JO_IDT_UNKNOWN_KID && k == 1) {
-			jo_fail(r, JO_E_UNVERIFIED, "%s (JWKS fetched less than "
-			    "%d s ago, not fetched again)", why,
+			jo_why(why + strlen(why), wl - strlen(why), " (JWKS "
+			    "fetched less than %d s ago, not fetched again)",
 			    JO_JWKS_REFETCH_MIN);
 			return -1;
 		}
 	}
-	if (v != JO_IDT_OK) {
-		jo_fail(r, JO_E_UNVERIFIED, "%s", why);
-		return -1;
-	}
-	return 0;
+	return v == JO_IDT_OK ? 0 : -1;
 }
 
 /* RFC 9207's iss parameter for a provider with allowed_tenants: the
@@ -267,12 +285,12 @@ hmac_possible(const struct jo_config *c, const struct jo_provider *p)
  * the ID token, userinfo. */
 static int
 flows(struct jo_req *r, const struct jo_ck_state *s, struct jo_user *u,
-    char **idt)
+    struct jo_tokens *tk)
 {
 	struct jo_provider	 p = { 0 };
 	struct jo_keys		 ks = { 0 };
 	const char		*code = jo_param_get(&r->q, "code");
-	char			*at = NULL, why[600];
+	char			 why[600];
 	enum jo_err		 e;
 	int			 rc = -1;
 
@@ -295,39 +313,41 @@ flows(struct jo_req *r, const struct jo_ck_state *s, struct jo_user *u,
 	}
 	if (tenant_iss(r, &p) == -1)
 		goto end;
-	if (jo_proto_exchange(&r->cfg, &p, code, s->verifier, idt, &at, &e,
+	if (jo_proto_exchange(&r->cfg, &p, code, s->verifier, tk, &e,
 	    why, sizeof(why)) == -1) {
 		jo_fail(r, e, "%s", why);
 		goto end;
 	}
-	if (verify(r, &p, &ks, *idt, s->nonce, u) == -1)
-		goto end;
-	if (login_strength(r, u, why, sizeof(why)) == -1) {
-		refused(r, &s->t, why);
+	if (jo_route_verify(r, &p, &ks, tk->idt, s->nonce, NULL, u, &e, why,
+	    sizeof(why)) == -1) {
+		jo_fail(r, e, "%s", why);
 		goto end;
 	}
-	if (jo_proto_userinfo(&r->cfg, &p, at, u, &e, why,
+	if (login_strength(r, u, why, sizeof(why)) == -1) {
+		jo_route_refused(r, &s->t, why);
+		goto end;
+	}
+	if (jo_proto_userinfo(&r->cfg, &p, tk->at, u, &e, why,
 	    sizeof(why)) == -1) {
 		jo_fail(r, e, "%s", why);
 		goto end;
 	}
 	rc = 0;
 end:
-	jo_wipe_free(at);
 	jo_provider_free(&p);
 	jo_keys_free(&ks);
 	return rc;
 }
 
-/* An access rule refused the user: 403, and with guests allowed, on to
- * the room without a token after a few seconds. */
-static void
-refused(struct jo_req *r, const struct jo_target *t, const char *why)
+void
+jo_route_refused(struct jo_req *r, const struct jo_target *t, const char *why)
 {
 	char	*text;
 
 	jo_req_back(r, t, "unauthorized");
 	jo_ck_clear(r, JO_CK_SESSION);
+	if (jo_param_get(&r->ck, JO_CK_REFRESH) != NULL)
+		jo_ck_clear(r, JO_CK_REFRESH);
 	jo_log("403: access rule: %s", why);
 	if (r->popup) {		/* Jitsi stays in the meeting, a guest */
 		text = jo_xasprintf("You cannot join meetings here with this "
@@ -375,11 +395,11 @@ session_end(const struct jo_req *r, const struct jo_user *u)
 
 int
 jo_route_to_tokenize(struct jo_req *r, const struct jo_user *u,
-    const struct jo_target *t, time_t exp)
+    const struct jo_target *t, time_t exp, time_t ck)
 {
 	char	*loc;
 
-	if (jo_ck_session_set(r, u, t, exp) == -1)
+	if (jo_ck_session_set(r, u, t, exp, ck) == -1)
 		return -1;
 	/* the mark lets /tokenize answer the popup even when the session
 	 * does not come back (cookies refused) */
@@ -390,36 +410,59 @@ jo_route_to_tokenize(struct jo_req *r, const struct jo_user *u,
 }
 
 void
+jo_route_keep_refresh(struct jo_req *r, const char *sub, const char *rt,
+    time_t exp)
+{
+	if (rt == NULL) {
+		if (jo_param_get(&r->ck, JO_CK_REFRESH) != NULL)
+			jo_ck_clear(r, JO_CK_REFRESH);
+		return;
+	}
+	if (jo_ck_refresh_set(r, sub, rt, exp) == -1) {
+		jo_log("refresh token of %zu bytes does not fit in a cookie: "
+		    "not kept; the remembered login is re-checked with a "
+		    "silent login (prompt=none)", strlen(rt));
+		if (jo_param_get(&r->ck, JO_CK_REFRESH) != NULL)
+			jo_ck_clear(r, JO_CK_REFRESH);
+	}
+}
+
+void
 jo_route_redirect(struct jo_req *r)
 {
 	struct jo_ck_state	 s;
 	struct jo_user		 u = { 0 };
+	struct jo_tokens	 tk = { 0 };
 	const char		*err;
-	char			*idt = NULL, why[600];
+	char			 why[600];
+	time_t			 exp;
 
 	if (match_state(r, &s) == -1)
 		goto end;
 	if ((err = jo_param_get(&r->q, "error")) != NULL) {
-		provider_error(r, &s.t, err);
+		provider_error(r, &s, err);
 		goto end;
 	}
-	if (flows(r, &s, &u, &idt) == -1)
+	if (flows(r, &s, &u, &tk) == -1)
 		goto end;
 	if (jo_profile_build(&r->cfg, &u, why, sizeof(why)) == -1) {
-		refused(r, &s.t, why);
+		jo_route_refused(r, &s.t, why);
 		goto end;
 	}
 	/* the ID token is kept (sealed, sent to /logout only) as the
-	 * id_token_hint of RP-initiated logout */
-	jo_ck_logout_set(r, idt);
+	 * id_token_hint of RP-initiated logout, with the refresh token to
+	 * revoke there; the refresh token also for the re-checks */
+	exp = session_end(r, &u);
+	jo_ck_logout_set(r, tk.idt, tk.rt);
+	jo_route_keep_refresh(r, u.sub, tk.rt, exp);
 	/* logged in again after a logout: the provider asked */
 	if (jo_param_get(&r->ck, JO_CK_OUT) != NULL)
 		jo_ck_clear(r, JO_CK_OUT);
-	if (jo_route_to_tokenize(r, &u, &s.t, session_end(r, &u)) == -1)
+	if (jo_route_to_tokenize(r, &u, &s.t, exp, r->now) == -1)
 		jo_fail(r, JO_E_SAVE, "cannot seal the session cookie (too "
 		    "large?)");
 end:
 	jo_ck_state_free(&s);
 	jo_user_free(&u);
-	jo_wipe_free(idt);
+	jo_tokens_free(&tk);
 }

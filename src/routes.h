@@ -15,8 +15,10 @@
 
 #include <time.h>
 
+#include "err.h"
 #include "idtoken.h"
 #include "jitsi.h"
+#include "oidc.h"
 #include "req.h"
 
 void	 jo_route_authorize(struct jo_req *);
@@ -25,9 +27,25 @@ void	 jo_route_tokenize(struct jo_req *);
 void	 jo_route_logout(struct jo_req *);
 
 /* The end of a login (and of single sign-on): seal the session for this
- * user and room until exp and send the browser to /tokenize.  -1, with
- * nothing written, when the session cannot be sealed. */
+ * user and room until exp, last checked with the provider at ck, and
+ * send the browser to /tokenize.  -1, with nothing written, when the
+ * session cannot be sealed. */
 int	 jo_route_to_tokenize(struct jo_req *, const struct jo_user *,
-	    const struct jo_target *, time_t exp);
+	    const struct jo_target *, time_t exp, time_t ck);
+/* Verify an ID token into u (the nonce, or with NULL a refreshed token:
+ * no nonce needed, and its sub must be sub); keys rotated?  One JWKS
+ * re-fetch, throttled (checklist 11).  0, or -1 with the kind and why. */
+int	 jo_route_verify(struct jo_req *, const struct jo_provider *,
+	    struct jo_keys *, const char *idt, const char *nonce,
+	    const char *sub, struct jo_user *, enum jo_err *, char *, size_t);
+/* An access rule refused the user: 403, the remembered login ended,
+ * and with guests allowed, on to the room without a token after a few
+ * seconds. */
+void	 jo_route_refused(struct jo_req *, const struct jo_target *,
+	    const char *why);
+/* Keep the provider's refresh token for sub until exp (a log line when
+ * it does not fit; with none, a kept one is deleted). */
+void	 jo_route_keep_refresh(struct jo_req *, const char *sub,
+	    const char *rt, time_t exp);
 
 #endif

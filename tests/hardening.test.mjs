@@ -15,9 +15,10 @@ before(async () => {
 after(() => idp.stop());
 
 const now = () => Math.floor(Date.now() / 1000);
-// a live session as /redirect seals it ("x": its expiry, for single sign-on)
+// a live session as /redirect seals it ("x": its expiry, for single sign-on;
+// "ck": checked with the provider now, so no re-check is due)
 const session = (body, cfg = config) => sealTool([SECRETS.cookie, 'session', String(now() + 600),
-  JSON.stringify({ x: now() + 600, ...body }), cfg]);
+  JSON.stringify({ x: now() + 600, ck: now(), ...body }), cfg]);
 
 function refused(res, status, re) {
   assertClean(assert, res);

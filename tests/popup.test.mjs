@@ -116,7 +116,7 @@ test('popup login through the real provider: nonce= is a popup; the token is pos
 
 test('popup with a live session: /authorize goes straight to /tokenize (no provider), which posts a token for the new room', async () => {
   const sess = sealTool([SECRETS.cookie, 'session', String(now() + 600),
-    JSON.stringify({ x: now() + 600, sub: 'alice', name: 'Alice', r: 'Old Room' }), config]);
+    JSON.stringify({ x: now() + 600, ck: now(), sub: 'alice', name: 'Alice', r: 'Old Room' }), config]);
   const a = runCgi({ config, path: '/authorize', query: popupQuery('Second Room'), cookie: cookieHeader(['jitsi_oidc_session', sess]) });
   assertClean(assert, a);
   assert.equal(a.status, 302, a.stderr);
@@ -135,7 +135,7 @@ test('popup with a live session: /authorize goes straight to /tokenize (no provi
 });
 
 test('popup from a state that names an app (electron): the popup wins, no app hand-back, single sign-on allowed', async () => {
-  const sess = sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify({ x: now() + 600, sub: 'alice', r: 'R' }), config]);
+  const sess = sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify({ x: now() + 600, ck: now(), sub: 'alice', r: 'R' }), config]);
   const a = runCgi({ config, path: '/authorize', query: popupQuery('App Room', { electron: true }), cookie: cookieHeader(['jitsi_oidc_session', sess]) });
   assert.equal(a.status, 302, a.stderr);
   assert.equal(a.location, `${PUBLIC}/tokenize?popup=1`, 'single sign-on, as for the web client');
@@ -147,11 +147,11 @@ test('popup from a state that names an app (electron): the popup wins, no app ha
 });
 
 test('the sealed session decides where the token goes: ?popup=1 on a classic session still redirects; a popup session without it still posts', async () => {
-  const classic = sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify({ x: now() + 600, sub: 'alice', r: 'R' }), config]);
+  const classic = sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify({ x: now() + 600, ck: now(), sub: 'alice', r: 'R' }), config]);
   const t = runCgi({ config, path: '/tokenize', query: 'popup=1', cookie: cookieHeader(['jitsi_oidc_session', classic]) });
   assert.equal(t.status, 302);
   assert.match(t.location, /^https:\/\/meet\.example\.test\/R\?oidc=ok#jwt=/);
-  const popup = sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify({ x: now() + 600, sub: 'alice', r: 'R', p: true }), config]);
+  const popup = sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify({ x: now() + 600, ck: now(), sub: 'alice', r: 'R', p: true }), config]);
   const u = runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', popup]) });
   const msg = message(u);
   assert.equal(msg.type, 'oauth-success');
@@ -241,7 +241,7 @@ test('/authorize: Jitsi\'s code_challenge, code_challenge_method and any other u
 // --- silent logout -------------------------------------------------------------
 const IFRAME = { HTTP_SEC_FETCH_SITE: 'same-origin', HTTP_SEC_FETCH_DEST: 'iframe', HTTP_SEC_FETCH_MODE: 'navigate' };
 const live = () => cookieHeader(['jitsi_oidc_session', sealTool([SECRETS.cookie, 'session', String(now() + 600),
-  JSON.stringify({ x: now() + 600, sub: 'alice', r: 'R' }), config])], ['jitsi_oidc_logout', 'v1.hint']);
+  JSON.stringify({ x: now() + 600, ck: now(), sub: 'alice', r: 'R' }), config])], ['jitsi_oidc_logout', 'v1.hint']);
 
 test('silent logout: /logout in Jitsi\'s hidden iframe clears our cookies and posts logout-success to the parent at jitsi_url\'s origin', () => {
   const o = runCgi({ config, path: '/logout', cookie: live(), extraEnv: IFRAME });

@@ -172,6 +172,25 @@ describe('glewlwyd 2.7.5', { skip: skipUnless(glewlwyd.available && haveAdapterS
       '(client authentication: client_secret_basic)']);
   });
 
+  test('refresh: glewlwyd\'s refresh token is kept; single sign-on past session_recheck redeems it on the back channel (no glewlwyd page) and re-seals it', async () => {
+    conf('RS256');
+    const jar = new Jar();
+    const r = await login('alice', jar);
+    assert.ok(r.ok, r.stop);
+    const kept = jar.c.get('jitsi_oidc_refresh');
+    assert.ok(kept, 'a refresh token kept');
+    conf('RS256', { session_recheck: 0 });
+    const m = ad.mark();
+    const again = await walk(`${ad.srv.base}/oidc/authorize?room=Other`, { jitsiUrl: ad.srv.base, jar, pages: glewlwydPages });
+    assert.ok(again.ok, `${again.stop}\n${(await ad.lines(m)).join('\n')}`);
+    assert.ok(!again.steps.some((s) => s.url.startsWith(gw.base)), 'no glewlwyd page in the browser');
+    const p = await jitsiToken(again.location, ad.srv.base);
+    assert.equal(p.room, 'other');
+    assert.equal(p.context.user.moderator, true);
+    assert.notEqual(jar.c.get('jitsi_oidc_refresh'), kept, 're-sealed after the refresh');
+    assert.deepEqual(await ad.lines(m), []);
+  });
+
   test('logout: the adapter\'s cookies go, glewlwyd\'s end_session takes the id_token_hint and ends its session', async () => {
     conf('RS256');
     const jar = new Jar();

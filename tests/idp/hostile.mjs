@@ -79,8 +79,22 @@ const hs256 = (key) => (input) => b64u(createHmac('sha256', key).update(input).d
 const listsHS = (d) => ({ ...d, id_token_signing_alg_values_supported: ['RS256', 'HS256'] });
 const hsGood = (c) => jws({ alg: 'HS256', typ: 'JWT' }, c, hs256(clientSecret));
 
+// a refresh token with the login's answer; the refresh grant answered
+// by the scenario's refresh (the claims without a nonce)
+const withRt = (a, rt = 'rt-1') => ({ json: { ...a.json, refresh_token: rt } });
+
 const scenarios = {
   ok: { token: (b) => idt(good(b)) },
+  // refresh tokens (issue: a remembered login re-checked): a refreshed
+  // ID token for another user, one with a bad signature, one that is
+  // fine; a refresh token too large for a cookie
+  'refresh-ok': { token: (b) => withRt(idt(good(b))), refresh: (b) => withRt(idt(good(b)), 'rt-2') },
+  'refresh-other-sub': { token: (b) => withRt(idt(good(b))), refresh: (b) => withRt(idt(good({ ...b, sub: 'eve' })), 'rt-2') },
+  'refresh-bad-signature': { token: (b) => withRt(idt(good(b))),
+    refresh: (b) => withRt(idt(jws({ alg: 'RS256', kid: 'k1' }, b, rs256(keys.other))), 'rt-2') },
+  // Core 12.2: a refresh answer without a new ID token (glewlwyd's), and no userinfo here
+  'refresh-no-idtoken': { token: (b) => withRt(idt(good(b))), refresh: () => ({ json: { access_token: 'at2', token_type: 'Bearer' } }) },
+  'refresh-big': { token: (b) => withRt(idt(good(b)), `rt-${'x'.repeat(3000)}`), refresh: (b) => withRt(idt(good(b)), 'rt-2') },
   es256: { jwks: () => [jwk('e1')], token: (b) => idt(jws({ alg: 'ES256', kid: 'e1' }, b, es256(keys.e1))) },
   'bad-signature': { token: (b) => idt(jws({ alg: 'RS256', kid: 'k1' }, b, rs256(keys.other))) },
   'alg-none': { token: (b) => idt(jws({ alg: 'none' }, b, () => '')) },
@@ -221,6 +235,14 @@ function handler(scheme, listenPort) {
       req.on('data', (d) => { body += d; });
       req.on('end', () => {
         const form = new URLSearchParams(body);
+        if (form.get('grant_type') === 'refresh_token') {
+          count(name, 'refresh');
+          if (!sc.refresh || !/^rt-/.test(form.get('refresh_token') || '')) return json({ error: 'invalid_grant' }, 400);
+          if (!/^Basic /.test(req.headers.authorization || '')) return json({ error: 'invalid_client' }, 401);
+          const rb = base(iss, 'jitsi', undefined);
+          delete rb.nonce;
+          return json(sc.refresh(rb).json);
+        }
         const c = codes.get(form.get('code'));
         codes.delete(form.get('code'));
         if (!c) return json({ error: 'invalid_grant' }, 400);

@@ -19,7 +19,13 @@
 // USERINFO_ONLY=1 (the ID token carries sub alone; the profile claims
 // come from userinfo), USERINFO_SUB (userinfo answers with this sub: a
 // lying provider), USERINFO_EXTRA (a JSON object added to every userinfo
-// answer).  Accounts (any other login name is a plain member):
+// answer), REFRESH=1 (the client may use refresh tokens: one is issued at
+// every code exchange and rotated at every use, unless REFRESH_ROTATE=0;
+// revocation_endpoint on),
+// ACCOUNTS_FILE (a JSON file re-read at every use of an account: an
+// object of login names, each a JSON object of claims to set, or null to
+// delete; "disabled": true makes the account unknown).  Accounts (any
+// other login name is a plain member):
 //   alice       groups jitsi-admins, staff; realm_access.roles moderator;
 //               a picture; given and family name
 //   bob         groups staff
@@ -31,9 +37,10 @@
 // "request METHOD PATH" so that tests can count calls to the provider.
 import Provider from 'oidc-provider';
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import https from 'node:https';
 
+const readJson = (f) => (existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : {});
 const port = Number(process.env.PORT || 9000);
 const issuer = process.env.ISSUER || `${process.env.TLS_CERT ? 'https' : 'http'}://127.0.0.1:${port}`;
 const alg = process.env.ID_TOKEN_ALG || 'RS256';
@@ -61,7 +68,7 @@ const provider = new Provider(issuer, {
     ...(process.env.CLIENT_JWKS ? { jwks: JSON.parse(process.env.CLIENT_JWKS) } : {}),
     redirect_uris: (process.env.REDIRECT_URI || 'http://127.0.0.1:8080/oidc/redirect').split(','),
     post_logout_redirect_uris: (process.env.POST_LOGOUT_REDIRECT_URI || 'http://127.0.0.1:8080/').split(','),
-    grant_types: ['authorization_code'],
+    grant_types: process.env.REFRESH === '1' ? ['authorization_code', 'refresh_token'] : ['authorization_code'],
     response_types: ['code'],
     token_endpoint_auth_method: clientAuth,
     id_token_signed_response_alg: alg,
@@ -70,13 +77,18 @@ const provider = new Provider(issuer, {
   enabledJWA: { idTokenSigningAlgValues: idTokenAlgs },
   clientAuthMethods,
   pkce: { required: () => true },
-  features: { devInteractions: { enabled: true } },
+  features: { devInteractions: { enabled: true }, revocation: { enabled: process.env.REFRESH === '1' } },
+  // without offline_access: a refresh token lives with the provider's session
+  issueRefreshToken: async (ctx, client) => client.grantTypeAllowed('refresh_token'),
+  rotateRefreshToken: () => process.env.REFRESH_ROTATE !== '0',
   claims: {
     openid: ['sub'],
     email: ['email', 'email_verified'],
     profile: ['name', 'preferred_username', 'given_name', 'family_name', 'picture', 'groups', 'realm_access'],
   },
   async findAccount(ctx, sub) {
+    const changes = process.env.ACCOUNTS_FILE ? (readJson(process.env.ACCOUNTS_FILE)[sub] || {}) : {};
+    if (changes.disabled) return undefined;
     return {
       accountId: sub,
       async claims(use) {
@@ -89,6 +101,7 @@ const provider = new Provider(issuer, {
         if (sub === 'dave') claims.email_verified = false;
         if (sub === 'gina') { delete claims.name; delete claims.preferred_username; Object.assign(claims, { given_name: 'Gina', family_name: 'Given' }); }
         if (sub === 'noname') delete claims.name;   // the adapter falls back to preferred_username
+        for (const [k, v] of Object.entries(changes)) if (v === null) delete claims[k]; else claims[k] = v;
         return claims;
       },
     };

@@ -45,7 +45,7 @@ teardown(void **st)
 }
 
 static const struct jo_idt_expect X = { ISS, "jitsi", "n0nce", NOW, NULL,
-    NULL, NULL, NULL };
+    NULL, NULL, NULL, NULL };
 
 static char *
 claims(const char *extra)
@@ -305,6 +305,36 @@ item9_nonce(void **st)
 	(void)st;
 	claim_case("\"nonce\"", NULL, "nonce missing");
 	claim_case("\"nonce\"", "\"nonce\":\"other\"", "nonce does not match");
+}
+
+/* A refreshed ID token (Core 12.2): no nonce needed, the login's sub
+ * required; a login's token still needs its nonce. */
+static void
+refreshed_token_needs_the_same_sub_not_a_nonce(void **st)
+{
+	struct jo_idt_expect	 x = X;
+	struct jo_user		 u;
+	char			*c, why[256];
+
+	(void)st;
+	x.nonce = NULL;
+	x.sub = "alice";
+	c = jo_xasprintf("{\"iss\":\"" ISS "\",\"aud\":\"jitsi\",\"exp\":%ld,"
+	    "\"iat\":%ld,\"sub\":\"alice\"}", NOW + 60, NOW);
+	assert_int_equal(jo_idtoken_claims(c, strlen(c), &x, &u, why,
+	    sizeof(why)), 0);
+	jo_user_free(&u);
+	x.sub = "bob";
+	assert_int_equal(jo_idtoken_claims(c, strlen(c), &x, &u, why,
+	    sizeof(why)), -1);
+	assert_non_null(strstr(why, "refreshed ID token sub (alice) is not "
+	    "the remembered login's (bob)"));
+	/* without the login's sub it is a login: the nonce is required */
+	x.sub = NULL;
+	assert_int_equal(jo_idtoken_claims(c, strlen(c), &x, &u, why,
+	    sizeof(why)), -1);
+	assert_non_null(strstr(why, "nonce missing"));
+	free(c);
 }
 
 static void
@@ -666,6 +696,7 @@ main(void)
 		cmocka_unit_test(item7_iat),
 		cmocka_unit_test(item8_exp),
 		cmocka_unit_test(item9_nonce),
+		cmocka_unit_test(refreshed_token_needs_the_same_sub_not_a_nonce),
 		cmocka_unit_test(nul_inside_a_claim_is_refused),
 		cmocka_unit_test(extreme_numbers_are_refused_without_overflow),
 		cmocka_unit_test(no_kid_and_no_key_of_the_type),

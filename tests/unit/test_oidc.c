@@ -126,7 +126,7 @@ short_ec_coordinate_is_left_padded(void **st)
 	struct jo_keys	 ks;
 	struct jo_user	 u;
 	struct jo_idt_expect x = { "https://i", "jitsi", "n", 1800000000,
-	    NULL, NULL, NULL, NULL };
+	    NULL, NULL, NULL, NULL, NULL };
 	unsigned char	 pub[65];
 	size_t		 at = 1, skip;
 	char		*cx, *cy, *doc, *tok, why[512];
@@ -197,7 +197,7 @@ ec_point_not_on_the_curve_never_verifies(void **st)
 	struct jo_keys	 ks;
 	struct jo_user	 u;
 	struct jo_idt_expect x = { "https://i", "jitsi", "n", 1800000000,
-	    NULL, NULL, NULL, NULL };
+	    NULL, NULL, NULL, NULL, NULL };
 	char		*doc, *p, *tok, why[256];
 
 	(void)st;

@@ -127,7 +127,7 @@ alice_session(void)
 	t.room = "MyRoom";
 	memset(&o, 0, sizeof(o));
 	jo_io_set(&io);
-	assert_int_equal(jo_ck_session_set(&r, &u, &t, r.now + 3600), 0);
+	assert_int_equal(jo_ck_session_set(&r, &u, &t, r.now + 3600, r.now), 0);
 	jo_resp_redirect(&r.resp, "https://meet.example.org/oidc/tokenize");
 	jo_io_set(NULL);
 	jo_buf_add(&o.resp, "", 1);

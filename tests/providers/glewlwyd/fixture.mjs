@@ -181,7 +181,7 @@ async function configure(gw, issuers, keys, { redirectUri, postLogoutUri }) {
   await api('PUT', '/mod/client/database', cm);
   await api('PUT', '/mod/client/database/reset');
   await api('POST', '/client/', { client_id: CLIENT_ID, name: 'Jitsi Meet (jitsi-oidc)', description: 'test fixture', enabled: true,
-    confidential: true, password: CLIENT_SECRET, redirect_uri: [redirectUri], authorization_type: ['code'],
+    confidential: true, password: CLIENT_SECRET, redirect_uri: [redirectUri], authorization_type: ['code', 'refresh_token'],
     token_endpoint_auth_method: ['client_secret_basic'], post_logout_redirect_uris: [postLogoutUri], scope: [] });
 }
 

@@ -93,18 +93,11 @@ package_ok(const char *s)
 static int
 prompt_ok(const char *v)
 {
-	const char	*p = v, *e;
+	const char	*q = v, *p;
 	size_t		 n, words = 0;
 	int		 none = 0;
 
-	while (*p != '\0') {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			break;
-		for (e = p; *e != '\0' && *e != ' '; e++)
-			;
-		n = (size_t)(e - p);
+	while ((p = jo_word(&q, &n)) != NULL) {
 		if (n == 4 && strncmp(p, "none", 4) == 0)
 			none = 1;
 		else if (!((n == 5 && strncmp(p, "login", 5) == 0) ||
@@ -112,7 +105,6 @@ prompt_ok(const char *v)
 		    (n == 14 && strncmp(p, "select_account", 14) == 0)))
 			return 0;
 		words++;
-		p = e;
 	}
 	return words > 0 && !(none && words > 1);
 }
@@ -156,18 +148,13 @@ static const char *const own_params[] = { "response_type", "client_id",
 static int
 auth_params_ok(const char *v, char *bad, size_t bl)
 {
-	const char	*p, *q, *e, *eq;
-	size_t		 n = 0, i;
+	const char	*p, *q, *e = v, *eq;
+	size_t		 n = 0, m, i;
 
 	if (!words_ok(v, "_.-=:/@,+%~", 512))
 		return 0;
-	for (p = v; *p != '\0'; p = e) {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			break;
-		e = p + strcspn(p, " ");
-		eq = memchr(p, '=', (size_t)(e - p));
+	while ((p = jo_word(&e, &m)) != NULL) {
+		eq = memchr(p, '=', m);
 		n = eq != NULL ? (size_t)(eq - p) : 0;
 		if (n == 0 || eq + 1 == e || strcspn(p, "=:/@,+%~") < n)
 			return 0;

@@ -39,22 +39,17 @@ jo_proto_pkce_challenge(const char *verifier)
 static void
 add_params(struct jo_buf *b, const char *params)
 {
-	const char	*p = params, *e, *eq;
+	const char	*q = params, *p, *eq;
 	char		*v;
+	size_t		 n;
 
-	while (*p != '\0') {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			break;
-		e = p + strcspn(p, " ");
-		eq = memchr(p, '=', (size_t)(e - p));
+	while ((p = jo_word(&q, &n)) != NULL) {
+		eq = memchr(p, '=', n);
 		jo_buf_adds(b, "&");
 		jo_buf_add(b, p, (size_t)(eq - p + 1));
-		v = jo_xstrndup(eq + 1, (size_t)(e - eq - 1));
+		v = jo_xstrndup(eq + 1, (size_t)(p + n - eq - 1));
 		jo_form_encode(b, v);
 		free(v);
-		p = e;
 	}
 }
 

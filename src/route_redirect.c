@@ -213,15 +213,12 @@ tenant_iss(struct jo_req *r, const struct jo_provider *p)
 static int
 word_in(const char *list, const char *w)
 {
-	size_t	 n = strlen(w), m;
+	const char	*p;
+	size_t		 n = strlen(w), m;
 
-	while (*list != '\0') {
-		list += strspn(list, " ");
-		m = strcspn(list, " ");
-		if (m == n && n > 0 && strncmp(list, w, n) == 0)
+	while ((p = jo_word(&list, &m)) != NULL)
+		if (m == n && n > 0 && strncmp(p, w, n) == 0)
 			return 1;
-		list += m;
-	}
 	return 0;
 }
 

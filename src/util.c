@@ -637,6 +637,18 @@ jo_has_ctl(const char *s, size_t n)
 	return 0;
 }
 
+const char *
+jo_word(const char **p, size_t *n)
+{
+	const char	*w = *p + strspn(*p, " ");
+
+	if (*w == '\0')
+		return NULL;
+	*n = strcspn(w, " ");
+	*p = w + *n;
+	return w;
+}
+
 int
 jo_utf8_valid(const unsigned char *s, size_t n)
 {

@@ -71,6 +71,9 @@ void	 jo_html_escape(struct jo_buf *, const char *);
 int	 jo_random(void *, size_t);
 int	 jo_ct_equal(const char *, const char *);
 int	 jo_has_ctl(const char *, size_t);
+/* The next blank-separated word at *p, its length in *n, and *p moved
+ * past it; NULL when only blanks are left. */
+const char *jo_word(const char **p, size_t *n);
 int	 jo_utf8_valid(const unsigned char *, size_t);
 char	*jo_sha256_hex(const void *, size_t);
 

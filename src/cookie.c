@@ -245,20 +245,32 @@ jo_ck_state_open(struct jo_req *r, struct jo_ck_state *s, char *why,
 	    NFIELDS(state_fields), s, why, wl);
 }
 
-int
-jo_ck_state_set(struct jo_req *r, const struct jo_ck_state *s)
+/* Seal the fields of base under purpose until exp and add the cookie's
+ * Set-Cookie at path (NULL: public_url's); -1 when it cannot be sealed
+ * (too large).  The twin of open_into. */
+static int
+set_from(struct jo_req *r, const char *name, const char *purpose,
+    const struct field *f, size_t n, const void *base, time_t exp,
+    const char *path)
 {
-	json_object	*o = encode(state_fields, NFIELDS(state_fields), s);
+	json_object	*o = encode(f, n, base);
 	char		*sealed;
 
-	sealed = seal_json(r, "state", r->now + JO_STATE_TTL, o);
+	sealed = seal_json(r, purpose, exp, o);
 	json_object_put(o);
 	if (sealed == NULL)
 		return -1;
-	jo_resp_cookie(&r->resp, JO_CK_STATE, sealed, JO_STATE_TTL,
-	    r->cfg.cookie_path, r->cfg.cookie_secure);
+	jo_resp_cookie(&r->resp, name, sealed, (long)(exp - r->now),
+	    path != NULL ? path : r->cfg.cookie_path, r->cfg.cookie_secure);
 	jo_wipe_free(sealed);
 	return 0;
+}
+
+int
+jo_ck_state_set(struct jo_req *r, const struct jo_ck_state *s)
+{
+	return set_from(r, JO_CK_STATE, "state", state_fields,
+	    NFIELDS(state_fields), s, r->now + JO_STATE_TTL, NULL);
 }
 
 void
@@ -332,20 +344,13 @@ jo_ck_refresh_set(struct jo_req *r, const char *sub, const char *rt,
 {
 	struct jo_ck_refresh	 f = { (char *)(uintptr_t)rt,
 				    (char *)(uintptr_t)sub };
-	json_object		*o;
-	char			*sealed, *path;
+	char			*path = jo_req_path(r, "authorize");
+	int			 rc;
 
-	o = encode(refresh_fields, NFIELDS(refresh_fields), &f);
-	sealed = seal_json(r, "refresh", exp, o);
-	json_object_put(o);
-	if (sealed == NULL)
-		return -1;
-	path = jo_req_path(r, "authorize");
-	jo_resp_cookie(&r->resp, JO_CK_REFRESH, sealed, (long)(exp - r->now),
-	    path, r->cfg.cookie_secure);
+	rc = set_from(r, JO_CK_REFRESH, "refresh", refresh_fields,
+	    NFIELDS(refresh_fields), &f, exp, path);
 	free(path);
-	jo_wipe_free(sealed);
-	return 0;
+	return rc;
 }
 
 int
@@ -437,16 +442,9 @@ void
 jo_ck_out_set(struct jo_req *r)
 {
 	struct out	 x = { r->now };
-	json_object	*o = encode(out_fields, NFIELDS(out_fields), &x);
-	char		*sealed;
 
-	sealed = seal_json(r, "out", r->now + JO_OUT_TTL, o);
-	json_object_put(o);
-	if (sealed == NULL)
-		return;
-	jo_resp_cookie(&r->resp, JO_CK_OUT, sealed, JO_OUT_TTL,
-	    r->cfg.cookie_path, r->cfg.cookie_secure);
-	jo_wipe_free(sealed);
+	(void)set_from(r, JO_CK_OUT, "out", out_fields, NFIELDS(out_fields),
+	    &x, r->now + JO_OUT_TTL, NULL);
 }
 
 int

@@ -331,6 +331,19 @@ jo_resp_redirect(struct jo_resp *r, const char *url)
 	jo_resp_free(r);
 }
 
+/* A paragraph holding one link, when there is one. */
+static void
+link_p(struct jo_buf *out, const char *href, const char *text)
+{
+	if (href == NULL)
+		return;
+	jo_buf_adds(out, "<p><a href=\"");
+	jo_html_escape(out, href);
+	jo_buf_adds(out, "\">");
+	jo_html_escape(out, text);
+	jo_buf_adds(out, "</a></p>\n");
+}
+
 void
 jo_resp_page(struct jo_resp *r, int status, const char *title,
     const char *text, const char *link, const char *linktext)
@@ -373,20 +386,8 @@ jo_resp_page(struct jo_resp *r, int status, const char *title,
 	jo_buf_adds(&out, "</h1>\n<p>");
 	jo_html_escape(&out, text);
 	jo_buf_adds(&out, "</p>\n");
-	if (link != NULL) {
-		jo_buf_adds(&out, "<p><a href=\"");
-		jo_html_escape(&out, link);
-		jo_buf_adds(&out, "\">");
-		jo_html_escape(&out, linktext);
-		jo_buf_adds(&out, "</a></p>\n");
-	}
-	if (r->alt != NULL) {
-		jo_buf_adds(&out, "<p><a href=\"");
-		jo_html_escape(&out, r->alt);
-		jo_buf_adds(&out, "\">");
-		jo_html_escape(&out, r->alttext);
-		jo_buf_adds(&out, "</a></p>\n");
-	}
+	link_p(&out, link, linktext);
+	link_p(&out, r->alt, r->alttext);
 	jo_buf_addf(&out, "<p><small>HTTP %d</small></p></body></html>\n",
 	    status);
 send:

@@ -123,6 +123,10 @@ struct jo_config {
 /* Is value in the comma-separated list (blanks around items ignored)?
  * icase: ASCII case-insensitive. */
 int	 jo_list_has(const char *list, const char *value, int icase);
+/* The next item of a comma-separated list at *p (blanks around it
+ * trimmed; its length in *n, may be 0 for ", ,"), *p moved past it;
+ * NULL at the end. */
+const char *jo_list_next(const char **p, size_t *n);
 
 /* Load the file; on failure write every problem, one "file:line: key:
  * reason" per line, into why and return -1 (the config is then freed and

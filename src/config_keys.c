@@ -164,27 +164,35 @@ choice_ok(const char *choices, const char *v)
 	}
 }
 
+const char *
+jo_list_next(const char **p, size_t *n)
+{
+	const char	*s, *e;
+
+	while (**p == ' ' || **p == '\t' || **p == ',')
+		(*p)++;
+	if (**p == '\0')
+		return NULL;
+	for (s = *p; **p != '\0' && **p != ','; (*p)++)
+		;
+	for (e = *p; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	*n = (size_t)(e - s);
+	return s;
+}
+
 int
 jo_list_has(const char *list, const char *value, int icase)
 {
-	const char	*p = list, *e, *s;
-	size_t		 n = strlen(value);
+	const char	*p = list, *s;
+	size_t		 n = strlen(value), m;
 
 	if (list == NULL || n == 0)
 		return 0;
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		s = p;
-		while (*p != '\0' && *p != ',')
-			p++;
-		e = p;
-		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		if ((size_t)(e - s) == n && (icase ? strncasecmp(s, value, n) :
+	while ((s = jo_list_next(&p, &m)) != NULL)
+		if (m == n && (icase ? strncasecmp(s, value, n) :
 		    strncmp(s, value, n)) == 0)
 			return 1;
-	}
 	return 0;
 }
 

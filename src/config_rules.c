@@ -221,18 +221,12 @@ rule_finish(const char *name, const char *key, struct jo_rule *r,
 static int
 feature_set(const char *list, unsigned long *set, char *bad, size_t bl)
 {
-	const char	*p = list, *s, *e;
+	const char	*p = list, *s;
 	size_t		 i, n;
 
 	*set = 0;
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		for (s = p; *p != '\0' && *p != ','; p++)
-			;
-		for (e = p; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
-			;
-		if ((n = (size_t)(e - s)) == 0)
+	while ((s = jo_list_next(&p, &n)) != NULL) {
+		if (n == 0)
 			continue;
 		for (i = 0; jo_jitsi_features[i] != NULL; i++)
 			if (strlen(jo_jitsi_features[i]) == n &&

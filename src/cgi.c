@@ -331,6 +331,27 @@ jo_resp_redirect(struct jo_resp *r, const char *url)
 	jo_resp_free(r);
 }
 
+/* A page's start, up to its title; then, after what the head holds, its
+ * heading and text (both pages, jo_resp_page and jo_resp_post). */
+static void
+page_start(struct jo_buf *out, const char *title)
+{
+	jo_buf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+	    "<meta charset=\"utf-8\"><title>");
+	jo_html_escape(out, title);
+	jo_buf_adds(out, "</title>");
+}
+
+static void
+page_text(struct jo_buf *out, const char *title, const char *text)
+{
+	jo_buf_adds(out, "</head>\n<body><h1>");
+	jo_html_escape(out, title);
+	jo_buf_adds(out, "</h1>\n<p>");
+	jo_html_escape(out, text);
+	jo_buf_adds(out, "</p>\n");
+}
+
 /* A paragraph holding one link, when there is one. */
 static void
 link_p(struct jo_buf *out, const char *href, const char *text)
@@ -365,10 +386,7 @@ jo_resp_page(struct jo_resp *r, int status, const char *title,
 	    status, reason(status), r->hdrs.p ? r->hdrs.p : "");
 	if (r->head)
 		goto send;
-	jo_buf_adds(&out, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
-	    "<meta charset=\"utf-8\"><title>");
-	jo_html_escape(&out, title);
-	jo_buf_adds(&out, "</title>");
+	page_start(&out, title);
 	if (r->refresh != NULL) {
 		jo_buf_adds(&out, "<meta http-equiv=\"refresh\" content=\"");
 		jo_buf_addf(&out, "%d;url=", r->refresh_after);
@@ -380,12 +398,8 @@ jo_resp_page(struct jo_resp *r, int status, const char *title,
 	    "max-width:36em;margin:4em auto;padding:0 1em}"
 	    "h1+p+p a{display:inline-block;padding:.6em 1.4em;"
 	    "border-radius:.4em;background:#1a5fb4;color:#fff;"
-	    "text-decoration:none}</style></head>\n"
-	    "<body><h1>");
-	jo_html_escape(&out, title);
-	jo_buf_adds(&out, "</h1>\n<p>");
-	jo_html_escape(&out, text);
-	jo_buf_adds(&out, "</p>\n");
+	    "text-decoration:none}</style>");
+	page_text(&out, title, text);
 	link_p(&out, link, linktext);
 	link_p(&out, r->alt, r->alttext);
 	jo_buf_addf(&out, "<p><small>HTTP %d</small></p></body></html>\n",
@@ -472,16 +486,11 @@ jo_resp_post(struct jo_resp *r, int status, const char *title,
 	jo_buf_adds(&out, "\r\n");
 	if (r->head)
 		goto send;
-	jo_buf_adds(&out, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
-	    "<meta charset=\"utf-8\"><title>");
-	jo_html_escape(&out, title);
-	jo_buf_adds(&out, "</title><style>body{font-family:sans-serif;"
-	    "max-width:36em;margin:4em auto;padding:0 1em}</style></head>\n"
-	    "<body><h1>");
-	jo_html_escape(&out, title);
-	jo_buf_adds(&out, "</h1>\n<p>");
-	jo_html_escape(&out, text);
-	jo_buf_adds(&out, "</p>\n<p id=\"jo\" hidden");
+	page_start(&out, title);
+	jo_buf_adds(&out, "<style>body{font-family:sans-serif;"
+	    "max-width:36em;margin:4em auto;padding:0 1em}</style>");
+	page_text(&out, title, text);
+	jo_buf_adds(&out, "<p id=\"jo\" hidden");
 	data_attr(&out, "to", m->parent ? "parent" : "opener");
 	data_attr(&out, "origin", m->origin);
 	data_attr(&out, "type", m->type);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startProvider, tempDir, writeConfig, runCgi, assertClean, cookieHeader, cgiPath, freePort, providerLogin, SECRETS } from './lib/harness.mjs';
+import { startProvider, tempDir, writeConfig, runCgi, assertClean, cookieHeader, cgiPath, freePort, providerLogin, stopChild, SECRETS } from './lib/harness.mjs';
 import { fullLogin, PUBLIC } from './lib/login.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
 
@@ -49,7 +49,7 @@ async function startTinyproxy() {
     // the requests it forwarded: "GET http://…" and "CONNECT 127.0.0.1:…"
     requests: () => (existsSync(log) ? readFileSync(log, 'utf8') : '').split('\n')
       .filter((l) => /Request \(file descriptor \d+\): /.test(l)).map((l) => l.replace(/^.*Request \(file descriptor \d+\): /, '')),
-    stop: () => new Promise((res) => { if (child.exitCode !== null) return res(); child.once('exit', res); child.kill('SIGTERM'); }),
+    stop: () => stopChild(child),
   };
   running.push(p);
   return p;

@@ -12,7 +12,7 @@ import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { generateKeyPairSync, createSign, createHmac, randomBytes, createECDH, createPrivateKey, createPublicKey } from 'node:crypto';
 
-const port = Number(process.env.PORT || 9100);
+const port = Number(process.env.PORT ?? 9100);
 const b64u = (b) => Buffer.from(b).toString('base64url');
 
 function rsa(bits) { return generateKeyPairSync('rsa', { modulusLength: bits }); }
@@ -187,8 +187,12 @@ const codes = new Map();
 const counts = {};
 const count = (s, what) => { counts[s] = counts[s] || {}; counts[s][what] = (counts[s][what] || 0) + 1; return counts[s][what] - 1; };
 
-function handler(scheme, listenPort) {
+// portOf(): the port the server listens on (with PORT=0 the kernel chose
+// it; read from the server, as a request's socket may be gone by the
+// time a delayed answer is written)
+function handler(scheme, portOf) {
   return (req, res) => {
+    const listenPort = portOf();
     const url = new URL(req.url, `${scheme}://127.0.0.1:${listenPort}`);
     const m = url.pathname.match(/^\/s\/([a-z0-9-]+)(\/.*)$/);
     if (url.pathname.startsWith('/_count/')) {
@@ -202,7 +206,7 @@ function handler(scheme, listenPort) {
     const sc = scenarios[name];
     if (sc.delay && path !== '/auth' && !req.delayed) {
       req.delayed = true;
-      return setTimeout(() => handler(scheme, listenPort)(req, res), sc.delay);
+      return setTimeout(() => handler(scheme, portOf)(req, res), sc.delay);
     }
     const prefix = `${scheme}://127.0.0.1:${listenPort}/s/${name}`;
     const iss = sc.slash ? `${prefix}/` : sc.multiTenant ? `${prefix}/{tenantid}/v2.0` : prefix;
@@ -272,11 +276,16 @@ function handler(scheme, listenPort) {
 // Long keep-alive: node's fetch reuses idle sockets, and a server that closes
 // them after the default 5 s races with a slow client (valgrind runs).
 const keep = (srv) => { srv.keepAliveTimeout = 120000; srv.headersTimeout = 121000; return srv; };
-const servers = [keep(http.createServer(handler('http', port))).listen(port, '127.0.0.1')];
+const serve = (scheme, srv, listenOn) => {
+  srv.on('request', handler(scheme, () => srv.address().port));
+  return keep(srv).listen(listenOn, '127.0.0.1');
+};
+const servers = [serve('http', http.createServer(), port)];
 if (process.env.TLS_PORT) {
-  const tlsPort = Number(process.env.TLS_PORT);
-  servers.push(keep(https.createServer({ cert: readFileSync(process.env.TLS_CERT), key: readFileSync(process.env.TLS_KEY) },
-    handler('https', tlsPort))).listen(tlsPort, '127.0.0.1'));
+  servers.push(serve('https', https.createServer({ cert: readFileSync(process.env.TLS_CERT), key: readFileSync(process.env.TLS_KEY) }),
+    Number(process.env.TLS_PORT)));
 }
-Promise.all(servers.map((s) => new Promise((r) => s.on('listening', r)))).then(() => console.log('hostile provider ready'));
+// PORT=0 / TLS_PORT=0: ports of the kernel's choosing, named in the ready line
+Promise.all(servers.map((s) => new Promise((r) => s.on('listening', r))))
+  .then(() => console.log(`hostile provider ready on ports ${servers.map((s) => s.address().port).join(' ')}`));
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.exit(0));

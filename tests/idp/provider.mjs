@@ -1,7 +1,7 @@
 // A real, certified OpenID provider (panva's oidc-provider) on loopback,
 // for the tests and the demo.  Any login name, any password (devInteractions).
 //
-//   PORT=9000 node tests/idp/provider.mjs
+//   PORT=9000 node tests/idp/provider.mjs    (PORT=0: any free port)
 //
 // Environment: PORT, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI (comma-separated
 // list allowed), ID_TOKEN_ALG (RS256 | ES256 | PS256/384/512 | HS256/384/512,
@@ -38,10 +38,21 @@
 import Provider from 'oidc-provider';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 
 const readJson = (f) => (existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : {});
-const port = Number(process.env.PORT || 9000);
+// Listen first: with PORT=0 the kernel chooses the port, and the ready
+// line says which (a port chosen free by another process can be taken
+// before this one listens on it).
+const server = process.env.TLS_CERT
+  ? https.createServer({ cert: readFileSync(process.env.TLS_CERT), key: readFileSync(process.env.TLS_KEY) })
+  : http.createServer();
+await new Promise((resolve, reject) => {
+  server.once('error', reject);
+  server.listen(Number(process.env.PORT ?? 9000), '127.0.0.1', resolve);
+});
+const { port } = server.address();
 const issuer = process.env.ISSUER || `${process.env.TLS_CERT ? 'https' : 'http'}://127.0.0.1:${port}`;
 const alg = process.env.ID_TOKEN_ALG || 'RS256';
 
@@ -124,11 +135,8 @@ provider.use(async (ctx, next) => {
   }
 });
 provider.on('server_error', (ctx, err) => console.error('server_error', err));
-const ready = () => console.log(`oidc-provider ${issuer} ready (${alg})`);
-const server = process.env.TLS_CERT
-  ? https.createServer({ cert: readFileSync(process.env.TLS_CERT), key: readFileSync(process.env.TLS_KEY) }, provider.callback())
-    .listen(port, '127.0.0.1', ready)
-  : provider.listen(port, '127.0.0.1', ready);
+server.on('request', provider.callback());
+console.log(`oidc-provider ${issuer} ready (${alg}) on port ${port}`);
 // Long keep-alive: node's fetch reuses idle sockets, and a server that closes
 // them after the default 5 s races with a slow client (valgrind runs).
 server.keepAliveTimeout = 120000;

@@ -2,7 +2,7 @@
 // server does (environment variables, stdout parsed as a CGI response),
 // and walk the provider's login pages like a browser with a cookie jar.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { after } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -30,13 +30,21 @@ export function freePort() {
   });
 }
 
+// A directory of its own under the system's temporary directory, removed
+// when the test file's process ends (JO_KEEP_TMP=1 keeps them, to look).
+const made = [];
 export function tempDir(tag = 'jo') {
-  return mkdtempSync(join(tmpdir(), `${tag}-`));
+  const d = mkdtempSync(join(tmpdir(), `${tag}-`));
+  if (!made.length && process.env.JO_KEEP_TMP !== '1') {
+    process.on('exit', () => { for (const m of made) try { rmSync(m, { recursive: true, force: true }); } catch {} });
+  }
+  made.push(d);
+  return d;
 }
 
 // Start tests/idp/provider.mjs; resolves once it listens.
 export async function startProvider({ alg = 'RS256', redirectUri, env = {}, port: fixedPort } = {}) {
-  const port = fixedPort || await freePort();
+  let port = fixedPort || 0;
   const child = spawn(process.execPath, [join(root, 'tests', 'idp', 'provider.mjs')], {
     env: { ...process.env, PORT: String(port), ID_TOKEN_ALG: alg,
       REDIRECT_URI: redirectUri || 'https://meet.example.test/oidc/redirect',
@@ -46,9 +54,15 @@ export async function startProvider({ alg = 'RS256', redirectUri, env = {}, port
   const log = [];
   await new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('provider did not start')), 15000);
+    let rest = '';
     child.stdout.on('data', (d) => {
-      for (const line of String(d).split('\n')) if (line) log.push(line);
-      if (log.some((l) => l.includes('ready'))) { clearTimeout(t); resolve(); }
+      const lines = (rest + d).split('\n');
+      rest = lines.pop();
+      for (const line of lines) {
+        if (line) log.push(line);
+        const ready = / ready \(.*\) on port (\d+)$/.exec(line);
+        if (ready) { port = Number(ready[1]); clearTimeout(t); resolve(); }
+      }
     });
     child.on('exit', (code) => { clearTimeout(t); reject(new Error(`provider exited ${code}`)); });
   });
@@ -62,11 +76,17 @@ export async function startProvider({ alg = 'RS256', redirectUri, env = {}, port
       await fetch(`http://127.0.0.1:${port}${mark}`).then((r) => r.arrayBuffer());
       for (let i = 0; i < 200 && !log.some((l) => l.endsWith(mark)); i++) await new Promise((r) => setTimeout(r, 10));
     },
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', resolve); child.kill('SIGTERM');
-    }),
+    stop: () => stopChild(child),
   };
+}
+
+// SIGTERM a child process and wait until it is gone; at once if it is
+// gone already (a waiter on 'exit' would then wait for ever).
+export function stopChild(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', resolve); child.kill('SIGTERM');
+  });
 }
 
 export function configText(o) {

@@ -4,28 +4,32 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { root, freePort, tempDir, writeConfig, runCgi, assertClean, cookieHeader, SECRETS } from './harness.mjs';
+import { root, stopChild, tempDir, writeConfig, runCgi, assertClean, cookieHeader, SECRETS } from './harness.mjs';
 
 export async function startHostile() {
-  const port = await freePort(); const tlsPort = await freePort();
+  let port, tlsPort;
   const d = tempDir('jo-tls');
   // a self-signed certificate, which the adapter must refuse
   const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
     '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(d, 'key.pem'), '-out', join(d, 'cert.pem')], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`openssl: ${r.stderr}`);
   const child = spawn(process.execPath, [join(root, 'tests', 'idp', 'hostile.mjs')], {
-    env: { ...process.env, PORT: String(port), TLS_PORT: String(tlsPort), TLS_CERT: join(d, 'cert.pem'), TLS_KEY: join(d, 'key.pem') },
+    env: { ...process.env, PORT: '0', TLS_PORT: '0', TLS_CERT: join(d, 'cert.pem'), TLS_KEY: join(d, 'key.pem') },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('hostile provider did not start')), 20000);
-    child.stdout.on('data', (x) => { if (String(x).includes('ready')) { clearTimeout(t); resolve(); } });
+    child.stdout.on('data', (x) => {
+      const m = / ready on ports (\d+) (\d+)/.exec(String(x));
+      if (m) { [port, tlsPort] = [Number(m[1]), Number(m[2])]; clearTimeout(t); resolve(); }
+    });
+    child.on('exit', (code) => { clearTimeout(t); reject(new Error(`hostile provider exited ${code}`)); });
   });
   return {
     base: `http://127.0.0.1:${port}`, tlsBase: `https://127.0.0.1:${tlsPort}`,
     issuer: (s) => `http://127.0.0.1:${port}/s/${s}`,
     counts: async (s) => (await fetch(`http://127.0.0.1:${port}/_count/${s}`)).json(),
-    stop: () => new Promise((res) => { child.once('exit', res); child.kill('SIGTERM'); }),
+    stop: () => stopChild(child),
   };
 }
 

@@ -329,6 +329,12 @@ jo_ck_session_same_config(const struct jo_req *r,
 	return s->cf != NULL && strcmp(s->cf, r->cfg.print) == 0;
 }
 
+int
+jo_ck_session_fits(const struct jo_req *r, const struct jo_ck_session *s)
+{
+	return s->exp <= r->now + jo_req_session_ttl(r) + JO_STATE_TTL;
+}
+
 void
 jo_ck_session_free(struct jo_ck_session *s)
 {

@@ -116,6 +116,11 @@ int	 jo_ck_session_set(struct jo_req *, const struct jo_user *,
 /* Was it made under this configuration? */
 int	 jo_ck_session_same_config(const struct jo_req *,
 	    const struct jo_ck_session *);
+/* Does it last no longer than this configuration makes sessions
+ * (jo_req_session_ttl, with JO_STATE_TTL of room for clock skew)?  A
+ * session_lifetime or max_age lowered since the login ends it. */
+int	 jo_ck_session_fits(const struct jo_req *,
+	    const struct jo_ck_session *);
 void	 jo_ck_session_free(struct jo_ck_session *);
 
 /* Keep the refresh token of sub until exp: 0, or -1 when it does not

@@ -71,7 +71,7 @@ sso(struct jo_req *r, const struct jo_target *t)
 	    jo_ck_session_open(r, &s, why, sizeof(why)) == -1)
 		return SSO_NO;
 	if (!jo_ck_session_same_config(r, &s) || s.u.sub == NULL ||
-	    s.exp <= r->now || s.exp > r->now + r->cfg.session_lifetime)
+	    s.exp <= r->now || !jo_ck_session_fits(r, &s))
 		goto end;
 	if (jo_recheck_due(r, &s)) {
 		switch (jo_recheck(r, &s, t)) {

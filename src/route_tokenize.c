@@ -25,9 +25,7 @@ session(struct jo_req *r, struct jo_ck_session *s)
 		    "room");
 		return -1;
 	}
-	/* a session_lifetime (or max_age) lowered since the login ends
-	 * the sessions made under the old one (with room for skew) */
-	if (s->exp > r->now + jo_req_session_ttl(r) + JO_STATE_TTL) {
+	if (!jo_ck_session_fits(r, s)) {
 		jo_fail(r, JO_E_NOT_LOGGED_IN, "session cookie lasts longer "
 		    "than this configuration makes them (session_lifetime "
 		    "lowered?)");

@@ -332,6 +332,24 @@ test('review3: a session longer than this configuration makes is not honoured (s
   assert.equal(runCgi({ config: short, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', fits]) }).status, 302);
 });
 
+test('a session longer than max_age allows (max_age lowered) is no single sign-on: a login at the provider, not a 401 at /tokenize', () => {
+  const dir = tempDir();
+  const short = writeConfig(dir, idp.issuer, { max_age: 600 });
+  const t = now();
+  const seal = (x) => sealTool([SECRETS.cookie, 'session', String(x), JSON.stringify({ sub: 'alice', r: 'a', x, ck: t }), short]);
+  // sealed when max_age was longer (the default session_lifetime's 8 hours)
+  const a = runCgi({ config: short, path: '/authorize', query: 'room=Other', cookie: cookieHeader(['jitsi_oidc_session', seal(t + 8 * 3600)]) });
+  assertClean(assert, a);
+  assert.equal(a.status, 302, a.stderr);
+  assert.ok(a.location.startsWith(`${idp.issuer}/auth?`), a.location);
+  assert.match(a.location, /[?&]max_age=600(&|$)/);
+  // one that fits goes on to /tokenize
+  const b = runCgi({ config: short, path: '/authorize', query: 'room=Other', cookie: cookieHeader(['jitsi_oidc_session', seal(t + 600)]) });
+  assert.equal(b.location, 'https://meet.example.test/oidc/tokenize', b.stderr);
+  const k = runCgi({ config: short, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', b.cookies.jitsi_oidc_session.value]) });
+  assert.equal(k.status, 302, k.stderr);
+});
+
 test('tokenize with a valid session redirects into the room, the tenant and the hash flags', () => {
   const ok = sealTool([SECRETS.cookie, 'session', String(now() + 600),
     JSON.stringify({ sub: 'bob', name: 'Bob', r: 'Room One', t: 'acme', f: 'config.prejoinConfig.enabled=false' }), config]);

@@ -191,6 +191,25 @@ jo_issuer_fill(const char *tmpl, const char *tid)
 	    t + strlen(JO_TENANTID));
 }
 
+char *
+jo_issuer_tenant(const char *tmpl, const char *iss)
+{
+	size_t		 na;
+	char		*tid, *want;
+
+	if (!jo_issuer_template_of(tmpl, iss))
+		return NULL;
+	/* the tenant is the segment where the template has it */
+	na = (size_t)(strstr(tmpl, JO_TENANTID) - tmpl);
+	tid = jo_xstrndup(iss + na, strcspn(iss + na, "/"));
+	if ((want = jo_issuer_fill(tmpl, tid)) == NULL) {
+		free(tid);
+		return NULL;
+	}
+	free(want);
+	return tid;
+}
+
 int
 jo_discovery_parse(const char *issuer, const char *tenants, const char *s,
     size_t len, struct jo_provider *p, char *why, size_t wl)

@@ -56,6 +56,9 @@ int	 jo_issuer_template_of(const char *tmpl, const char *issuer);
 /* The template filled with a tenant id; NULL when tid is not a plain
  * one ([A-Za-z0-9._-], at most 64). */
 char	*jo_issuer_fill(const char *tmpl, const char *tid);
+/* The tenant id that iss carries when it is the template filled with a
+ * plain one (malloc'd), else NULL. */
+char	*jo_issuer_tenant(const char *tmpl, const char *iss);
 void	 jo_provider_free(struct jo_provider *);
 
 /* The JWKS from the cache, or fetched.  With refresh set, fetch again

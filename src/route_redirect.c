@@ -183,26 +183,17 @@ jo_route_verify(struct jo_req *r, const struct jo_provider *p,
 static int
 tenant_iss(struct jo_req *r, const struct jo_provider *p)
 {
-	const char	*iss = jo_param_get(&r->q, "iss"), *t;
-	char		*tid = NULL, *want = NULL;
-	size_t		 n;
+	const char	*iss = jo_param_get(&r->q, "iss");
+	char		*tid = NULL;
 	int		 ok = 0;
 
 	if (iss == NULL || r->cfg.allowed_tenants == NULL ||
 	    strcmp(iss, r->cfg.issuer) == 0)
 		return 0;
-	/* the tenant is the segment where the template has it */
 	if (p->issuer_template != NULL &&
-	    (t = strstr(p->issuer_template, JO_TENANTID)) != NULL &&
-	    (n = (size_t)(t - p->issuer_template)) < strlen(iss) &&
-	    strncmp(iss, p->issuer_template, n) == 0) {
-		tid = jo_xstrndup(iss + n, strcspn(iss + n, "/"));
-		want = jo_issuer_fill(p->issuer_template, tid);
-		ok = want != NULL && strcmp(want, iss) == 0 &&
-		    jo_list_has(r->cfg.allowed_tenants, tid, 1);
-	}
+	    (tid = jo_issuer_tenant(p->issuer_template, iss)) != NULL)
+		ok = jo_list_has(r->cfg.allowed_tenants, tid, 1);
 	free(tid);
-	free(want);
 	if (!ok)
 		jo_fail(r, JO_E_ISS_MISMATCH, "authorization response iss "
 		    "(%.100s) is not the issuer of an allowed tenant", iss);

@@ -125,8 +125,8 @@ short_ec_coordinate_is_left_padded(void **st)
 	struct tkey	 e;
 	struct jo_keys	 ks;
 	struct jo_user	 u;
-	struct jo_idt_expect x = { "https://i", "jitsi", "n", 1800000000,
-	    NULL, NULL, NULL, NULL, NULL };
+	struct jo_idt_expect x = { .issuer = "https://i", .client_id = "jitsi",
+	    .nonce = "n", .now = 1800000000 };
 	unsigned char	 pub[65];
 	size_t		 at = 1, skip;
 	char		*cx, *cy, *doc, *tok, why[512];
@@ -196,8 +196,8 @@ ec_point_not_on_the_curve_never_verifies(void **st)
 	struct tkey	 e = tkey_new("EC", 0, "e1", "ES256");
 	struct jo_keys	 ks;
 	struct jo_user	 u;
-	struct jo_idt_expect x = { "https://i", "jitsi", "n", 1800000000,
-	    NULL, NULL, NULL, NULL, NULL };
+	struct jo_idt_expect x = { .issuer = "https://i", .client_id = "jitsi",
+	    .nonce = "n", .now = 1800000000 };
 	char		*doc, *p, *tok, why[256];
 
 	(void)st;
@@ -540,6 +540,23 @@ multi_tenant_template_only_with_allowed_tenants(void **st)
 		assert_string_equal(f, "https://l/T-1.x/v2.0");
 		free(f);
 	}
+	/* the tenant an authorization response's iss names */
+	{
+		char *t = jo_issuer_tenant("https://l/{tenantid}/v2.0",
+		    "https://l/T-1.x/v2.0");
+		assert_string_equal(t, "T-1.x");
+		free(t);
+		t = jo_issuer_tenant("https://l/{tenantid}", "https://l/T1");
+		assert_string_equal(t, "T1");
+		free(t);
+	}
+	assert_null(jo_issuer_tenant("https://l/{tenantid}/v2.0",
+	    "https://l/a%2Fb/v2.0"));
+	assert_null(jo_issuer_tenant("https://l/{tenantid}/v2.0",
+	    "https://l/a/b/v2.0"));
+	assert_null(jo_issuer_tenant("https://l/{tenantid}/v2.0",
+	    "https://l/T1/v2.0/x"));
+	assert_null(jo_issuer_tenant("https://l/v2.0", "https://l/v2.0"));
 
 	assert_int_equal(jo_discovery_parse("https://login.example/common/v2.0",
 	    NULL, doc, strlen(doc), &p, why, sizeof(why)), -1);

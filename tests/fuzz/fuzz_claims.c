@@ -16,13 +16,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-	static const struct jo_idt_expect x = { "https://idp.example.com",
-	    "jitsi", "n0nce", 1800000000, NULL, NULL, NULL, NULL };
+	static const struct jo_idt_expect x = {
+	    .issuer = "https://idp.example.com", .client_id = "jitsi",
+	    .nonce = "n0nce", .now = 1800000000 };
 	/* a multi-tenant issuer: iss must be the template with the tid */
 	static const struct jo_idt_expect xt = {
-	    "https://idp.example.com/common/v2.0", "jitsi", "n0nce",
-	    1800000000, "https://idp.example.com/{tenantid}/v2.0", "t1, t2",
-	    NULL, NULL };
+	    .issuer = "https://idp.example.com/common/v2.0",
+	    .client_id = "jitsi", .nonce = "n0nce", .now = 1800000000,
+	    .issuer_template = "https://idp.example.com/{tenantid}/v2.0",
+	    .tenants = "t1, t2" };
 	struct jo_user	 u;
 	struct jo_config c;
 	struct jo_target t = { 0 };

@@ -18,9 +18,9 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	static struct jo_keys ks;
 	static int	 loaded;
-	static struct jo_idt_expect x = { "https://idp.example.com",
-	    "jitsi", "n0nce", 1800000000, NULL, NULL, NULL,
-	    "RS256, PS256, ES256, HS256, HS384, HS512" };
+	static struct jo_idt_expect x = { .issuer = "https://idp.example.com",
+	    .client_id = "jitsi", .nonce = "n0nce", .now = 1800000000,
+	    .algs = "RS256, PS256, ES256, HS256, HS384, HS512" };
 	struct jo_user	 u;
 	char		*t, why[512];
 

@@ -34,10 +34,13 @@ why() {
 }
 
 # A test that hangs fails alone after JO_TEST_TIMEOUT ms (the longest
-# takes ~45 s here) instead of holding its pass until the pass's timeout.
+# takes ~45 s here) instead of holding its pass until the pass's timeout,
+# and a test file whose tests are done ends even if something it started
+# is still alive.
 node_test=(node --test --test-reporter=tap --test-concurrency=1)
 node --help 2>/dev/null | grep -q -- '--test-timeout' &&
 	node_test+=(--test-timeout="${JO_TEST_TIMEOUT:-240000}")
+node --help 2>/dev/null | grep -q -- '--test-force-exit' && node_test+=(--test-force-exit)
 since() { echo "    ($(( $(date +%s) - $1 )) s)"; }
 
 pass() { # label build-dir cgi

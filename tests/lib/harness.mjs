@@ -51,9 +51,12 @@ export async function startProvider({ alg = 'RS256', redirectUri, env = {}, port
       CLIENT_SECRET: SECRETS.client, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const log = [];
+  const log = []; let errText = '';
+  child.stderr.on('data', (d) => { errText = (errText + d).slice(-4000); });
   await new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('provider did not start')), 15000);
+    // one that does not start is killed: a live child would keep this
+    // test file's process (and the whole run) from ending
+    const t = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`provider did not start in 30 s: ${errText}`)); }, 30000);
     let rest = '';
     child.stdout.on('data', (d) => {
       const lines = (rest + d).split('\n');
@@ -64,7 +67,7 @@ export async function startProvider({ alg = 'RS256', redirectUri, env = {}, port
         if (ready) { port = Number(ready[1]); clearTimeout(t); resolve(); }
       }
     });
-    child.on('exit', (code) => { clearTimeout(t); reject(new Error(`provider exited ${code}`)); });
+    child.on('exit', (code) => { clearTimeout(t); reject(new Error(`provider exited ${code}: ${errText}`)); });
   });
   return {
     port, issuer: `http://127.0.0.1:${port}`, log, pid: child.pid,

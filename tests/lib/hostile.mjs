@@ -18,7 +18,7 @@ export async function startHostile() {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('hostile provider did not start')), 20000);
+    const t = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('hostile provider did not start in 30 s')); }, 30000);
     child.stdout.on('data', (x) => {
       const m = / ready on ports (\d+) (\d+)/.exec(String(x));
       if (m) { [port, tlsPort] = [Number(m[1]), Number(m[2])]; clearTimeout(t); resolve(); }

@@ -84,8 +84,11 @@ tools: $(BUILD)/sealtool $(BUILD)/roomtool
 
 # The whole suite: unit tests, black-box tests of the CGI, and an
 # end-to-end login against a real OpenID provider -- first with the
-# normal build, then everything again under ASan+UBSan.
-check: all unit-build tools sanitize fuzz
+# normal build, then everything again under ASan+UBSan.  What it needs is
+# installed first when run as root (tests/deps.sh), as make demo does.
+check:
+	tests/deps.sh
+	$(MAKE) all unit-build tools sanitize fuzz
 	tests/check.sh
 
 sanitize:

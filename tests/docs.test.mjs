@@ -50,3 +50,19 @@ test('every suite is in the one list of suites (tests/suites), and the list name
     for (const pass of l.split(/\s+/).slice(1)) assert.ok(['cgi', 'fastcgi', 'valgrind'].includes(pass), `${l}: unknown pass ${pass}`);
   }
 });
+
+test('the README names the packages the tests need as tests/deps.sh installs them', () => {
+  const deps = read('tests/deps.sh');
+  const installed = new Set(/TEST_DEPS="([^"]*)"/.exec(deps)[1].split(/\s+/).filter(Boolean));
+  for (const m of deps.matchAll(/\b\w+:([a-z0-9.+-]+)/g)) installed.add(m[1]);
+  const readme = read('README.md');
+  const from = readme.indexOf('For the\ntests also');
+  const para = readme.slice(from, readme.indexOf('with the Perl modules', from));
+  const named = new Set([...para.matchAll(/`([^`]+)`/g)].flatMap((m) => m[1].split(/\s+/))
+    .filter((w) => /^[a-z0-9][a-z0-9.+-]+$/.test(w)));
+  assert.ok(named.size > 20, [...named].join(' '));
+  assert.deepEqual([...named].filter((p) => !installed.has(p)), [], 'in the README, not installed by tests/deps.sh');
+  // the Perl modules and the CA bundle are named by the script alone
+  assert.deepEqual([...installed].filter((p) => !named.has(p) && !/-perl$|^ca-certificates$|^(cc|build-essential)$/.test(p)
+    && !read('tests/lib/require.sh').includes(p)), [], 'installed, not in the README');
+});

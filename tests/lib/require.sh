@@ -1,4 +1,4 @@
-# Sourced by tests/demo/demo.sh and bench/bench.sh.
+# Sourced by tests/deps.sh, tests/demo/demo.sh and bench/bench.sh.
 #   require ITEM...   ITEM is "command:package" (the command, and the Debian
 #                     package that provides it) or a package name alone.
 # Installs what is missing with apt-get when run as root; otherwise prints

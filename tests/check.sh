@@ -19,7 +19,8 @@ count() { # file label exit-status -> adds its top-level TAP results
 		f=1
 		echo "  $2 exited with status $3:"; tail -20 "$1" | sed 's/^/    /'
 	elif [ "$3" -eq 124 ] || [ "$3" -eq 137 ]; then
-		echo "  $2 was stopped by its timeout (status $3)"
+		echo "  $2 was stopped by its timeout (status $3) after:"
+		grep -E '^(not )?ok ' "$1" | tail -2 | sed 's/^/    /'
 	fi
 	total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
 	echo "  $2: $p passed, $f failed"

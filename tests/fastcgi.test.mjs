@@ -238,6 +238,28 @@ test('SIGTERM: the request in flight is answered, then the process exits', async
   } finally { process.kill(idp.pid, 'SIGCONT'); try { process.kill(p.pid, 'SIGKILL'); } catch {} await idp.stop(); }
 });
 
+test('SIGTERM between two requests ends an idle process at once, even when it comes just before the wait for the next one', async () => {
+  const idp = await startProvider();
+  const config = writeConfig(tempDir(), idp.issuer);
+  // tests/tools/slowaccept.c: accept() starts 300 ms late, so the SIGTERM
+  // sent right after the answer lands between the responder's look at its
+  // stop flag and its accept(); ASan's runtime need not come first then
+  const shim = join(root, 'build', 'slowaccept.so');
+  assert.ok(existsSync(shim), `${shim}: make tools`);
+  const p = startProcess(config, { LD_PRELOAD: shim,
+    ...(process.env.ASAN_OPTIONS ? { ASAN_OPTIONS: `${process.env.ASAN_OPTIONS}:verify_asan_link_order=0` } : {}) });
+  try {
+    for (let round = 0; round < 3; round++) {
+      if (round > 0) { process.kill(p.pid, 'SIGHUP'); await sleep(400); }	// a reload between: no stop
+      assert.equal(p.req('/authorize', `room=s${round}`).status, 302, p.stderr());
+    }
+    process.kill(p.pid, 'SIGTERM');
+    for (let i = 0; i < 150 && p.alive(); i++) await sleep(20);
+    assert.equal(p.alive(), false, 'still waiting for a connection 3 s after SIGTERM');
+    assert.doesNotMatch(p.stderr(), /Sanitizer|runtime error/);
+  } finally { try { process.kill(p.pid, 'SIGKILL'); } catch {} await idp.stop(); }
+});
+
 test('no growth: RSS after 100,000 requests within 1 MiB of RSS after 1,000 (nginx + spawn-fcgi, one process, wrk)', {
   skip: (slow && 'sanitizers and valgrind change the heap; run with the normal build') ||
     (!existsSync('/usr/bin/wrk') && !process.env.CI && 'wrk not installed') || skipFor('nginx+spawn-fcgi'),

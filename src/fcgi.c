@@ -3,6 +3,8 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -104,6 +106,15 @@ jo_fcgi_open(int fd, char *why, size_t wl)
 	rq_io.write = rq_write;
 	rq_io.arg = &rq;
 	return 0;
+}
+
+int
+jo_fcgi_wait(const sigset_t *unblocked)
+{
+	struct pollfd	 p = { .fd = rq.listen_sock, .events = POLLIN };
+
+	/* another error: left to accept() to meet */
+	return ppoll(&p, 1, NULL, unblocked) == -1 && errno == EINTR ? 1 : 0;
 }
 
 int

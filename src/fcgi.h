@@ -5,6 +5,7 @@
 #ifndef JO_FCGI_H
 #define JO_FCGI_H
 
+#include <signal.h>
 #include <stddef.h>
 
 /* The listening socket this process was given: 0 (standard input, as
@@ -14,7 +15,12 @@
 int	 jo_fcgi_listen_fd(void);
 /* Load libfcgi and prepare one request structure on that socket. */
 int	 jo_fcgi_open(int fd, char *, size_t);
-/* Wait for the next request: 0 with its parameters in *envp, and the
+/* Wait until a connection can be accepted, with the signal mask
+ * unblocked while waiting (ppoll: a signal blocked until then and
+ * pending interrupts the wait at once): 0 ready (or an error that
+ * accept() will meet), 1 interrupted by a signal. */
+int	 jo_fcgi_wait(const sigset_t *unblocked);
+/* Accept the next request: 0 with its parameters in *envp, and the
  * response and log routed to its streams (jo_io_set); 1 the same, but
  * reading the request failed (its parameters may be cut short: it must
  * not be served); -1 when the loop must end (shutdown or error). */

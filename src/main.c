@@ -182,6 +182,25 @@ on_usr2(int sig)
 	reset_asked = 1;
 }
 
+/* Wait for the next connection unless the loop must end: 0, or -1 to
+ * end.  The stop signals are blocked from the look at got_term until
+ * ppoll() unblocks them: one that comes in between interrupts the wait
+ * instead of being spent before a blocking accept(), which would then
+ * sleep through it until the next connection. */
+static int
+wait_request(const sigset_t *stops)
+{
+	sigset_t	 old;
+	int		 rc;
+
+	do {
+		sigprocmask(SIG_BLOCK, stops, &old);
+		rc = got_term ? -1 : jo_fcgi_wait(&old);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	} while (rc == 1);	/* another signal (SIGHUP, SIGUSR2): again */
+	return rc;
+}
+
 /* The FastCGI responder: requests in a loop until SIGTERM (the request
  * in flight is finished first) or max_requests. */
 static int
@@ -189,6 +208,7 @@ fastcgi(int fd)
 {
 	struct jo_cfgcache	*cc;
 	struct sigaction	 sa;
+	sigset_t		 stops;
 	char			**envp, why[512];
 	long			 n = 0;
 	int			 rc;
@@ -199,6 +219,10 @@ fastcgi(int fd)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);	/* Apache's graceful stop */
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGUSR1);
 	sa.sa_handler = on_hup;
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGHUP, &sa, NULL);
@@ -212,7 +236,8 @@ fastcgi(int fd)
 		return 1;
 	}
 	cc = jo_cfgcache_new();
-	while (!got_term && (rc = jo_fcgi_accept(&envp)) != -1) {
+	while (wait_request(&stops) == 0 &&
+	    (rc = jo_fcgi_accept(&envp)) != -1) {
 		/* a request whose input failed, or that arrived while
 		 * SIGTERM did, may have lost parameters: not served */
 		if (reset_asked) {	/* as if just started */

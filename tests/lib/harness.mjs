@@ -165,7 +165,13 @@ export function stopFastcgiSync() {
   fcgi = null;
   try { process.kill(pid, 'SIGTERM'); } catch { return ''; }
   const nap = new Int32Array(new SharedArrayBuffer(4));
-  for (let i = 0; i < 1200 && existsSync(`/proc/${pid}`); i++) Atomics.wait(nap, 0, 0, 50);
+  // gone, or a zombie its new parent has not reaped yet
+  const alive = () => { try { return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8')); } catch { return false; } };
+  for (let i = 0; i < 1200 && alive(); i++) Atomics.wait(nap, 0, 0, 50);
+  if (alive()) {
+    try { process.kill(pid, 'SIGKILL'); } catch {}
+    throw new Error(`the FastCGI process ${pid} did not end within 60 s of SIGTERM`);
+  }
   const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
   if (/AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehavior|^==\d+==/m.test(text)) {
     throw new Error(`the FastCGI process reported:\n${text}`);

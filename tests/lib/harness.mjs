@@ -46,13 +46,18 @@ export function tempDir(tag = 'jo') {
 // hangs (seen once in some hundreds here, with the process alive and
 // silent) is killed and tried once more, saying so on stderr: the
 // provider's start is not what any test is about.
-export async function startProvider(opts = {}) {
+export function startProvider(opts = {}) {
+  return onceMoreIfHung(() => startProviderOnce(opts));
+}
+
+// start() once more when it failed with an error marked startTimeout.
+export async function onceMoreIfHung(start) {
   try {
-    return await startProviderOnce(opts);
+    return await start();
   } catch (e) {
     if (!e.startTimeout) throw e;
     process.stderr.write(`# ${e.message}; starting it again\n`);
-    return startProviderOnce(opts);
+    return start();
   }
 }
 

@@ -4,9 +4,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { root, stopChild, tempDir, writeConfig, runCgi, assertClean, cookieHeader, SECRETS } from './harness.mjs';
+import { root, stopChild, onceMoreIfHung, procState, tempDir, writeConfig, runCgi, assertClean, cookieHeader, SECRETS } from './harness.mjs';
 
-export async function startHostile() {
+export function startHostile() {
+  return onceMoreIfHung(startHostileOnce);
+}
+
+async function startHostileOnce() {
   let port, tlsPort;
   const d = tempDir('jo-tls');
   // a self-signed certificate, which the adapter must refuse
@@ -18,7 +22,12 @@ export async function startHostile() {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise((resolve, reject) => {
-    const t = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('hostile provider did not start in 30 s')); }, 30000);
+    const t = setTimeout(() => {
+      const e = new Error(`hostile provider did not start in 20 s (${procState(child.pid)})`);
+      e.startTimeout = true;
+      reject(e);
+      child.kill('SIGKILL');
+    }, 20000);
     child.stdout.on('data', (x) => {
       const m = / ready on ports (\d+) (\d+)/.exec(String(x));
       if (m) { [port, tlsPort] = [Number(m[1]), Number(m[2])]; clearTimeout(t); resolve(); }

@@ -25,6 +25,8 @@ count() { # file label exit-status -> adds its top-level TAP results
 	total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
 	echo "  $2: $p passed, $f failed"
 	[ "$f" -eq 0 ] || why "$1"
+	# a provider whose start stalled and was started again (harness.mjs)
+	grep -h 'starting it again' "$1" | head -5 | sed 's/^/    retried: /' || true
 }
 
 # What each failed test said: its line and the start of its diagnostic

@@ -226,7 +226,7 @@ test('SIGTERM: the request in flight is answered, then the process exits', async
     const child = spawn('cgi-fcgi', ['-bind', '-connect', p.sock], { env: { REQUEST_METHOD: 'GET', PATH_INFO: '/authorize',
       QUERY_STRING: 'room=inflight', JITSI_OIDC_CONFIG: cold } });
     let out = ''; child.stdout.on('data', (d) => { out += d; });
-    const done = new Promise((r) => child.on('exit', r));
+    const done = new Promise((r) => child.on('close', r));
     await sleep(500);
     process.kill(p.pid, 'SIGTERM');
     await sleep(200);
@@ -419,7 +419,7 @@ test('a secret file replaced while a reload reads it: the version read is rememb
     const child = spawn('cgi-fcgi', ['-bind', '-connect', p.sock], { stdio: ['ignore', 'pipe', 'pipe'], env: { REQUEST_METHOD: 'GET',
       PATH_INFO: '/tokenize', QUERY_STRING: '', HTTP_COOKIE: `jitsi_oidc_session=${sess(secret)}` } });
     let out = ''; child.stdout.on('data', (d) => { out += d; });
-    child.on('exit', () => res(Number((out.match(/^Status: (\d+)/m) || [])[1] || 0)));
+    child.on('close', () => res(Number((out.match(/^Status: (\d+)/m) || [])[1] || 0)));
   });
   try {
     assert.equal(await tokenize(A), 302);

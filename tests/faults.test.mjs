@@ -408,7 +408,7 @@ test('faults: the CGI killed mid-request (SIGKILL at any moment of a cold-cache 
   for (let i = 0; i < 40; i++) {
     for (const f of readdirSync(join(dir, 'cache'))) if (!f.startsWith('.tmp')) writeFileSync(join(dir, 'cache', f), JSON.stringify({ issuer: idp.issuer, expires: 1 }));
     const child = spawn(cgiPath, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise((r) => child.on('exit', (...a) => r(a)));
+    const exited = new Promise((r) => child.on('close', (...a) => r(a)));
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     await sleep((span * i) / 40);

@@ -174,19 +174,29 @@ jo_issuer_template_of(const char *tmpl, const char *issuer)
 	return memchr(issuer + na, '/', n - na - nb) == NULL;
 }
 
-char *
-jo_issuer_fill(const char *tmpl, const char *tid)
+/* A plain tenant id: [A-Za-z0-9._-], 1 to 64 of them. */
+static int
+plain_tid(const char *tid)
 {
-	const char	*t = strstr(tmpl, JO_TENANTID);
-	size_t		 i;
+	size_t	 i;
 
-	if (t == NULL || tid == NULL || *tid == '\0' || strlen(tid) > 64)
-		return NULL;
+	if (tid == NULL || *tid == '\0' || strlen(tid) > 64)
+		return 0;
 	for (i = 0; tid[i] != '\0'; i++)
 		if (!((tid[i] >= 'a' && tid[i] <= 'z') ||
 		    (tid[i] >= 'A' && tid[i] <= 'Z') ||
 		    (tid[i] >= '0' && tid[i] <= '9') || strchr("._-", tid[i])))
-			return NULL;
+			return 0;
+	return 1;
+}
+
+char *
+jo_issuer_fill(const char *tmpl, const char *tid)
+{
+	const char	*t = strstr(tmpl, JO_TENANTID);
+
+	if (t == NULL || !plain_tid(tid))
+		return NULL;
 	return jo_xasprintf("%.*s%s%s", (int)(t - tmpl), tmpl, tid,
 	    t + strlen(JO_TENANTID));
 }
@@ -195,18 +205,17 @@ char *
 jo_issuer_tenant(const char *tmpl, const char *iss)
 {
 	size_t		 na;
-	char		*tid, *want;
+	char		*tid;
 
 	if (!jo_issuer_template_of(tmpl, iss))
 		return NULL;
 	/* the tenant is the segment where the template has it */
 	na = (size_t)(strstr(tmpl, JO_TENANTID) - tmpl);
 	tid = jo_xstrndup(iss + na, strcspn(iss + na, "/"));
-	if ((want = jo_issuer_fill(tmpl, tid)) == NULL) {
+	if (!plain_tid(tid)) {
 		free(tid);
 		return NULL;
 	}
-	free(want);
 	return tid;
 }
 

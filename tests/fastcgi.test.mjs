@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync, existsSync, renameSync, unlinkSync, openSync, writeSync, closeSync, statSync, readdirSync, mkdirSync } from 'node:fs';
-import { startProvider, tempDir, writeConfig, Jar, SECRETS, cgiPath, root, slow, sealTool } from './lib/harness.mjs';
+import { startProvider, tempDir, writeConfig, Jar, SECRETS, cgiPath, root, slow, sealTool, processAlive } from './lib/harness.mjs';
 import { fastcgiServers, available, shareWithServers, roomsStartingWithOidcAreNotTaken } from './lib/webservers.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
 import { walk } from './lib/walk.mjs';
@@ -123,7 +123,7 @@ function startProcess(config, extra = {}) {
       env: { REQUEST_METHOD: 'GET', PATH_INFO: path, QUERY_STRING: query, ...(cookie ? { HTTP_COOKIE: cookie } : {}), ...params } });
     return { status: Number((out.stdout.match(/^Status: (\d+)/m) || [])[1] || 0), out: out.stdout, err: out.stderr, exit: out.status };
   };
-  const alive = () => existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  const alive = () => processAlive(pid);
   return { pid, sock, log, req, alive, stderr: () => (existsSync(log) ? readFileSync(log, 'utf8') : '') };
 }
 

@@ -62,36 +62,14 @@ export async function onceMoreIfHung(start) {
 }
 
 async function startProviderOnce({ alg = 'RS256', redirectUri, env = {}, port: fixedPort } = {}) {
-  let port = fixedPort || 0;
   const child = spawn(process.execPath, [join(root, 'tests', 'idp', 'provider.mjs')], {
-    env: { ...process.env, PORT: String(port), ID_TOKEN_ALG: alg,
+    env: { ...process.env, PORT: String(fixedPort || 0), ID_TOKEN_ALG: alg,
       REDIRECT_URI: redirectUri || 'https://meet.example.test/oidc/redirect',
       CLIENT_SECRET: SECRETS.client, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const log = []; let errText = ''; let rest = '';
-  child.stderr.on('data', (d) => { errText = (errText + d).slice(-4000); });
-  await new Promise((resolve, reject) => {
-    // one that does not start is killed: a live child would keep this
-    // test file's process (and the whole run) from ending
-    const due = Date.now() + 20000;
-    const t = setTimeout(() => {
-      const e = new Error(`provider did not start in 20 s (this timer ${Date.now() - due} ms late; ${procState(child.pid)}; stdout: ${JSON.stringify(log.slice(-3).concat(rest))}; stderr: ${JSON.stringify(errText)})`);
-      e.startTimeout = true;
-      reject(e);
-      child.kill('SIGKILL');
-    }, 20000);
-    child.stdout.on('data', (d) => {
-      const lines = (rest + d).split('\n');
-      rest = lines.pop();
-      for (const line of lines) {
-        if (line) log.push(line);
-        const ready = / ready \(.*\) on port (\d+)$/.exec(line);
-        if (ready) { port = Number(ready[1]); clearTimeout(t); resolve(); }
-      }
-    });
-    child.on('exit', (code) => { clearTimeout(t); reject(new Error(`provider exited ${code}: ${errText}`)); });
-  });
+  const log = [];
+  const port = Number((await waitReady(child, 'provider', / ready \(.*\) on port (\d+)$/, (l) => { if (l) log.push(l); }))[1]);
   return {
     port, issuer: `http://127.0.0.1:${port}`, log, pid: child.pid,
     requests: () => log.filter((l) => l.startsWith('request ') && !l.includes('/__mark/')),
@@ -104,6 +82,43 @@ async function startProviderOnce({ alg = 'RS256', redirectUri, env = {}, port: f
     },
     stop: () => stopChild(child),
   };
+}
+
+// Wait for a child's ready line (the regular expression ready, matched
+// line by line on its stdout; onLine sees every line, before and after):
+// resolves with the match.  One that has not said it in 20 s is killed
+// -- a live child would keep this test file's process (and the whole
+// run) from ending -- with an error marked startTimeout that says what
+// it was doing; one that exits first rejects.
+export function waitReady(child, what, ready, onLine = () => {}) {
+  let rest = ''; let err = '';
+  const tail = [];
+  if (child.stderr) child.stderr.on('data', (d) => { err = (err + d).slice(-4000); });
+  return new Promise((resolve, reject) => {
+    const due = Date.now() + 20000;
+    const t = setTimeout(() => {
+      const e = new Error(`${what} did not start in 20 s (this timer ${Date.now() - due} ms late; ${procState(child.pid)}; stdout: ${JSON.stringify(tail.concat(rest))}; stderr: ${JSON.stringify(err)})`);
+      e.startTimeout = true;
+      reject(e);
+      child.kill('SIGKILL');
+    }, 20000);
+    child.stdout.on('data', (d) => {
+      const lines = (rest + d).split('\n');
+      rest = lines.pop();
+      for (const line of lines) {
+        onLine(line);
+        tail.push(line); if (tail.length > 3) tail.shift();
+        const m = ready.exec(line);
+        if (m) { clearTimeout(t); resolve(m); }
+      }
+    });
+    child.on('exit', (code) => { clearTimeout(t); reject(new Error(`${what} exited ${code}: ${err}`)); });
+  });
+}
+
+// Is the process there and not a zombie its parent has yet to reap?
+export function processAlive(pid) {
+  try { return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8')); } catch { return false; }
 }
 
 // What a process is doing, for an error message: its state and where
@@ -197,10 +212,8 @@ export function stopFastcgiSync() {
   fcgi = null;
   try { process.kill(pid, 'SIGTERM'); } catch { return ''; }
   const nap = new Int32Array(new SharedArrayBuffer(4));
-  // gone, or a zombie its new parent has not reaped yet
-  const alive = () => { try { return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8')); } catch { return false; } };
-  for (let i = 0; i < 1200 && alive(); i++) Atomics.wait(nap, 0, 0, 50);
-  if (alive()) {
+  for (let i = 0; i < 1200 && processAlive(pid); i++) Atomics.wait(nap, 0, 0, 50);
+  if (processAlive(pid)) {
     try { process.kill(pid, 'SIGKILL'); } catch {}
     throw new Error(`the FastCGI process ${pid} did not end within 60 s of SIGTERM`);
   }

@@ -4,14 +4,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { root, stopChild, onceMoreIfHung, procState, tempDir, writeConfig, runCgi, assertClean, cookieHeader, SECRETS } from './harness.mjs';
+import { root, stopChild, onceMoreIfHung, waitReady, tempDir, writeConfig, runCgi, assertClean, cookieHeader, SECRETS } from './harness.mjs';
 
 export function startHostile() {
   return onceMoreIfHung(startHostileOnce);
 }
 
 async function startHostileOnce() {
-  let port, tlsPort;
   const d = tempDir('jo-tls');
   // a self-signed certificate, which the adapter must refuse
   const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
@@ -21,19 +20,8 @@ async function startHostileOnce() {
     env: { ...process.env, PORT: '0', TLS_PORT: '0', TLS_CERT: join(d, 'cert.pem'), TLS_KEY: join(d, 'key.pem') },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise((resolve, reject) => {
-    const t = setTimeout(() => {
-      const e = new Error(`hostile provider did not start in 20 s (${procState(child.pid)})`);
-      e.startTimeout = true;
-      reject(e);
-      child.kill('SIGKILL');
-    }, 20000);
-    child.stdout.on('data', (x) => {
-      const m = / ready on ports (\d+) (\d+)/.exec(String(x));
-      if (m) { [port, tlsPort] = [Number(m[1]), Number(m[2])]; clearTimeout(t); resolve(); }
-    });
-    child.on('exit', (code) => { clearTimeout(t); reject(new Error(`hostile provider exited ${code}`)); });
-  });
+  const m = await waitReady(child, 'hostile provider', / ready on ports (\d+) (\d+)$/);
+  const [port, tlsPort] = [Number(m[1]), Number(m[2])];
   return {
     base: `http://127.0.0.1:${port}`, tlsBase: `https://127.0.0.1:${tlsPort}`,
     issuer: (s) => `http://127.0.0.1:${port}/s/${s}`,

@@ -41,9 +41,10 @@ why() {
 # and a test file whose tests are done ends even if something it started
 # is still alive.
 node_test=(node --test --test-reporter=tap --test-concurrency=1)
-node --help 2>/dev/null | grep -q -- '--test-timeout' &&
-	node_test+=(--test-timeout="${JO_TEST_TIMEOUT:-240000}")
-node --help 2>/dev/null | grep -q -- '--test-force-exit' && node_test+=(--test-force-exit)
+node_help=$(node --help 2>/dev/null)
+case $node_help in *--test-timeout*)
+	node_test+=(--test-timeout="${JO_TEST_TIMEOUT:-240000}");; esac
+case $node_help in *--test-force-exit*) node_test+=(--test-force-exit);; esac
 since() { echo "    ($(( $(date +%s) - $1 )) s)"; }
 
 pass() { # label build-dir cgi
@@ -69,7 +70,7 @@ suites() {
 	awk -v m="$1" '!/^#/ && NF { for (i = 2; i <= NF; i++) if ($i == m) print "tests/" $1 ".test.mjs" }' tests/suites
 }
 
-[ -d tests/node_modules/oidc-provider ] || (cd tests && npm ci --no-audit --no-fund)
+tests/deps.sh || exit 1
 
 pass normal build cgi-bin/jitsi-oidc
 if [ "${JO_SKIP_SANITIZE:-0}" != 1 ]; then

@@ -2,8 +2,9 @@
 # What `make check` needs on a Debian bookworm machine: the build's
 # packages, the real servers and tools the tests run, and the tests' npm
 # packages.  As root it installs what is missing (apt-get, npm ci);
-# otherwise it prints the apt-get line and exits 1.  .ci/run and
-# `make check` call it; it does nothing when everything is there.
+# otherwise it prints the apt-get line and exits 1.  .ci/run, `make check`
+# (before it builds) and tests/check.sh call it; it does nothing when
+# everything is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tests/lib/require.sh

@@ -289,3 +289,7 @@ if (process.env.TLS_PORT) {
 Promise.all(servers.map((s) => new Promise((r) => s.on('listening', r))))
   .then(() => console.log(`hostile provider ready on ports ${servers.map((s) => s.address().port).join(' ')}`));
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.exit(0));
+// Gone with the process that started it (a test file that ended without
+// stopping it): it would hold that file's inherited stderr open.
+const parent = process.ppid;
+setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 500).unref();

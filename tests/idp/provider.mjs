@@ -65,7 +65,8 @@ const keys = [
 ];
 // RSA-PSS: a key of its own, published with its alg
 if (/^PS/.test(alg)) keys.push(jwk(generateKeyPairSync('rsa', { modulusLength: 2048 }), `ps-${port}-${Date.now()}`, alg));
-const defaultAlgs = ['RS256', 'PS256', 'ES256', 'Ed25519', 'EdDSA'];
+// oidc-provider 8's own default list (9 added the name Ed25519)
+const defaultAlgs = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 const idTokenAlgs = process.env.ID_TOKEN_ALGS ? process.env.ID_TOKEN_ALGS.split(',')
   : [...new Set([...defaultAlgs, alg])];
 const clientAuth = process.env.CLIENT_AUTH || 'client_secret_basic';
@@ -142,3 +143,7 @@ console.log(`oidc-provider ${issuer} ready (${alg}) on port ${port}`);
 server.keepAliveTimeout = 120000;
 server.headersTimeout = 121000;
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => { server.close(); process.exit(0); });
+// Gone with the process that started it (a test file that ended without
+// stopping it); make demo starts it with setsid, and a parent of 1 stays 1.
+const parent = process.ppid;
+setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 500).unref();

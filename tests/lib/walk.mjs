@@ -5,6 +5,8 @@
 // pages are handled by a `pages` function (oidcProviderPages for the test
 // provider; tests/lib/providers/ for others).
 
+import './compat.mjs';
+
 export const MAX_STEPS = 20;	// a good login takes 11; more is a loop
 
 // A minimal cookie jar, one per browser (browsers do not separate ports:

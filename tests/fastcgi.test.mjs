@@ -239,13 +239,13 @@ test('SIGTERM: the request in flight is answered, then the process exits', async
 });
 
 test('SIGTERM between two requests ends an idle process at once, even when it comes just before the wait for the next one', async () => {
-  const idp = await startProvider();
-  const config = writeConfig(tempDir(), idp.issuer);
   // tests/tools/slowaccept.c: accept() starts 300 ms late, so the SIGTERM
   // sent right after the answer lands between the responder's look at its
   // stop flag and its accept(); ASan's runtime need not come first then
   const shim = join(root, 'build', 'slowaccept.so');
   assert.ok(existsSync(shim), `${shim}: make tools`);
+  const idp = await startProvider();
+  const config = writeConfig(tempDir(), idp.issuer);
   const p = startProcess(config, { LD_PRELOAD: shim,
     ...(process.env.ASAN_OPTIONS ? { ASAN_OPTIONS: `${process.env.ASAN_OPTIONS}:verify_asan_link_order=0` } : {}) });
   try {

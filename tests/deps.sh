@@ -14,6 +14,8 @@ cd "$(dirname "$0")/.."
 # systemd: systemd-socket-activate and systemd-analyze (never started);
 # chromium: the browser suites (driven by playwright-core from npm);
 # tinyproxy-bin: the outbound proxy of tests/network.test.mjs;
+# debootstrap: the clean Debian root of tests/cleanroot.test.mjs;
+# patchelf: Debian's own node unpacked beside another (tests/debian-node.sh);
 # glewlwyd, lemonldap-ng: the two real providers of tests/providers.test.mjs.
 # With --no-install-recommends the LemonLDAP::NG portal needs what its
 # package only recommends: libcrypt-openssl-bignum-perl (the JWKS),
@@ -22,6 +24,7 @@ cd "$(dirname "$0")/.."
 TEST_DEPS="libcmocka-dev curl ca-certificates nginx-light fcgiwrap apache2
 lighttpd chromium mandoc valgrind clang libclang-rt-14-dev faketime wrk
 libfcgi-bin spawn-fcgi libapache2-mod-fcgid systemd tinyproxy-bin
+debootstrap patchelf
 glewlwyd sqlite3 lemonldap-ng lemonldap-ng-fastcgi-server
 libcrypt-openssl-bignum-perl libapache-session-browseable-perl
 libcookie-baker-xs-perl libhttp-parser-xs-perl libstring-random-perl

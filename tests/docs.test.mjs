@@ -47,7 +47,7 @@ test('every suite is in the one list of suites (tests/suites), and the list name
   const files = readdirSync(join(root, 'tests')).filter((f) => f.endsWith('.test.mjs')).map((f) => f.replace(/\.test\.mjs$/, ''));
   assert.deepEqual([...listed].sort(), [...files].sort());
   for (const l of read('tests/suites').split('\n').filter((x) => x && !x.startsWith('#'))) {
-    for (const pass of l.split(/\s+/).slice(1)) assert.ok(['cgi', 'fastcgi', 'valgrind'].includes(pass), `${l}: unknown pass ${pass}`);
+    for (const pass of l.split(/\s+/).slice(1)) assert.ok(['cgi', 'fastcgi', 'valgrind', 'once'].includes(pass), `${l}: unknown pass ${pass}`);
   }
 });
 

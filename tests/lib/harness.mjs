@@ -1,9 +1,10 @@
 // Test harness: start the real provider, run the CGI exactly as a web
 // server does (environment variables, stdout parsed as a CGI response),
 // and walk the provider's login pages like a browser with a cookie jar.
+import './compat.mjs';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { after } from 'node:test';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { after, afterEach } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -355,4 +356,53 @@ export function sealTool(args) {
   const r = spawnSync(tool, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`sealtool: ${r.stderr}`);
   return r.stdout.trim();
+}
+
+// The end of a test file.  A file's process ends by itself once its tests
+// are done and nothing it started is left (tests/check.sh runs node
+// without --test-force-exit, which loses results: see there).  What a
+// test forgot to stop would keep it alive until its timeout: 30 s after
+// the file's last hook began, every process this one started and that is
+// still there is killed, and named on stderr.  The timer is unref'd: a
+// file that ends in time never sees it.
+function descendants(pid) {
+  const kids = new Map();
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!kids.has(ppid)) kids.set(ppid, []);
+      kids.get(ppid).push(Number(p));
+    } catch {}
+  }
+  const out = [];
+  for (let i = 0, todo = [pid]; i < todo.length; i++) {
+    for (const k of kids.get(todo[i]) || []) { out.push(k); todo.push(k); }
+  }
+  return out;
+}
+after(() => {
+  setTimeout(() => {
+    const left = descendants(process.pid);
+    for (const pid of left) {
+      let cmd = '?';
+      try { cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim().slice(0, 200); } catch {}
+      process.stderr.write(`# left running at the end of ${process.argv[1]}: ${pid} ${cmd}\n`);
+      try { process.kill(pid, 'SIGKILL'); } catch {}
+    }
+  }, 30000).unref();
+});
+
+// A file cut short on purpose (JO_CUT_SHORT=name:N:mode, name the file's
+// name without .test.mjs, mode cgi or fastcgi): in that mode its process
+// exits with status 0 after its first N tests, as one whose last results
+// are lost does -- tests/check.sh must then fail and name it
+// (tests/checkcount.test.mjs).
+if (process.env.JO_CUT_SHORT) {
+  const [name, n, mode] = process.env.JO_CUT_SHORT.split(':');
+  if (process.argv[1] && process.argv[1].endsWith(`/${name}.test.mjs`) && mode === (fastcgi ? 'fastcgi' : 'cgi')) {
+    let seen = 0;
+    afterEach(() => { if (++seen >= Number(n)) process.exit(0); });
+  }
 }

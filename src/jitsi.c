@@ -274,6 +274,62 @@ end:
 	return rc;
 }
 
+/* A URL option's value, JSON text as jo_jitsi_state wrote it: a new
+ * reference, or NULL. */
+static json_object *
+flag_value(const char *val, size_t n)
+{
+	struct jo_buf	 b = { 0 };
+	json_object	*o, *v = NULL;
+
+	jo_buf_adds(&b, "{\"v\":");
+	jo_buf_add(&b, val, n);
+	jo_buf_adds(&b, "}");
+	if ((o = jo_json_object(b.p, b.len, 2)) != NULL &&
+	    json_object_object_get_ex(o, "v", &v))
+		v = json_object_get(v);
+	json_object_put(o);
+	jo_buf_free(&b);
+	return v;
+}
+
+char *
+jo_target_state(const struct jo_target *t)
+{
+	json_object	*o, *v;
+	const char	*s, *e, *eq;
+	char		*key, *val, *out;
+	size_t		 n;
+
+	o = json_object_new_object();
+	json_object_object_add(o, "room", json_object_new_string(t->room));
+	if (t->tenant != NULL)
+		json_object_object_add(o, "tenant",
+		    json_object_new_string(t->tenant));
+	if (t->app != NULL)
+		json_object_object_add(o, strcmp(t->app, "desktop") == 0 ?
+		    "electron" : t->app, json_object_new_boolean(1));
+	/* "key=<percent-encoded JSON value>&...", as jo_jitsi_state made */
+	for (s = t->flags; s != NULL && *s != '\0'; s = *e ? e + 1 : e) {
+		e = s + strcspn(s, "&");
+		if ((eq = memchr(s, '=', (size_t)(e - s))) == NULL)
+			continue;
+		if (jo_pct_decode(eq + 1, (size_t)(e - eq - 1), 0, &val,
+		    &n) == -1)
+			continue;
+		if ((v = flag_value(val, n)) != NULL) {
+			key = jo_xstrndup(s, (size_t)(eq - s));
+			json_object_object_add(o, key, v);
+			free(key);
+		}
+		free(val);
+	}
+	out = jo_xstrdup(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return out;
+}
+
 /* The URL options a page of another site may choose for someone who is
  * logged in: only those that expose the user less than Jitsi's own
  * defaults. */

@@ -45,6 +45,9 @@ int	 jo_jitsi_state(const char *, struct jo_target *, char *, size_t);
 int	 jo_target_set(struct jo_target *, const char *room,
 	    const char *tenant, char *, size_t);
 void	 jo_target_free(struct jo_target *);
+/* The target as Jitsi's tokenAuthUrl state JSON, which jo_jitsi_state
+ * reads back into the same room, tenant, app and URL options. */
+char	*jo_target_state(const struct jo_target *);
 /* Keep only the URL options that expose the user less than Jitsi's
  * defaults (muted, audio only, prejoin on), for a login another site
  * started; returns how many were dropped. */

@@ -3,13 +3,53 @@
  * an app started, a page whose button hands it back to the app; for
  * Jitsi's login popup, a page that posts it to Jitsi). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cookie.h"
 #include "routes.h"
 #include "util.h"
 
+/* Has the provider vouched for this session recently enough for a
+ * token?  /authorize re-checks a session older than session_recheck
+ * before it sends the browser here; a copy of the cookie kept back
+ * (devtools, curl, a tab never redirected) comes here directly, and
+ * after session_recheck plus JO_STATE_TTL -- the leeway a login has at
+ * the provider, and room for servers whose clocks differ by less --
+ * it yields no more tokens.  A check in the future by more than that
+ * is a clock gone back: not trusted either. */
+static int
+vouched(const struct jo_req *r, const struct jo_ck_session *s)
+{
+	return s->ck > 0 && s->ck <= r->now + JO_STATE_TTL &&
+	    r->now - s->ck <= r->cfg.session_recheck + JO_STATE_TTL;
+}
+
+/* Back through /authorize with everything the session carries (room,
+ * tenant, app, URL options as Jitsi's state; the popup as Jitsi's
+ * nonce=), where the re-check with the provider runs. */
+static void
+again(struct jo_req *r, const struct jo_ck_session *s)
+{
+	struct jo_buf	 b = { 0 };
+	char		*state;
+
+	state = jo_target_state(&s->t);
+	jo_buf_addf(&b, "%s/authorize?state=", r->cfg.public_url);
+	jo_pct_encode(&b, state, strlen(state), 0);
+	if (s->t.popup)
+		jo_buf_adds(&b, "&nonce=recheck");
+	jo_log("session of %.64s last checked with the provider %lld s "
+	    "ago (session_recheck %ld): sent through /authorize to be "
+	    "checked again", s->u.sub, (long long)(r->now - s->ck),
+	    (long)r->cfg.session_recheck);
+	jo_resp_redirect(&r->resp, b.p);
+	jo_buf_free(&b);
+	free(state);
+}
+
 /* The session, fit for a token: its user, its room (checked when it was
- * sealed; again, cheaply), made under this configuration. */
+ * sealed; again, cheaply), made under this configuration, vouched for
+ * by the provider recently enough (else sent to be re-checked: 1). */
 static int
 session(struct jo_req *r, struct jo_ck_session *s)
 {
@@ -47,6 +87,10 @@ session(struct jo_req *r, struct jo_ck_session *s)
 	}
 	/* the sealed session, not the query, decides where a token goes */
 	r->popup = s->t.popup;
+	if (!vouched(r, s)) {
+		again(r, s);
+		return 1;
+	}
 	return 0;
 }
 
@@ -88,7 +132,7 @@ jo_route_tokenize(struct jo_req *r)
 	struct jo_ck_session	 s;
 	char			*tok = NULL, *loc, why[600];
 
-	if (session(r, &s) == -1)
+	if (session(r, &s) != 0)
 		goto end;
 	if ((tok = jo_jitsi_token(&r->cfg, &s.u, &s.t, r->now, why,
 	    sizeof(why))) == NULL) {

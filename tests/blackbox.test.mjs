@@ -352,7 +352,7 @@ test('a session longer than max_age allows (max_age lowered) is no single sign-o
 
 test('tokenize with a valid session redirects into the room, the tenant and the hash flags', () => {
   const ok = sealTool([SECRETS.cookie, 'session', String(now() + 600),
-    JSON.stringify({ sub: 'bob', name: 'Bob', r: 'Room One', t: 'acme', f: 'config.prejoinConfig.enabled=false' }), config]);
+    JSON.stringify({ sub: 'bob', name: 'Bob', r: 'Room One', t: 'acme', f: 'config.prejoinConfig.enabled=false', ck: now() }), config]);
   const r = runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', ok]) });
   assertClean(assert, r);
   assert.equal(r.status, 302);
@@ -361,7 +361,7 @@ test('tokenize with a valid session redirects into the room, the tenant and the 
   // jitsi_token_in = query: ?jwt= for Jitsi clients older than mid-2024
   const q = writeConfig(tempDir(), idp.issuer, { jitsi_token_in: 'query' });
   const old = runCgi({ config: q, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session',
-    sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify({ sub: 'bob', r: 'Room One', f: 'config.x=1' }), q])]) });
+    sealTool([SECRETS.cookie, 'session', String(now() + 600), JSON.stringify({ sub: 'bob', r: 'Room One', f: 'config.x=1', ck: now() }), q])]) });
   assert.match(old.location, /^https:\/\/meet\.example\.test\/Room%20One\?jwt=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+#config\.x=1$/);
   assert.equal(r.stderr, '');
 });

@@ -308,7 +308,7 @@ test('review: a FastCGI request cannot name a configuration of its own (a co-ten
   assert.equal(s.status, 0, s.stderr);
   try {
     const now = Math.floor(Date.now() / 1000);
-    const sess = sealTool([evilSecret, 'session', String(now + 600), JSON.stringify({ x: now + 600, sub: 'mallory', mod: true, r: 'x' }), evil]);
+    const sess = sealTool([evilSecret, 'session', String(now + 600), JSON.stringify({ x: now + 600, ck: now, sub: 'mallory', mod: true, r: 'x' }), evil]);
     const r = spawnSync('cgi-fcgi', ['-bind', '-connect', sock], { encoding: 'latin1', timeout: 30000, env: {
       GATEWAY_INTERFACE: 'CGI/1.1', REQUEST_METHOD: 'GET', PATH_INFO: '/tokenize', QUERY_STRING: '',
       HTTP_COOKIE: `jitsi_oidc_session=${sess}`, JITSI_OIDC_CONFIG: evil } });
@@ -316,7 +316,7 @@ test('review: a FastCGI request cannot name a configuration of its own (a co-ten
     const own = spawnSync('cgi-fcgi', ['-bind', '-connect', sock], { encoding: 'latin1', timeout: 30000, env: {
       GATEWAY_INTERFACE: 'CGI/1.1', REQUEST_METHOD: 'GET', PATH_INFO: '/tokenize', QUERY_STRING: '',
       HTTP_COOKIE: `jitsi_oidc_session=${sealTool([SECRETS.cookie, 'session', String(now + 600),
-        JSON.stringify({ x: now + 600, sub: 'alice', r: 'x' }), real])}` } });
+        JSON.stringify({ x: now + 600, ck: now, sub: 'alice', r: 'x' }), real])}` } });
     assert.match(own.stdout, /jwt=(%22)?[\w-]+\.[\w-]+\.[\w-]+/, `the service's own login works: ${own.stdout.slice(0, 300)}`);
     const m = /jwt=(?:%22)?([\w-]+)\.([\w-]+)\.([\w-]+)/.exec(r.stdout);
     const claims = m ? JSON.parse(Buffer.from(m[2], 'base64url').toString()) : {};

@@ -134,6 +134,54 @@ test('refresh: the account disabled at the provider (invalid_grant): the remembe
   } finally { writeFileSync(accounts, '{}'); }
 });
 
+// The same session cookie, as if `ago` seconds had passed since the
+// provider last vouched for it (its "ck"), sealed again with its expiry.
+function checkedAgo(value, ago) {
+  const s = JSON.parse(sealTool(['-o', SECRETS.cookie, 'session', value]));
+  const exp = Number(Buffer.from(value.slice(3), 'base64url').readBigUInt64BE(1));
+  s.ck = Math.floor(Date.now() / 1000) - ago;
+  return sealTool([SECRETS.cookie, 'session', String(exp), JSON.stringify(s)]);
+}
+
+test('hardening 23.1: a copy of a session the provider refused yields no token from /tokenize after session_recheck + 300 s; it goes through /authorize, where the re-check ends it', async () => {
+  const c = configs(idp.issuer);
+  const { jar } = await loginAt(c.now, 'bob');
+  writeFileSync(accounts, JSON.stringify({ bob: { disabled: true } }));
+  try {
+    // the provider refuses; /authorize deletes the cookies -- a request
+    // to the browser, which a user with devtools or curl ignores
+    const s = await sso(c.later, jar, 'Second');
+    assert.match(s.a.stderr, /remembered login of bob ended: .*invalid_grant/);
+    // within session_recheck + 300 s of the last check, the kept copy
+    // still yields tokens (the bound is time; see the README)
+    const fresh = runCgi({ config: c.now, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', jar.jitsi_oidc_session]) });
+    assert.equal(fresh.status, 302);
+    assert.match(fresh.location, /jwt=/);
+    // after it, none, under the default session_recheck (300) and under 0
+    for (const [config, ago] of [[c.now, 300 + 300 + 5], [c.later, 300 + 5]]) {
+      const old = checkedAgo(jar.jitsi_oidc_session, ago);
+      const t = runCgi({ config, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', old]) });
+      assertClean(assert, t);
+      assert.equal(t.status, 302, t.stderr);
+      assert.doesNotMatch(t.raw, /jwt=|eyJ/);
+      const u = new URL(t.location);
+      assert.equal(`${u.origin}${u.pathname}`, `${PUBLIC}/authorize`);
+      assert.equal(JSON.parse(u.searchParams.get('state')).room, 'First');
+      const lines = t.stderr.split('\n').filter(Boolean);
+      assert.equal(lines.length, 1, t.stderr);
+      assert.match(lines[0], /session of bob last checked with the provider \d+ s ago \(session_recheck (300|0)\): sent through \/authorize/);
+      // where the re-check with the kept refresh token ends it
+      const a = runCgi({ config, path: '/authorize', query: u.search.slice(1),
+        cookie: cookieHeader(['jitsi_oidc_session', old], ['jitsi_oidc_refresh', jar.jitsi_oidc_refresh]) });
+      assert.equal(a.status, 302);
+      assert.ok(a.location.startsWith(`${idp.issuer}/auth?`), a.location);
+      assert.match(a.stderr, /remembered login of bob ended: .*invalid_grant/);
+    }
+  } finally { writeFileSync(accounts, '{}'); }
+  // session_recheck = 0 still lets a fresh login through to its token
+  await loginAt(c.later, 'alice');
+});
+
 test('refresh: a user an access rule now refuses (left the allowed group): the 403 page at the next room, the session and the refresh token deleted', async () => {
   const c = configs(idp.issuer, { allowed_groups: 'staff' });
   const { jar } = await loginAt(c.now, 'bob');

@@ -2,10 +2,12 @@
  * expired cookies, cookies sealed with another secret or for another
  * purpose.  usage: sealtool SECRET PURPOSE EXPIRES PLAINTEXT [CONFIG]
  * (with CONFIG, a session as that configuration makes it, fingerprint
- * included) */
+ * included); sealtool -o SECRET PURPOSE SEALED prints what a cookie
+ * holds (a test then seals it again, changed: the same session, later) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -20,6 +22,20 @@ main(int argc, char *argv[])
 	const char		*plain;
 	char			*s, why[4096];
 
+	if (argc == 5 && strcmp(argv[1], "-o") == 0) {
+		char	*p;
+		size_t	 n;
+
+		if (jo_unseal(argv[2], strlen(argv[2]), argv[3], time(NULL),
+		    argv[4], &p, &n) != 0) {
+			fprintf(stderr, "sealtool: cannot open it\n");
+			return 1;
+		}
+		fwrite(p, 1, n, stdout);
+		putchar('\n');
+		free(p);
+		return 0;
+	}
 	if (argc != 5 && argc != 6) {
 		fprintf(stderr, "usage: sealtool secret purpose expires "
 		    "plaintext [config]\n");

@@ -110,13 +110,13 @@ set_cookie(const char *resp, const char *name)
 	return jo_xstrndup(p, strcspn(p, ";\r"));
 }
 
-/* A session for alice in room MyRoom, sealed as /redirect seals it. */
+/* A session for alice in t's room, last checked with the provider ago
+ * seconds before now, sealed as /redirect seals it. */
 static char *
-alice_session(void)
+alice_session_for(const struct jo_target *t, time_t ago)
 {
 	struct jo_req		 r;
 	struct jo_user		 u = { 0 };
-	struct jo_target	 t = { 0 };
 	struct out		 o;
 	struct jo_io		 io = { capture, &o };
 	char			*v;
@@ -124,10 +124,10 @@ alice_session(void)
 	req_init(&r, "", NULL, NULL);
 	u.sub = "alice";
 	u.name = "Alice";
-	t.room = "MyRoom";
 	memset(&o, 0, sizeof(o));
 	jo_io_set(&io);
-	assert_int_equal(jo_ck_session_set(&r, &u, &t, r.now + 3600, r.now), 0);
+	assert_int_equal(jo_ck_session_set(&r, &u, t, r.now + 3600,
+	    r.now - ago), 0);
 	jo_resp_redirect(&r.resp, "https://meet.example.org/oidc/tokenize");
 	jo_io_set(NULL);
 	jo_buf_add(&o.resp, "", 1);
@@ -136,6 +136,16 @@ alice_session(void)
 	out_free(&o);
 	req_free(&r);
 	return v;
+}
+
+/* ... in room MyRoom, checked just now. */
+static char *
+alice_session(void)
+{
+	struct jo_target	 t = { 0 };
+
+	t.room = "MyRoom";
+	return alice_session_for(&t, 0);
 }
 
 static void
@@ -335,12 +345,89 @@ logout_in_jitsis_iframe_answers_at_once(void **st)
 	free(v);
 }
 
+/* A copy of a session the provider has not vouched for within
+ * session_recheck (300 s here) plus the state's lifetime yields no token:
+ * /tokenize sends it through /authorize, with its room, tenant, app, URL
+ * options and popup, where the re-check runs; just within, a token. */
+static void
+tokenize_with_a_session_checked_long_ago_sends_it_to_be_checked(void **st)
+{
+	struct jo_target	 t = { 0 }, back;
+	struct jo_req		 r;
+	struct out		 o;
+	const char		*loc, *q;
+	char			*v, *state, ck[4096], why[200];
+	size_t			 n;
+
+	(void)st;
+	t.room = "My Room";
+	t.tenant = "acme";
+	t.app = "ios";
+	t.flags = "config.startWithAudioMuted=true&config.subject=%22Hi%20%5C%22you%5C%22%22";
+	t.popup = 0;
+	v = alice_session_for(&t, 300 + JO_STATE_TTL - 2);
+	snprintf(ck, sizeof(ck), "%s=%s", JO_CK_SESSION, v);
+	req_init(&r, "", ck, NULL);
+	run(jo_route_tokenize, &r, &o);
+	/* the app's hand-back page, with the token */
+	assert_non_null(strstr(o.resp.p, "Status: 200"));
+	assert_non_null(strstr(o.resp.p, "jwt="));
+	out_free(&o);
+	req_free(&r);
+	free(v);
+
+	v = alice_session_for(&t, 300 + JO_STATE_TTL + 2);
+	snprintf(ck, sizeof(ck), "%s=%s", JO_CK_SESSION, v);
+	req_init(&r, "", ck, NULL);
+	run(jo_route_tokenize, &r, &o);
+	assert_non_null(strstr(o.resp.p, "Status: 302"));
+	assert_null(strstr(o.resp.p, "jwt="));
+	loc = strstr(o.resp.p, "Location: https://meet.example.org/oidc/"
+	    "authorize?state=");
+	assert_non_null(loc);
+	assert_null(strstr(loc, "nonce="));
+	assert_int_equal(o.lines, 1);
+	assert_non_null(strstr(o.log.p, "session of alice last checked "
+	    "with the provider"));
+	/* Jitsi's state, read back as /authorize reads it: the same */
+	q = strchr(loc, '=') + 1;
+	assert_int_equal(jo_pct_decode(q, strcspn(q, "\r&"), 0, &state, &n),
+	    0);
+	assert_int_equal(jo_jitsi_state(state, &back, why, sizeof(why)), 0);
+	assert_string_equal(back.room, "My Room");
+	assert_string_equal(back.tenant, "acme");
+	assert_string_equal(back.app, "ios");
+	assert_string_equal(back.flags, t.flags);
+	jo_target_free(&back);
+	free(state);
+	out_free(&o);
+	req_free(&r);
+	free(v);
+
+	/* a popup's goes back as a popup; a check far in the future is a
+	 * clock gone back */
+	t.app = NULL;
+	t.flags = NULL;
+	t.popup = 1;
+	v = alice_session_for(&t, -(JO_STATE_TTL + 2));
+	snprintf(ck, sizeof(ck), "%s=%s", JO_CK_SESSION, v);
+	req_init(&r, "", ck, NULL);
+	run(jo_route_tokenize, &r, &o);
+	assert_non_null(strstr(o.resp.p, "/oidc/authorize?state="));
+	assert_non_null(strstr(o.resp.p, "&nonce="));
+	assert_null(strstr(o.resp.p, "accessToken"));
+	out_free(&o);
+	req_free(&r);
+	free(v);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tokenize_without_session_is_401_and_one_log_line),
 		cmocka_unit_test(tokenize_with_session_sends_the_token_in_the_hash),
+		cmocka_unit_test(tokenize_with_a_session_checked_long_ago_sends_it_to_be_checked),
 		cmocka_unit_test(authorize_with_session_is_single_sign_on),
 		cmocka_unit_test(authorize_refuses_a_wildcard_room_before_the_provider),
 		cmocka_unit_test(redirect_without_state_cookie_is_400_and_spends_nothing),

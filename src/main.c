@@ -126,10 +126,13 @@ serve(char **envp, struct jo_cfgcache *cc)
 	/* http_timeout bounds all of this request's provider calls */
 	if (rt->flags & RT_PROVIDER)
 		jo_http_deadline(r.cfg.http_timeout);
+	/* A HEAD sets no cookie, so it reads none either: answered as a
+	 * first visit, it never redeems, rotates or revokes a token whose
+	 * successor it could not hand back. */
 	if (jo_query_parse(jo_env_get(envp, "QUERY_STRING"), &r.q, why,
 	    sizeof(why)) == -1 ||
-	    jo_cookie_parse(jo_env_get(envp, "HTTP_COOKIE"), jo_ck_names, &r.ck,
-	    why, sizeof(why)) == -1) {
+	    jo_cookie_parse(r.resp.head ? NULL : jo_env_get(envp,
+	    "HTTP_COOKIE"), jo_ck_names, &r.ck, why, sizeof(why)) == -1) {
 		if (rt->flags & RT_STATE)
 			jo_ck_clear(&r, JO_CK_STATE);
 		jo_fail(&r, JO_E_BAD_REQUEST, "%s", why);

@@ -134,6 +134,23 @@ test('refresh: the account disabled at the provider (invalid_grant): the remembe
   } finally { writeFileSync(accounts, '{}'); }
 });
 
+test('hardening 23.3: HEAD /authorize with a re-check due reads no cookie: answered as a first visit, it redeems, rotates and revokes nothing', async () => {
+  const c = configs(idp.issuer);
+  const { jar } = await loginAt(c.now, 'alice');
+  const n0 = await tokenCalls();
+  const h = runCgi({ config: c.later, method: 'HEAD', path: '/authorize', query: 'room=Second', cookie: header(jar, SSO) });
+  assertClean(assert, h);
+  assert.equal(h.status, 302);
+  assert.ok(h.location.startsWith(`${idp.issuer}/auth?`), `a first visit's answer: ${h.location}`);
+  assert.equal(h.body, '');
+  assert.equal(h.stderr, '');
+  assert.equal(await tokenCalls(), n0, 'the refresh token was not redeemed');
+  // so the next real visit still has a good one
+  const s = await sso(c.later, jar, 'Second');
+  assert.equal(s.payload.room, 'second', `${s.a.status} ${s.a.stderr}`);
+  assert.equal(await tokenCalls(), n0 + 1);
+});
+
 // The same session cookie, as if `ago` seconds had passed since the
 // provider last vouched for it (its "ck"), sealed again with its expiry.
 function checkedAgo(value, ago) {

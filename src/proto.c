@@ -142,12 +142,18 @@ token_response(const struct jo_http_resp *h, int need_idt,
 	}
 	tk->status = h->status;
 	if (h->status != 200) {
+		/* RFC 6749 5.2: a 400 (401 for the client) with an error
+		 * code is an answer, not an outage */
+		tk->refused = (h->status == 400 || h->status == 401) &&
+		    jo_json_str(o, "error") != NULL &&
+		    *jo_json_str(o, "error") != '\0';
 		if ((err = jo_json_str(o, "error")) == NULL)
 			err = "none";
 		desc = jo_json_str(o, "error_description");
 		dl = jo_rtrim_len(desc);
 		*e = JO_E_REFUSED;
 		tk->invalid_grant = strcmp(err, "invalid_grant") == 0;
+		tk->invalid_client = strcmp(err, "invalid_client") == 0;
 		jo_why(why, wl, "token endpoint answered HTTP %ld: error=%.64s"
 		    "%s%.*s", h->status, err, dl ? " " : "",
 		    (int)(dl > 200 ? 200 : dl), dl ? desc : "");
@@ -388,7 +394,7 @@ end:
 	jo_http_resp_free(&h);
 	explicit_bzero(body->p, body->len);
 	jo_buf_free(body);
-	if (rc == -1) {		/* the status and invalid_grant stay */
+	if (rc == -1) {		/* the status and the refusal stay */
 		jo_wipe_free(tk->idt);
 		jo_wipe_free(tk->at);
 		jo_wipe_free(tk->rt);

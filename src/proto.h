@@ -52,6 +52,9 @@ struct jo_tokens {
 	char	*rt;		/* or NULL */
 	long	 status;
 	int	 invalid_grant;
+	int	 refused;	/* a definite refusal: 400 or 401 with an
+				 * RFC 6749 5.2 error */
+	int	 invalid_client;	/* error=invalid_client: ours */
 };
 void	 jo_tokens_free(struct jo_tokens *);
 /* Exchange the code, the client authenticated as jo_proto_client_auth

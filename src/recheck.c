@@ -1,4 +1,5 @@
 /* recheck.c -- see recheck.h */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,7 +129,17 @@ refresh(struct jo_req *r, const struct jo_ck_session *s,
 	}
 	if (jo_proto_refresh(&r->cfg, &p, rt, &tk, &e, why,
 	    sizeof(why)) == -1) {
-		if (tk.invalid_grant) {
+		/* invalid_grant, or any other definite refusal (400/401
+		 * with an RFC 6749 5.2 error): kept, the cookies would
+		 * answer 502 at every room until the session expired */
+		if (tk.invalid_grant || tk.refused) {
+			if (tk.invalid_client)
+				snprintf(why + strlen(why), sizeof(why) -
+				    strlen(why), " -- the provider refuses "
+				    "this adapter's own client "
+				    "authentication: check client_id and its "
+				    "secret or key; every remembered login "
+				    "ends at its next re-check");
 			ended(r, s, why);
 			rc = JO_RECHECK_ENDED;
 		} else

@@ -300,6 +300,37 @@ for (const [scenario, reason] of [['refresh-other-sub', /refreshed ID token sub 
   });
 }
 
+// A definite refusal ends the remembered login like invalid_grant; an
+// answer that is no refusal (429, a 5xx, a 400 without an error) fails
+// closed with the cookies kept.
+for (const [scenario, ends, reason] of [
+  ['refresh-unauthorized-client', true, /ended: .*error=unauthorized_client/],
+  ['refresh-invalid-request', true, /ended: .*error=invalid_request no/],
+  ['refresh-invalid-client', true, /ended: .*error=invalid_client.* the provider refuses this adapter's own client authentication: check client_id .*every remembered login ends at its next re-check/],
+  ['refresh-429', false, /502: re-check of the remembered login: token endpoint answered HTTP 429: error=slow_down$/],
+  ['refresh-503', false, /502: re-check of the remembered login: token endpoint answered HTTP 503: error=temporarily_unavailable \(the login is not used until the provider answers\)$/],
+  ['refresh-400-no-error', false, /502: re-check of the remembered login: token endpoint answered HTTP 400: error=none$/]]) {
+  test(`hardening 23.5: a refresh answered ${scenario.slice(8)}: ${ends ? 'a definite refusal ends the remembered login, on to the provider' : 'no refusal: fail closed, 502, the cookies kept'}`, async () => {
+    const { c, jar } = await hostileLogin(scenario);
+    assert.ok(jar.jitsi_oidc_refresh);
+    const s = await sso(c.later, jar, 'Second');
+    assert.equal(s.payload, null);
+    assert.doesNotMatch(s.a.raw, /jwt=/);
+    const lines = s.a.stderr.split('\n').filter(Boolean);
+    assert.equal(lines.length, 1, s.a.stderr);
+    assert.match(lines[0], reason);
+    if (ends) {
+      assert.equal(s.a.status, 302, s.a.stderr);
+      assert.ok(s.a.location.startsWith(hostile.issuer(scenario)), s.a.location);
+      for (const n of SSO) assert.equal(s.a.cookies[n].value, '', `${n} deleted`);
+    } else {
+      assert.ok(s.a.status === 502, `${s.a.status} ${s.a.stderr}`);
+      for (const n of SSO) assert.equal(s.a.cookies[n], undefined, `${n} kept`);
+    }
+    assert.equal((await hostile.counts(scenario)).refresh, 1);
+  });
+}
+
 test('refresh: the scripted provider\'s good refresh answer goes on to /tokenize (the check above is not a refusal of everything)', async () => {
   const { c, jar } = await hostileLogin('refresh-ok');
   const s = await sso(c.later, jar, 'Second');

@@ -95,6 +95,14 @@ const scenarios = {
   // Core 12.2: a refresh answer without a new ID token (glewlwyd's), and no userinfo here
   'refresh-no-idtoken': { token: (b) => withRt(idt(good(b))), refresh: () => ({ json: { access_token: 'at2', token_type: 'Bearer' } }) },
   'refresh-big': { token: (b) => withRt(idt(good(b)), `rt-${'x'.repeat(3000)}`), refresh: (b) => withRt(idt(good(b)), 'rt-2') },
+  // refresh answers that are not a token: definite refusals (RFC 6749
+  // 5.2: 400 or 401 with an error) and answers that say nothing
+  'refresh-unauthorized-client': { token: (b) => withRt(idt(good(b))), refresh: () => ({ status: 400, json: { error: 'unauthorized_client' } }) },
+  'refresh-invalid-request': { token: (b) => withRt(idt(good(b))), refresh: () => ({ status: 400, json: { error: 'invalid_request', error_description: 'no' } }) },
+  'refresh-invalid-client': { token: (b) => withRt(idt(good(b))), refresh: () => ({ status: 401, json: { error: 'invalid_client' } }) },
+  'refresh-429': { token: (b) => withRt(idt(good(b))), refresh: () => ({ status: 429, json: { error: 'slow_down' } }) },
+  'refresh-503': { token: (b) => withRt(idt(good(b))), refresh: () => ({ status: 503, json: { error: 'temporarily_unavailable' } }) },
+  'refresh-400-no-error': { token: (b) => withRt(idt(good(b))), refresh: () => ({ status: 400, json: { message: 'bad' } }) },
   es256: { jwks: () => [jwk('e1')], token: (b) => idt(jws({ alg: 'ES256', kid: 'e1' }, b, es256(keys.e1))) },
   'bad-signature': { token: (b) => idt(jws({ alg: 'RS256', kid: 'k1' }, b, rs256(keys.other))) },
   'alg-none': { token: (b) => idt(jws({ alg: 'none' }, b, () => '')) },
@@ -245,7 +253,8 @@ function handler(scheme, portOf) {
           if (!/^Basic /.test(req.headers.authorization || '')) return json({ error: 'invalid_client' }, 401);
           const rb = base(iss, 'jitsi', undefined);
           delete rb.nonce;
-          return json(sc.refresh(rb).json);
+          const a = sc.refresh(rb);
+          return json(a.json, a.status || 200);
         }
         const c = codes.get(form.get('code'));
         codes.delete(form.get('code'));

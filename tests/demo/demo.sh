@@ -68,8 +68,14 @@ sed -e "s#/usr/local/lib/cgi-bin/jitsi-oidc#$demo/jitsi-oidc#" \
     -e "s#/etc/jitsi-oidc/jitsi-oidc.conf#$demo/jitsi-oidc.conf#" \
     -e "s#unix:/run/fcgiwrap.socket#unix:$demo/run/fcgiwrap.sock#" \
     conf/nginx-fcgiwrap.conf > "$demo/oidc-location.conf"
+# nginx's workers must reach the socket and the page under the clone,
+# which may lie in a home directory no one else may enter (root's is
+# 0700): run as root, the demo's workers run as root, like its fcgiwrap.
+workers_user=
+[ "$(id -u)" = 0 ] && workers_user="user root;"
 cat > "$demo/nginx.conf" <<NGINX
 # Written by make demo.
+$workers_user
 worker_processes 1;
 pid $demo/run/nginx.pid;
 error_log $demo/logs/nginx-error.log info;

@@ -3,13 +3,15 @@
  * and post_logout_redirect_uri, or straight to post_logout_redirect_uri
  * when it has none.  Not started on a page of ours (req.c): a page with
  * a button first.  Loaded by Jitsi in a hidden iframe (its silent
- * logout, with tokenAuthInline): our cookies cleared and Jitsi told at
- * once, the provider left alone (its logout page cannot be framed, and
- * may ask the user). */
+ * logout, with tokenAuthInline): our cookies cleared, Jitsi told, and
+ * the refresh token revoked within about 2 seconds; the provider's own
+ * session is left alone (its logout page cannot be framed, and may ask
+ * the user). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cookie.h"
+#include "http.h"
 #include "oidc.h"
 #include "proto.h"
 #include "routes.h"
@@ -38,6 +40,9 @@ framed(const struct jo_req *r)
 {
 	return r->fetch_dest != NULL && strcmp(r->fetch_dest, "iframe") == 0;
 }
+
+#define FRAMED_REVOKE	2	/* seconds the silent logout gives the
+				 * provider */
 
 /* The refresh token revoked (RFC 7009), so that it cannot outlive the
  * logout; a provider without a revocation_endpoint keeps it until it
@@ -71,12 +76,23 @@ jo_route_logout(struct jo_req *r)
 	 * not reach it; its logout page may be declined): the next login
 	 * asks it to log the user in again */
 	jo_ck_out_set(r);
+	jo_ck_logout_open(r, &hint, &rt);
 	if (framed(r)) {
+		/* Jitsi waits 3 s for its answer: the refresh token is
+		 * revoked within about 2 (discovery included), and the
+		 * answer is the same whatever the provider does */
 		jo_req_post(r, 200, "Logged out", "You are logged out of the "
 		    "meetings here.", 1, "logout-success", NULL, NULL);
-		return;
+		if (rt != NULL) {
+			jo_http_deadline(r->cfg.http_timeout < FRAMED_REVOKE ?
+			    r->cfg.http_timeout : FRAMED_REVOKE);
+			if (jo_discover(&r->cfg, &p, why, sizeof(why)) == -1)
+				jo_log("refresh token not revoked: %s", why);
+			else
+				revoke(r, &p, rt);
+		}
+		goto end;
 	}
-	jo_ck_logout_open(r, &hint, &rt);
 	if (jo_discover(&r->cfg, &p, why, sizeof(why)) == -1)
 		jo_log("logged out here only: %s", why);
 	else
@@ -84,6 +100,7 @@ jo_route_logout(struct jo_req *r)
 	loc = jo_proto_logout_url(&r->cfg, &p, hint);
 	jo_resp_redirect(&r->resp, loc);
 	free(loc);
+end:
 	jo_wipe_free(hint);
 	jo_wipe_free(rt);
 	jo_provider_free(&p);

@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sealTool, startProvider, tempDir, writeConfig, runCgi, assertClean, cookieHeader, providerLogin, Jar, SECRETS } from './lib/harness.mjs';
+import { sanitized, sealTool, startProvider, tempDir, writeConfig, runCgi, assertClean, cookieHeader, providerLogin, Jar, SECRETS } from './lib/harness.mjs';
 import { fullLogin, PUBLIC } from './lib/login.mjs';
 import { fetchCounts } from './lib/walk.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
@@ -270,6 +270,23 @@ test('refresh: /logout revokes the refresh token at the revocation_endpoint; the
   assert.match(s.a.stderr, /ended: .*invalid_grant/);
 });
 
+test('hardening 23.4: the silent logout (Jitsi\'s hidden iframe) revokes the refresh token too; logout-success comes all the same', async () => {
+  const c = configs(idp.issuer);
+  const { l, jar } = await loginAt(c.now, 'alice');
+  await idp.sync();
+  const n0 = idp.requests().filter((r) => r === 'request POST /token/revocation').length;
+  const out = runCgi({ config: c.now, path: '/logout', cookie: cookieHeader(['jitsi_oidc_logout', l.redirect.cookies.jitsi_oidc_logout.value]),
+    extraEnv: { HTTP_SEC_FETCH_SITE: 'same-origin', HTTP_SEC_FETCH_DEST: 'iframe' } });
+  assertClean(assert, out);
+  assert.equal(out.status, 200, out.stderr);
+  assert.match(out.body, /data-to="parent" data-origin="https:\/\/meet\.example\.test" data-type="logout-success"/);
+  assert.equal(out.stderr, '');
+  await idp.sync();
+  assert.equal(idp.requests().filter((r) => r === 'request POST /token/revocation').length, n0 + 1, 'revoked');
+  const s = await sso(c.later, jar, 'Second');
+  assert.match(s.a.stderr, /ended: .*invalid_grant/, 'the provider refuses the kept token');
+});
+
 // --- the scripted provider: answers no real provider here gives ------------------
 async function hostileLogin(scenario, over = {}) {
   const c = configs(hostile.issuer(scenario), over);
@@ -330,6 +347,21 @@ for (const [scenario, ends, reason] of [
     assert.equal((await hostile.counts(scenario)).refresh, 1);
   });
 }
+
+test('hardening 23.4: a silent logout whose revocation_endpoint never answers: logout-success within about 2 s, one log line', async () => {
+  const { c, r } = await hostileLogin('revoke-hang', { http_timeout: 10 });
+  const t0 = Date.now();
+  const out = runCgi({ config: c.now, path: '/logout', cookie: cookieHeader(['jitsi_oidc_logout', r.cookies.jitsi_oidc_logout.value]),
+    extraEnv: { HTTP_SEC_FETCH_SITE: 'same-origin', HTTP_SEC_FETCH_DEST: 'iframe' }, timeout: 20000 });
+  const ms = Date.now() - t0;
+  assert.equal(out.status, 200, out.stderr);
+  assert.match(out.body, /data-type="logout-success"/);
+  const lines = out.stderr.split('\n').filter(Boolean);
+  assert.equal(lines.length, 1, out.stderr);
+  assert.match(lines[0], /refresh token not revoked: /);
+  assert.equal((await hostile.counts('revoke-hang')).revoke, 1);
+  assert.ok(ms < (sanitized || process.env.JO_CGI_WRAPPER ? 8000 : 3000), `${ms} ms`);
+});
 
 test('refresh: the scripted provider\'s good refresh answer goes on to /tokenize (the check above is not a refusal of everything)', async () => {
   const { c, jar } = await hostileLogin('refresh-ok');

@@ -103,6 +103,9 @@ const scenarios = {
   'refresh-429': { token: (b) => withRt(idt(good(b))), refresh: () => ({ status: 429, json: { error: 'slow_down' } }) },
   'refresh-503': { token: (b) => withRt(idt(good(b))), refresh: () => ({ status: 503, json: { error: 'temporarily_unavailable' } }) },
   'refresh-400-no-error': { token: (b) => withRt(idt(good(b))), refresh: () => ({ status: 400, json: { message: 'bad' } }) },
+  // a revocation_endpoint that never answers (the silent logout's bound)
+  'revoke-hang': { token: (b) => withRt(idt(good(b))), refresh: (b) => withRt(idt(good(b)), 'rt-2'),
+    discovery: (d) => ({ ...d, revocation_endpoint: `${d.token_endpoint.replace(/\/token$/, '')}/revoke` }), revokeHang: true },
   es256: { jwks: () => [jwk('e1')], token: (b) => idt(jws({ alg: 'ES256', kid: 'e1' }, b, es256(keys.e1))) },
   'bad-signature': { token: (b) => idt(jws({ alg: 'RS256', kid: 'k1' }, b, rs256(keys.other))) },
   'alg-none': { token: (b) => idt(jws({ alg: 'none' }, b, () => '')) },
@@ -240,6 +243,11 @@ function handler(scheme, portOf) {
       back.searchParams.set('code', code);
       back.searchParams.set('state', url.searchParams.get('state'));
       res.statusCode = 302; res.setHeader('location', back.href); return res.end();
+    }
+    if (path === '/revoke' && req.method === 'POST') {
+      count(name, 'revoke');
+      if (sc.revokeHang) return;			// never answer
+      res.statusCode = 200; return res.end();
     }
     if (path === '/token' && req.method === 'POST') {
       const n = count(name, 'token');

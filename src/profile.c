@@ -49,6 +49,12 @@ jo_claim(json_object *o, const char *path)
 	if (strchr(path, '\\') == NULL &&
 	    json_object_object_get_ex(o, path, &v))
 		return v;
+	/* a namespaced claim (Auth0's "https://example.org/roles") is a
+	 * name, never a path: its dots are the host's, and a token that
+	 * lacks the claim must not be read through
+	 * {"https://example": {"org/roles": ...}} instead */
+	if (strstr(path, "://") != NULL)
+		return NULL;
 	while (json_object_is_type(o, json_type_object) &&
 	    parts++ < PATH_MAX_PARTS) {
 		if (segment(&p, part, sizeof(part)) == -1 ||
@@ -79,6 +85,30 @@ scalar(json_object *v)
 	return NULL;
 }
 
+/* Does a flags object's value say the key is held?  Not false, null,
+ * 0, "", {} or []. */
+static int
+held(json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null:
+		return 0;
+	case json_type_boolean:
+		return json_object_get_boolean(v);
+	case json_type_int:
+		return json_object_get_int64(v) != 0;
+	case json_type_double:
+		return json_object_get_double(v) != 0.0;
+	case json_type_string:
+		return json_object_get_string_len(v) > 0;
+	case json_type_object:
+		return json_object_object_length(v) > 0;
+	case json_type_array:
+		return json_object_array_length(v) > 0;
+	}
+	return 0;
+}
+
 int
 jo_claim_matches(json_object *claims, const char *path, const char *list)
 {
@@ -98,15 +128,14 @@ jo_claim_matches(json_object *claims, const char *path, const char *list)
 	}
 	/* an object matches on its keys: Zitadel's roles claim is
 	 * {"moderator": {"<org id>": "<org domain>"}}; a key whose value
-	 * is false or null is one the user does not have (a flags
-	 * object: {"moderator": false}) */
+	 * is empty is one the user does not have (a flags object:
+	 * {"moderator": false}, {"mods": 0}) */
 	if (json_object_is_type(v, json_type_object)) {
 		i = 0;
 		json_object_object_foreach(v, k, kv) {
 			if (i++ >= 1000)
 				break;
-			if (kv == NULL || (json_object_is_type(kv,
-			    json_type_boolean) && !json_object_get_boolean(kv)))
+			if (!held(kv))
 				continue;
 			if (jo_list_has(list, k, 0))
 				return 1;

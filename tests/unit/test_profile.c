@@ -63,6 +63,31 @@ claims_by_whole_name_then_path(void **st)
 	json_object_put(o);
 }
 
+/* A flags object holds a key only with a value that says so; a
+ * namespaced claim's name is never read as a path (hardening 23.7). */
+static void
+flags_and_namespaced_names(void **st)
+{
+	json_object	*o;
+
+	(void)st;
+	o = json_tokener_parse("{\"f\":{\"zero\":0,\"zf\":0.0,\"empty\":\"\","
+	    "\"obj\":{},\"arr\":[],\"no\":false,\"nil\":null,"
+	    "\"one\":1,\"yes\":true,\"s\":\"x\",\"o\":{\"k\":1},\"a\":[0]},"
+	    "\"https://example\":{\"org/perms\":[\"mods\"]}}");
+	assert_false(jo_claim_matches(o, "f", "zero, zf, empty, obj, arr, no, nil"));
+	assert_true(jo_claim_matches(o, "f", "one"));
+	assert_true(jo_claim_matches(o, "f", "yes"));
+	assert_true(jo_claim_matches(o, "f", "s"));
+	assert_true(jo_claim_matches(o, "f", "o"));
+	assert_true(jo_claim_matches(o, "f", "a"));
+	/* the token lacks "https://example.org/perms": not found through
+	 * the object another key spelled */
+	assert_null(jo_claim(o, "https://example.org/perms"));
+	assert_false(jo_claim_matches(o, "https://example.org/perms", "mods"));
+	json_object_put(o);
+}
+
 static void
 name_chain_and_avatar(void **st)
 {
@@ -225,7 +250,7 @@ claim_shapes_of_keycloak_and_zitadel(void **st)
 	    "{\"roles\":[\"moderator\"]}},"
 	    "\"resource_access.meet.example.org.roles\":[\"planted\"],"
 	    "\"urn:zitadel:iam:org:project:roles\":{\"moderator\":"
-	    "{\"2450\":\"acme.zitadel.cloud\"},\"viewer\":{}},"
+	    "{\"2450\":\"acme.zitadel.cloud\"},\"viewer\":{\"2450\":\"a\"}},"
 	    "\"a.b\":{\"c\":\"dotted key\"}}");
 	assert_true(jo_claim_matches(o,
 	    "resource_access.meet\\.example\\.org.roles", "moderator"));
@@ -260,7 +285,9 @@ review3_object_key_set_to_false_does_not_match(void **st)
 	assert_false(jo_claim_matches(o, "perms", "lobby"));
 	assert_true(jo_claim_matches(o, "perms", "member"));
 	assert_true(jo_claim_matches(o, "perms", "org"));
-	assert_true(jo_claim_matches(o, "perms", "empty"));
+	/* an empty object holds nothing (hardening 23.7) */
+	assert_false(jo_claim_matches(o, "perms", "empty"));
+	assert_false(jo_claim_matches(o, "perms", "zero"));
 	json_object_put(o);
 }
 
@@ -380,6 +407,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(claims_by_whole_name_then_path),
+		cmocka_unit_test(flags_and_namespaced_names),
 		cmocka_unit_test(name_chain_and_avatar),
 		cmocka_unit_test(rules_refuse_in_plain_words),
 		cmocka_unit_test(moderator_group_and_userinfo),

@@ -167,6 +167,23 @@ end:
 	return rc;
 }
 
+/* A previous user's refresh token, found beside another user's session:
+ * revoked at the provider (RFC 7009) and its cookie deleted. */
+static void
+revoke_other(struct jo_req *r, const struct jo_ck_refresh *f)
+{
+	struct jo_provider	 p = { 0 };
+	char			 why[600];
+
+	jo_ck_clear(r, JO_CK_REFRESH);
+	if (jo_discover(&r->cfg, &p, why, sizeof(why)) == -1 ||
+	    (p.revocation_endpoint != NULL && jo_proto_revoke(&r->cfg, &p,
+	    f->rt, why, sizeof(why)) == -1))
+		jo_log("refresh token of a previous login (%.64s) not "
+		    "revoked: %s", f->sub, why);
+	jo_provider_free(&p);
+}
+
 enum jo_recheck
 jo_recheck(struct jo_req *r, const struct jo_ck_session *s,
     const struct jo_target *t)
@@ -178,8 +195,10 @@ jo_recheck(struct jo_req *r, const struct jo_ck_session *s,
 	if (jo_param_get(&r->ck, JO_CK_REFRESH) == NULL ||
 	    jo_ck_refresh_open(r, &f, why, sizeof(why)) == -1)
 		return JO_RECHECK_NONE;
-	/* kept for another login (a user switched at the provider) */
+	/* kept for another login (a user switched at the provider): no
+	 * use to this one, and no reason to keep it */
 	if (strcmp(f.sub, s->u.sub) != 0) {
+		revoke_other(r, &f);
 		jo_ck_refresh_free(&f);
 		return JO_RECHECK_NONE;
 	}

@@ -334,8 +334,8 @@ jo_route_refused(struct jo_req *r, const struct jo_target *t, const char *why)
 
 	jo_req_back(r, t, "unauthorized");
 	jo_ck_clear(r, JO_CK_SESSION);
-	if (jo_param_get(&r->ck, JO_CK_REFRESH) != NULL)
-		jo_ck_clear(r, JO_CK_REFRESH);
+	/* at /redirect it never arrives (its Path is /authorize's) */
+	jo_ck_clear(r, JO_CK_REFRESH);
 	jo_log("403: access rule: %s", why);
 	if (r->popup) {		/* Jitsi stays in the meeting, a guest */
 		text = jo_xasprintf("You cannot join meetings here with this "
@@ -401,17 +401,17 @@ void
 jo_route_keep_refresh(struct jo_req *r, const char *sub, const char *rt,
     time_t exp)
 {
+	/* the previous one is deleted whether or not it came with this
+	 * request (/redirect never receives it: its Path is /authorize's) */
 	if (rt == NULL) {
-		if (jo_param_get(&r->ck, JO_CK_REFRESH) != NULL)
-			jo_ck_clear(r, JO_CK_REFRESH);
+		jo_ck_clear(r, JO_CK_REFRESH);
 		return;
 	}
 	if (jo_ck_refresh_set(r, sub, rt, exp) == -1) {
 		jo_log("refresh token of %zu bytes does not fit in a cookie: "
 		    "not kept; the remembered login is re-checked with a "
 		    "silent login (prompt=none)", strlen(rt));
-		if (jo_param_get(&r->ck, JO_CK_REFRESH) != NULL)
-			jo_ck_clear(r, JO_CK_REFRESH);
+		jo_ck_clear(r, JO_CK_REFRESH);
 	}
 }
 
@@ -427,6 +427,10 @@ jo_route_redirect(struct jo_req *r)
 
 	if (match_state(r, &s) == -1)
 		goto end;
+	/* This browser's login ends here: whatever refresh token it kept
+	 * for an earlier one goes (set again below when the provider sends
+	 * a new one; the last Set-Cookie of a name wins, cgi.c). */
+	jo_ck_clear(r, JO_CK_REFRESH);
 	if ((err = jo_param_get(&r->q, "error")) != NULL) {
 		provider_error(r, &s, err);
 		goto end;

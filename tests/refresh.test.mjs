@@ -287,6 +287,36 @@ test('hardening 23.4: the silent logout (Jitsi\'s hidden iframe) revokes the ref
   assert.match(s.a.stderr, /ended: .*invalid_grant/, 'the provider refuses the kept token');
 });
 
+test('hardening 23.6: a login that ends without a refresh token deletes the previous one at its own path; a previous user\'s token met in a re-check is revoked', async () => {
+  const c = configs(idp.issuer, { allowed_groups: 'staff' });
+  // a good login sets the refresh cookie once (the deletion sent first
+  // is dropped from the same answer: one Set-Cookie per cookie)
+  const { l, jar: aliceJar } = await loginAt(c.now, 'alice');
+  assert.equal(l.redirect.raw.split('\n').filter((h) => /^set-cookie: jitsi_oidc_refresh=/i.test(h)).length, 1, l.redirect.raw);
+  // a refused login in the same browser: /redirect never receives the
+  // refresh cookie (Path /oidc/authorize) but deletes it there
+  const refused = await fullLogin({ config: c.now, query: 'room=First', login: 'carol' });
+  assert.equal(refused.redirect.status, 403, refused.redirect.stderr);
+  const del = refused.redirect.cookies.jitsi_oidc_refresh;
+  assert.ok(del && del.value === '' && del.attrs.includes('Max-Age=0') && del.attrs.includes('Path=/oidc/authorize'),
+    `refresh cookie deleted at its path: ${JSON.stringify(del)}`);
+  // bob's session beside alice's refresh token (bob logged in where alice
+  // had; say her deletion was lost): the re-check revokes hers
+  const { jar: bobJar } = await loginAt(c.now, 'bob');
+  await idp.sync();
+  const n0 = idp.requests().filter((r) => r === 'request POST /token/revocation').length;
+  const mixed = { jitsi_oidc_session: bobJar.jitsi_oidc_session, jitsi_oidc_refresh: aliceJar.jitsi_oidc_refresh };
+  const s = await sso(c.later, mixed, 'Second');
+  assert.equal(s.a.status, 302, s.a.stderr);
+  assert.ok(s.a.location.startsWith(`${idp.issuer}/auth?`) && /[?&]prompt=none(&|$)/.test(s.a.location), s.a.location);
+  assert.equal(s.a.cookies.jitsi_oidc_refresh.value, '', 'alice\'s refresh cookie deleted');
+  assert.equal(s.a.stderr, '');
+  await idp.sync();
+  assert.equal(idp.requests().filter((r) => r === 'request POST /token/revocation').length, n0 + 1, 'revoked');
+  const a = await sso(c.later, aliceJar, 'Third');
+  assert.match(a.a.stderr, /ended: .*invalid_grant/, 'the provider refuses alice\'s token now');
+});
+
 // --- the scripted provider: answers no real provider here gives ------------------
 async function hostileLogin(scenario, over = {}) {
   const c = configs(hostile.issuer(scenario), over);

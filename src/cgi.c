@@ -221,6 +221,42 @@ jo_resp_header(struct jo_resp *r, const char *name, const char *value)
 /* One Set-Cookie line: value NULL deletes; domain NULL is host-only.
  * A path, domain or value that could end the attribute list refuses
  * the whole response. */
+/* Drop an earlier Set-Cookie of this answer for the same cookie (name,
+ * path, domain): one per cookie, the last one set wins -- a route may
+ * delete a cookie first and set it again once it knows more. */
+static void
+drop_cookie(struct jo_buf *h, const char *name, const char *path,
+    const char *domain)
+{
+	char	*pre, *at, *dm;
+	char	*s, *e;
+	size_t	 n;
+
+	if (h->p == NULL)
+		return;
+	pre = jo_xasprintf("Set-Cookie: %s=", name);
+	at = jo_xasprintf("; Path=%s;", path);
+	dm = domain != NULL ? jo_xasprintf("; Domain=%s;", domain) : NULL;
+	for (s = h->p; s < h->p + h->len; ) {
+		e = memchr(s, '\n', (size_t)(h->p + h->len - s));
+		e = e != NULL ? e + 1 : h->p + h->len;
+		n = (size_t)(e - s);
+		if (n > strlen(pre) && strncmp(s, pre, strlen(pre)) == 0 &&
+		    memmem(s, n, at, strlen(at)) != NULL &&
+		    (dm != NULL ? memmem(s, n, dm, strlen(dm)) != NULL :
+		    memmem(s, n, "; Domain=", 9) == NULL)) {
+			/* the tail and its NUL */
+			memmove(s, e, (size_t)(h->p + h->len - e) + 1);
+			h->len -= n;
+			continue;
+		}
+		s = e;
+	}
+	free(pre);
+	free(at);
+	free(dm);
+}
+
 static void
 set_cookie(struct jo_resp *r, const char *name, const char *value,
     long maxage, const char *path, const char *domain, int secure)
@@ -229,6 +265,7 @@ set_cookie(struct jo_resp *r, const char *name, const char *value,
 
 	if (r->head)	/* a HEAD changes nothing */
 		return;
+	drop_cookie(&r->hdrs, name, path, domain);
 	jo_buf_adds(&b, name);
 	jo_buf_adds(&b, "=");
 	if (value == NULL)
@@ -416,14 +453,29 @@ send:
  * Beyond postMessage's own target origin: nothing is posted, and the
  * popup stays open, unless the window is of that origin (reading the
  * location of a window of another origin throws), so that a page of
- * another origin that opened the popup learns nothing from it. */
+ * another origin that opened the popup learns nothing from it.
+ * A popup posts its token only when its opener is also the top window's
+ * origin: a Jitsi framed by another site (the IFrame API) gets an
+ * oauth-error saying to log in in a tab of its own, since the site
+ * around it would drive a meeting logged in as this user.  The popup
+ * never closes itself: Jitsi's client closes it when the message
+ * arrives, and a popup that closed first would read as "Login
+ * cancelled" to a client that saw it closed before the message. */
 static const char post_js[] =
     "(function(){var d=document.getElementById('jo').dataset,"
     "m={type:d.type},p=d.to==='parent',w=p?window.parent:window.opener,"
-    "o=null;if(d.key)m[d.key]=d.val;"
-    "try{if(w&&w!==window)o=w.location.origin;}catch(e){}"
-    "if(o===d.origin){w.postMessage(m,d.origin);"
-    "if(!p)window.close();}})();";
+    "o=null,t=null;if(d.key)m[d.key]=d.val;"
+    "try{if(w&&w!==window){o=w.location.origin;"
+    "t=p?o:w.top.location.origin;}}catch(e){}"
+    "if(o!==d.origin)return;"
+    "if(t!==d.origin){m={type:'oauth-error',error:d.framed};"
+    "document.querySelector('h1+p').textContent=d.framed;}"
+    "w.postMessage(m,d.origin);})();";
+
+/* What a popup opened by a framed Jitsi says instead (post_js). */
+static const char framed_text[] = "This meeting is shown inside another "
+    "site, which could act in it as you: log in by opening the meeting "
+    "in a browser tab of its own.";
 
 /* 'sha256-<base64>' of post_js, for script-src. */
 static void
@@ -496,6 +548,8 @@ jo_resp_post(struct jo_resp *r, int status, const char *title,
 	data_attr(&out, "type", m->type);
 	data_attr(&out, "key", m->key);
 	data_attr(&out, "val", m->val);
+	if (!m->parent)
+		data_attr(&out, "framed", framed_text);
 	jo_buf_addf(&out, "></p>\n<script>%s</script>\n"
 	    "<p><small>HTTP %d</small></p></body></html>\n", post_js, status);
 send:

@@ -121,9 +121,9 @@ to_app(struct jo_req *r, const struct jo_target *t, const char *tok)
 static void
 to_popup(struct jo_req *r, const char *tok)
 {
-	jo_req_post(r, 200, "Logged in", "You are logged in. This window "
-	    "closes by itself; if it does not, close it and go back to the "
-	    "meeting.", 0, "oauth-success", "accessToken", tok);
+	jo_req_post(r, 200, "Logged in", "You are logged in. The meeting "
+	    "closes this window; if it stays open, close it and go back to "
+	    "the meeting.", 0, "oauth-success", "accessToken", tok);
 }
 
 void

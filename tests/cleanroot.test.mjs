@@ -85,11 +85,10 @@ test('the quick start in a clean Debian bookworm root: make demo logs in and pri
   let out = ''; let err = '';
   demo.stdout.on('data', (d) => { out += d; });
   demo.stderr.on('data', (d) => { err = (err + d).slice(-20000); });
-  const ended = new Promise((resolve) => demo.on('close', (code) => resolve(code)));
-  const ready = await Promise.race([
-    (async () => { while (!/== The demo is running/.test(out)) await new Promise((s) => setTimeout(s, 250)); return 'ready'; })(),
-    ended.then((code) => `exited ${code}`),
-  ]);
+  let exited = null;
+  const ended = new Promise((resolve) => demo.on('close', (code) => { exited = code; resolve(code); }));
+  while (!/== The demo is running/.test(out) && exited === null) await new Promise((s) => setTimeout(s, 250));
+  const ready = exited === null ? 'ready' : `exited ${exited}`;
   try {
     assert.equal(ready, 'ready', `make demo ${ready}:\n${out.slice(-4000)}\n${err.slice(-4000)}`);
     const url = out.match(/^Jitsi URL: (http:\/\/127\.0\.0\.1:8080\/MyRoom\S*jwt=\S+)$/m);

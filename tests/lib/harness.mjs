@@ -332,7 +332,7 @@ export function checkInvariants(env, res) {
   if (/jwt=/.test(bodyAndHeaders)) throw new Error('a token outside the Location');
   // Jitsi's login popup: a token in a page only as the one message the
   // page posts, and only to jitsi_url's origin.
-  const popup = /<p id="jo" hidden data-to="opener" data-origin="([^"]*)" data-type="oauth-success" data-key="accessToken" data-val="([^"]*)"><\/p>/.exec(res.raw);
+  const popup = /<p id="jo" hidden data-to="opener" data-origin="([^"]*)" data-type="oauth-success" data-key="accessToken" data-val="([^"]*)"(?: data-framed="[^"]*")?><\/p>/.exec(res.raw);
   const origin = cfg.jitsi_url ? new URL(cfg.jitsi_url).origin : '\0';
   for (const t of bodyAndHeaders.match(/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(\.[A-Za-z0-9_-]*)?/g) || []) {
     if (!popup || popup[1] !== origin || popup[2] !== t) throw new Error(`a token in a page outside the popup's message to ${origin}`);
@@ -361,10 +361,13 @@ export function sealTool(args) {
 // The end of a test file.  A file's process ends by itself once its tests
 // are done and nothing it started is left (tests/check.sh runs node
 // without --test-force-exit, which loses results: see there).  What a
-// test forgot to stop would keep it alive until its timeout: 30 s after
-// the file's last hook began, every process this one started and that is
-// still there is killed, and named on stderr.  The timer is unref'd: a
-// file that ends in time never sees it.
+// test forgot to stop would keep it alive until its timeout: 30 s (120
+// under valgrind or ASan) after the file's last hook began, every process this one started and that is
+// still there is killed, and named on stderr; a process still alive 15 s
+// later (a timer or a server of its own) names what it still holds and
+// exits with status 1, which fails the file -- its results were written
+// long before.  The timers are unref'd: a file that ends in time never
+// sees them.
 function descendants(pid) {
   const kids = new Map();
   for (const p of readdirSync('/proc')) {
@@ -391,7 +394,12 @@ after(() => {
       process.stderr.write(`# left running at the end of ${process.argv[1]}: ${pid} ${cmd}\n`);
       try { process.kill(pid, 'SIGKILL'); } catch {}
     }
-  }, 30000).unref();
+    setTimeout(() => {
+      const held = (process._getActiveHandles?.() || []).map((h) => h.constructor?.name || typeof h);
+      process.stderr.write(`# ${process.argv[1]} did not end ${slow ? 135 : 45} s after its tests; it holds: ${held.join(', ') || 'timers'}\n`);
+      process.exit(1);
+    }, 15000).unref();
+  }, slow ? 120000 : 30000).unref();
 });
 
 // A file cut short on purpose (JO_CUT_SHORT=name:N:mode, name the file's

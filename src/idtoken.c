@@ -458,6 +458,49 @@ verify_keys(const char *token, const struct alg *a, const char *kid,
 	return keys_failed(a, kid, tried, kid_seen, weak, why, wl);
 }
 
+/* Does this JSON text escape a NUL ("\u0000", after an odd number of
+ * backslashes: the last one starts the escape) or hold a NUL byte?
+ * Outside strings a backslash is no JSON at all, so this reads keys and
+ * values alike.  libjwt's parser refuses such a payload, which would
+ * read as a signature that does not verify. */
+static int
+json_nul(const unsigned char *p, size_t n)
+{
+	size_t	 i, k;
+
+	if (memchr(p, '\0', n) != NULL)
+		return 1;
+	for (i = 0; i < n; i = k) {
+		if (p[i] != '\\') {
+			k = i + 1;
+			continue;
+		}
+		for (k = i; k < n && p[k] == '\\'; k++)
+			;
+		if ((k - i) % 2 == 1 && n - k >= 5 &&
+		    memcmp(p + k, "u0000", 5) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A payload with a NUL in a claim is refused for what it is. */
+static int
+payload_nul(const char *d1, const char *d2, char *why, size_t wl)
+{
+	unsigned char	*p;
+	size_t		 n;
+	int		 bad;
+
+	if (jo_b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &p, &n) == -1)
+		return 0;	/* said later */
+	if ((bad = json_nul(p, n)))
+		jo_why(why, wl, "ID token claims hold a NUL character "
+		    "(U+0000): refused");
+	free(p);
+	return bad;
+}
+
 enum jo_idt
 jo_idtoken_verify(const char *token, const struct jo_keys *ks,
     const struct jo_idt_expect *x, struct jo_user *u, char *why, size_t wl)
@@ -484,6 +527,10 @@ jo_idtoken_verify(const char *token, const struct jo_keys *ks,
 	}
 	if ((hdr = header_check(token, d1, d2, n, x, &a, why, wl)) == NULL)
 		return JO_IDT_BAD;
+	if (payload_nul(d1, d2, why, wl)) {
+		json_object_put(hdr);
+		return JO_IDT_BAD;
+	}
 	if (a->kty != NULL)
 		rc = verify_keys(token, a, jo_json_str(hdr, "kid"), ks, why,
 		    wl);

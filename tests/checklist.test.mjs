@@ -24,6 +24,13 @@ async function rejects(scenario, status, reason, opts) {
   return redirect;
 }
 
+test('hardening 23.7: an ID token with "\\u0000" in a claim (a value or a key) is refused for that, not as a bad signature', async () => {
+  for (const sc of ['idt-nul', 'idt-nul-key']) {
+    const r = await rejects(sc, 502, /ID token claims hold a NUL character \(U\+0000\): refused/);
+    assert.doesNotMatch(r.stderr, /signature/);
+  }
+});
+
 function ageJwksCache(dir) {
   const f = readdirSync(join(dir, 'cache')).find((n) => n.endsWith('.jwks.json'));
   const p = join(dir, 'cache', f);

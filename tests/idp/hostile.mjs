@@ -103,6 +103,10 @@ const scenarios = {
   'refresh-429': { token: (b) => withRt(idt(good(b))), refresh: () => ({ status: 429, json: { error: 'slow_down' } }) },
   'refresh-503': { token: (b) => withRt(idt(good(b))), refresh: () => ({ status: 503, json: { error: 'temporarily_unavailable' } }) },
   'refresh-400-no-error': { token: (b) => withRt(idt(good(b))), refresh: () => ({ status: 400, json: { message: 'bad' } }) },
+  // a well-signed ID token whose name holds "\u0000" (and one whose
+  // key does): refused for that, not as a bad signature
+  'idt-nul': { token: (b) => idt(good({ ...b, name: 'Mal\u0000lory' })) },
+  'idt-nul-key': { token: (b) => idt(good({ ...b, 'x\u0000y': 1 })) },
   // a revocation_endpoint that never answers (the silent logout's bound)
   'revoke-hang': { token: (b) => withRt(idt(good(b))), refresh: (b) => withRt(idt(good(b)), 'rt-2'),
     discovery: (d) => ({ ...d, revocation_endpoint: `${d.token_endpoint.replace(/\/token$/, '')}/revoke` }), revokeHang: true },

@@ -420,8 +420,13 @@ jo_ck_logout_set(struct jo_req *r, const char *idt, const char *rt)
 
 	if (idt != NULL && strlen(idt) <= JO_HINT_MAX)
 		l.hint = (char *)(uintptr_t)idt;
-	if ((sealed = logout_seal(r, &l, ttl)) == NULL)
+	/* nothing to keep (a hint too large, no refresh token): the one
+	 * kept for an earlier login goes, or the next /logout would send
+	 * that user's id_token_hint */
+	if ((sealed = logout_seal(r, &l, ttl)) == NULL) {
+		jo_ck_clear(r, JO_CK_LOGOUT);
 		return;
+	}
 	path = jo_req_path(r, "logout");
 	jo_resp_cookie(&r->resp, JO_CK_LOGOUT, sealed, ttl, path,
 	    r->cfg.cookie_secure);

@@ -393,6 +393,14 @@ test('hardening 23.4: a silent logout whose revocation_endpoint never answers: l
   assert.ok(ms < (sanitized || process.env.JO_CGI_WRAPPER ? 8000 : 3000), `${ms} ms`);
 });
 
+test('hardening 23.7: a login whose ID token is too large for the logout hint, without a refresh token, deletes the logout cookie an earlier login left', async () => {
+  const { r } = await hostileLogin('idt-big');
+  const lc = r.cookies.jitsi_oidc_logout;
+  assert.ok(lc && lc.value === '' && lc.attrs.includes('Max-Age=0') && lc.attrs.includes('Path=/oidc/logout'),
+    `the previous user's hint goes: ${JSON.stringify(lc)}`);
+  assert.ok(r.cookies.jitsi_oidc_session && r.cookies.jitsi_oidc_session.value, 'the login itself works');
+});
+
 test('refresh: the scripted provider\'s good refresh answer goes on to /tokenize (the check above is not a refusal of everything)', async () => {
   const { c, jar } = await hostileLogin('refresh-ok');
   const s = await sso(c.later, jar, 'Second');

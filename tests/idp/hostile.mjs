@@ -107,6 +107,8 @@ const scenarios = {
   // key does): refused for that, not as a bad signature
   'idt-nul': { token: (b) => idt(good({ ...b, name: 'Mal\u0000lory' })) },
   'idt-nul-key': { token: (b) => idt(good({ ...b, 'x\u0000y': 1 })) },
+  // an ID token too large to keep as the logout hint, no refresh token
+  'idt-big': { token: (b) => idt(good({ ...b, pad: 'x'.repeat(3000) })) },
   // a revocation_endpoint that never answers (the silent logout's bound)
   'revoke-hang': { token: (b) => withRt(idt(good(b))), refresh: (b) => withRt(idt(good(b)), 'rt-2'),
     discovery: (d) => ({ ...d, revocation_endpoint: `${d.token_endpoint.replace(/\/token$/, '')}/revoke` }), revokeHang: true },

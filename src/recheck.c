@@ -82,8 +82,19 @@ fresh_user(struct jo_req *r, const struct jo_ck_session *s,
 		/* a failure here shows in verify, which re-fetches once */
 		(void)jo_jwks_load(&r->cfg, p, 0, &ks, why, sizeof(why));
 		if (jo_route_verify(r, p, &ks, tk->idt, NULL, s->u.sub, u,
-		    &e, why, sizeof(why)) == -1)
+		    &e, why, sizeof(why)) == -1) {
+			/* a new key whose JWKS cannot be fetched: the
+			 * provider is down, not the login -- fail closed,
+			 * the cookies kept, as for a token endpoint that
+			 * does not answer */
+			if (e == JO_E_NO_KEYS) {
+				jo_fail(r, e, "re-check of the remembered "
+				    "login: %s (the login is not used until "
+				    "the provider answers)", why);
+				goto end;
+			}
 			goto refused;
+		}
 		if (jo_proto_userinfo(&r->cfg, p, tk->at, u, &e, why,
 		    sizeof(why)) == -1) {
 			jo_fail(r, e, "re-check of the remembered login: %s",

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCgi, assertClean, cookieHeader, tempDir, writeConfig, sealTool, SECRETS, slow, cgiPath } from './lib/harness.mjs';
 import { spawnSync } from 'node:child_process';
-import { startHostile, scenarioLogin, assertRejected } from './lib/hostile.mjs';
+import { startHostile, scenarioLogin, assertRejected, ageJwksCache } from './lib/hostile.mjs';
 
 let h;
 before(async () => { h = await startHostile(); });
@@ -31,13 +31,6 @@ test('hardening 23.7: an ID token with "\\u0000" in a claim (a value or a key) i
   }
 });
 
-function ageJwksCache(dir) {
-  const f = readdirSync(join(dir, 'cache')).find((n) => n.endsWith('.jwks.json'));
-  const p = join(dir, 'cache', f);
-  const o = JSON.parse(readFileSync(p, 'utf8'));
-  o.fetched -= 120;
-  writeFileSync(p, JSON.stringify(o));
-}
 
 test('control: the hostile provider\'s good scenarios log in (RS256 and ES256)', async () => {
   for (const s of ['ok', 'es256']) {
@@ -124,7 +117,7 @@ test('checklist 11: unknown kid -> one throttled JWKS re-fetch; still unknown ->
   assertRejected(first.redirect, 502, /kid "k3" \(RS256\) not in the provider's JWKS \(JWKS fetched less than 60 s ago, not fetched again\)/);
   assert.equal((await h.counts('kid-unknown')).jwks, 1);
   // An older cache: exactly one re-fetch, still unknown: reject.
-  ageJwksCache(first.dir);
+  ageJwksCache(join(first.dir, 'cache'));
   const second = await scenarioLogin(h, 'kid-unknown', { dir: first.dir });
   assertRejected(second.redirect, 502, /kid "k3" \(RS256\) not in the provider's JWKS$/);
   assert.equal((await h.counts('kid-unknown')).jwks, 2);
@@ -143,7 +136,7 @@ test('checklist 11: unknown kid -> one throttled JWKS re-fetch; still unknown ->
 test('checklist 12: key rotation at the provider is accepted after exactly one re-fetch', async () => {
   const one = await scenarioLogin(h, 'rotate');
   assert.equal(one.redirect.status, 302, one.redirect.stderr);
-  ageJwksCache(one.dir);
+  ageJwksCache(join(one.dir, 'cache'));
   const two = await scenarioLogin(h, 'rotate', { dir: one.dir });
   assert.equal(two.redirect.status, 302, two.redirect.stderr);
   assert.equal(two.redirect.stderr, '');

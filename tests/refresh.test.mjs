@@ -9,12 +9,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, dirname } from 'node:path';
 import { sanitized, sealTool, startProvider, tempDir, writeConfig, runCgi, assertClean, cookieHeader, providerLogin, Jar, SECRETS } from './lib/harness.mjs';
 import { fullLogin, PUBLIC } from './lib/login.mjs';
 import { fetchCounts } from './lib/walk.mjs';
 import { verifyJitsiRedirect } from './lib/jitsi-verify.mjs';
-import { startHostile } from './lib/hostile.mjs';
+import { startHostile, ageJwksCache } from './lib/hostile.mjs';
 
 const JITSI = 'https://meet.example.test';
 const rules = { jitsiUrl: JITSI, appId: 'jitsi-oidc-test', secret: SECRETS.jitsi, subject: 'meet.example.test' };
@@ -399,6 +399,19 @@ test('hardening 23.7: a login whose ID token is too large for the logout hint, w
   assert.ok(lc && lc.value === '' && lc.attrs.includes('Max-Age=0') && lc.attrs.includes('Path=/oidc/logout'),
     `the previous user's hint goes: ${JSON.stringify(lc)}`);
   assert.ok(r.cookies.jitsi_oidc_session && r.cookies.jitsi_oidc_session.value, 'the login itself works');
+});
+
+test('hardening 23.7: a refreshed ID token signed by a new key while the JWKS cannot be fetched: fail closed, 502, the cookies kept', async () => {
+  const { c, jar } = await hostileLogin('refresh-new-kid-jwks-down');
+  ageJwksCache(join(dirname(c.now), 'cache'));
+  const s = await sso(c.later, jar, 'Second');
+  assert.equal(s.a.status, 502, s.a.stderr);
+  assert.equal(s.payload, null);
+  for (const n of SSO) assert.equal(s.a.cookies[n], undefined, `${n} kept`);
+  const lines = s.a.stderr.split('\n').filter(Boolean);
+  assert.equal(lines.length, 1, s.a.stderr);
+  assert.match(lines[0], /502: re-check of the remembered login: .*kid "k2".*re-fetching the JWKS: .*\(the login is not used until the provider answers\)$/);
+  assert.equal((await hostile.counts('refresh-new-kid-jwks-down')).jwks, 2);
 });
 
 test('refresh: the scripted provider\'s good refresh answer goes on to /tokenize (the check above is not a refusal of everything)', async () => {

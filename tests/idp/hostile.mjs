@@ -107,6 +107,10 @@ const scenarios = {
   // key does): refused for that, not as a bad signature
   'idt-nul': { token: (b) => idt(good({ ...b, name: 'Mal\u0000lory' })) },
   'idt-nul-key': { token: (b) => idt(good({ ...b, 'x\u0000y': 1 })) },
+  // a refreshed ID token signed by a new key while the JWKS cannot be
+  // fetched any more (first fetch fine, then 503)
+  'refresh-new-kid-jwks-down': { token: (b) => withRt(idt(good(b))), jwksFailAfter: 1,
+    refresh: (b) => withRt(idt(jws({ alg: 'RS256', typ: 'JWT', kid: 'k2' }, b, rs256(keys.k2))), 'rt-2') },
   // an ID token too large to keep as the logout hint, no refresh token
   'idt-big': { token: (b) => idt(good({ ...b, pad: 'x'.repeat(3000) })) },
   // a revocation_endpoint that never answers (the silent logout's bound)
@@ -239,6 +243,7 @@ function handler(scheme, portOf) {
     if (path === '/jwks') {
       const n = count(name, 'jwks');
       if (sc.jwksStatus) return json({ error: 'boom' }, sc.jwksStatus);
+      if (sc.jwksFailAfter !== undefined && n >= sc.jwksFailAfter) return json({ error: 'boom' }, 503);
       return json({ keys: sc.jwks ? sc.jwks(n) : [jwk('k1'), jwk('e1')] });
     }
     if (path === '/auth') {

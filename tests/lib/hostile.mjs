@@ -3,6 +3,7 @@
 // against one of its scenarios.
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { root, stopChild, onceMoreIfHung, waitReady, tempDir, writeConfig, runCgi, assertClean, cookieHeader, SECRETS } from './harness.mjs';
 
@@ -60,4 +61,14 @@ export function assertRejected(res, status, reason, { stateDeleted = true } = {}
   assert.equal(lines.length, 1, res.stderr);
   assert.match(lines[0], reason);
   for (const s of Object.values(SECRETS)) assert.ok(!res.raw.includes(s) && !res.stderr.includes(s));
+}
+
+// The JWKS cached in a cache_dir, made two minutes older: the next
+// unknown kid may fetch it again (fetches are a minute apart at least).
+export function ageJwksCache(cache) {
+  const f = readdirSync(cache).find((n) => n.endsWith('.jwks.json'));
+  const p = join(cache, f);
+  const o = JSON.parse(readFileSync(p, 'utf8'));
+  o.fetched -= 120;
+  writeFileSync(p, JSON.stringify(o));
 }

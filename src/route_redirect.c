@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "cookie.h"
+#include "json.h"
 #include "login.h"
 #include "oidc.h"
 #include "profile.h"
@@ -200,6 +201,24 @@ tenant_iss(struct jo_req *r, const struct jo_provider *p)
 	return ok ? 0 : -1;
 }
 
+/* The tenant RFC 9207's iss named is the ID token's: an answer that
+ * names one allowed tenant does not carry a token of another. */
+static int
+tenant_same(struct jo_req *r, const struct jo_user *u)
+{
+	const char	*iss = jo_param_get(&r->q, "iss"), *t;
+
+	if (iss == NULL || r->cfg.allowed_tenants == NULL ||
+	    strcmp(iss, r->cfg.issuer) == 0)
+		return 0;
+	if ((t = jo_json_str(u->claims, "iss")) != NULL && strcmp(t, iss) == 0)
+		return 0;
+	jo_fail(r, JO_E_ISS_MISMATCH, "authorization response iss (%.100s) "
+	    "names another tenant than the ID token's iss (%.100s)", iss,
+	    t != NULL ? t : "missing");
+	return -1;
+}
+
 /* Is w one of the blank-separated words of list? */
 static int
 word_in(const char *list, const char *w)
@@ -311,6 +330,8 @@ flows(struct jo_req *r, const struct jo_ck_state *s, struct jo_user *u,
 		jo_fail(r, e, "%s", why);
 		goto end;
 	}
+	if (tenant_same(r, u) == -1)
+		goto end;
 	if (login_strength(r, u, why, sizeof(why)) == -1) {
 		jo_route_refused(r, &s->t, why);
 		goto end;

@@ -100,3 +100,18 @@ test('Entra ID multi-tenant issuer: only with allowed_tenants, iss of the token\
     assert.equal(again.redirect.status, good ? 302 : 400, again.redirect.stderr);
   }
 });
+
+test('hardening 23.7: an RFC 9207 iss naming one allowed tenant with an ID token of another allowed tenant is refused', async () => {
+  const issuer = `${h.issuer('entra-multi')}/organizations/v2.0`;
+  const first = await scenarioLogin(h, 'entra-multi', { issuer, over: { allowed_tenants: 'T1, T2' } });
+  assert.equal(first.redirect.status, 302, first.redirect.stderr);
+  const dir = first.config.replace(/\/[^/]*$/, '');
+  for (const [tenant, good] of [['T1', true], ['T2', false]]) {
+    const iss = issuer.replace('organizations', tenant);
+    const r = (await scenarioLogin(h, 'entra-multi', { issuer, over: { allowed_tenants: 'T1, T2' }, dir, extraQuery: `iss=${encodeURIComponent(iss)}` })).redirect;
+    if (good) { assert.equal(r.status, 302, r.stderr); continue; }
+    assert.equal(r.status, 400, r.stderr);
+    assert.equal(r.cookies.jitsi_oidc_session, undefined);
+    assert.match(r.stderr, /authorization response iss \(.*\/T2\/v2\.0\) names another tenant than the ID token's iss \(.*\/T1\/v2\.0\)/);
+  }
+});

@@ -52,8 +52,9 @@ jo_claim(json_object *o, const char *path)
 	/* a namespaced claim (Auth0's "https://example.org/roles") is a
 	 * name, never a path: its dots are the host's, and a token that
 	 * lacks the claim must not be read through
-	 * {"https://example": {"org/roles": ...}} instead */
-	if (strstr(path, "://") != NULL)
+	 * {"https://example": {"org/roles": ...}} instead (a path into one
+	 * escapes the host's dots: https://example\.org/app.roles) */
+	if (strstr(path, "://") != NULL && strchr(path, '\\') == NULL)
 		return NULL;
 	while (json_object_is_type(o, json_type_object) &&
 	    parts++ < PATH_MAX_PARTS) {
@@ -86,7 +87,7 @@ scalar(json_object *v)
 }
 
 /* Does a flags object's value say the key is held?  Not false, null,
- * 0, "", {} or []. */
+ * 0, "", "false", "0", {} or []. */
 static int
 held(json_object *v)
 {
@@ -99,8 +100,10 @@ held(json_object *v)
 		return json_object_get_int64(v) != 0;
 	case json_type_double:
 		return json_object_get_double(v) != 0.0;
-	case json_type_string:
-		return json_object_get_string_len(v) > 0;
+	case json_type_string:	/* a mapper's "false" is not a yes */
+		return json_object_get_string_len(v) > 0 &&
+		    strcasecmp(json_object_get_string(v), "false") != 0 &&
+		    strcmp(json_object_get_string(v), "0") != 0;
 	case json_type_object:
 		return json_object_object_length(v) > 0;
 	case json_type_array:

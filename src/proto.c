@@ -123,6 +123,21 @@ token_str(json_object *o, const char *key, int max)
 	return NULL;
 }
 
+/* One of RFC 6749 5.2's error codes of the token endpoint. */
+static int
+oauth_refusal(const char *err)
+{
+	static const char *const codes[] = { "invalid_request",
+	    "invalid_client", "invalid_grant", "unauthorized_client",
+	    "unsupported_grant_type", "invalid_scope", NULL };
+	size_t	 i;
+
+	for (i = 0; codes[i] != NULL; i++)
+		if (strcmp(err, codes[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* The token response (Core 3.1.3.3, 12.2): an ID token string, an
  * access token worth keeping for userinfo, a refresh token. */
 static int
@@ -142,13 +157,14 @@ token_response(const struct jo_http_resp *h, int need_idt,
 	}
 	tk->status = h->status;
 	if (h->status != 200) {
-		/* RFC 6749 5.2: a 400 (401 for the client) with an error
-		 * code is an answer, not an outage */
-		tk->refused = (h->status == 400 || h->status == 401) &&
-		    jo_json_str(o, "error") != NULL &&
-		    *jo_json_str(o, "error") != '\0';
 		if ((err = jo_json_str(o, "error")) == NULL)
 			err = "none";
+		/* RFC 6749 5.2: a 400 (401 for the client) with one of its
+		 * error codes is an answer, not an outage (a provider that
+		 * says temporarily_unavailable or server_error there is
+		 * down) */
+		tk->refused = (h->status == 400 || h->status == 401) &&
+		    oauth_refusal(err);
 		desc = jo_json_str(o, "error_description");
 		dl = jo_rtrim_len(desc);
 		*e = JO_E_REFUSED;

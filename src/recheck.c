@@ -58,6 +58,20 @@ userinfo_user(struct jo_req *r, const struct jo_ck_session *s,
 	return jo_proto_userinfo(&r->cfg, p, tk->at, u, e, why, wl);
 }
 
+/* The provider answered the refresh but the login cannot go on yet
+ * (its keys or userinfo unreachable): a refresh token it rotated is
+ * kept all the same -- the old one is spent, and keeping it would end
+ * the remembered login at the next try.  No session is sealed. */
+static void
+keep_rotated(struct jo_req *r, const struct jo_ck_session *s,
+    const struct jo_tokens *tk)
+{
+	if (tk->rt == NULL)
+		return;
+	jo_route_keep_refresh(r, s->u.sub, tk->rt, s->exp);
+	jo_ck_logout_set(r, NULL, tk->rt);
+}
+
 /* The refreshed user: verified, userinfo merged, the rules applied.
  * 0, 1 when only the grant could be checked (no ID token, no userinfo:
  * the session's claims stay), or -1 with the failure answered (and the
@@ -88,6 +102,7 @@ fresh_user(struct jo_req *r, const struct jo_ck_session *s,
 			 * the cookies kept, as for a token endpoint that
 			 * does not answer */
 			if (e == JO_E_NO_KEYS) {
+				keep_rotated(r, s, tk);
 				jo_fail(r, e, "re-check of the remembered "
 				    "login: %s (the login is not used until "
 				    "the provider answers)", why);
@@ -97,6 +112,7 @@ fresh_user(struct jo_req *r, const struct jo_ck_session *s,
 		}
 		if (jo_proto_userinfo(&r->cfg, p, tk->at, u, &e, why,
 		    sizeof(why)) == -1) {
+			keep_rotated(r, s, tk);
 			jo_fail(r, e, "re-check of the remembered login: %s",
 			    why);
 			goto end;

@@ -103,6 +103,7 @@ const scenarios = {
   'refresh-429': { token: (b) => withRt(idt(good(b))), refresh: () => ({ status: 429, json: { error: 'slow_down' } }) },
   'refresh-503': { token: (b) => withRt(idt(good(b))), refresh: () => ({ status: 503, json: { error: 'temporarily_unavailable' } }) },
   'refresh-400-no-error': { token: (b) => withRt(idt(good(b))), refresh: () => ({ status: 400, json: { message: 'bad' } }) },
+  'refresh-400-unavailable': { token: (b) => withRt(idt(good(b))), refresh: () => ({ status: 400, json: { error: 'temporarily_unavailable' } }) },
   // a well-signed ID token whose name holds "\u0000" (and one whose
   // key does): refused for that, not as a bad signature
   'idt-nul': { token: (b) => idt(good({ ...b, name: 'Mal\u0000lory' })) },

@@ -73,9 +73,12 @@ flags_and_namespaced_names(void **st)
 	(void)st;
 	o = json_tokener_parse("{\"f\":{\"zero\":0,\"zf\":0.0,\"empty\":\"\","
 	    "\"obj\":{},\"arr\":[],\"no\":false,\"nil\":null,"
-	    "\"one\":1,\"yes\":true,\"s\":\"x\",\"o\":{\"k\":1},\"a\":[0]},"
+	    "\"one\":1,\"yes\":true,\"s\":\"x\",\"o\":{\"k\":1},\"a\":[0],"
+	    "\"sf\":\"false\",\"sF\":\"FALSE\",\"s0\":\"0\",\"st\":\"true\"},"
 	    "\"https://example\":{\"org/perms\":[\"mods\"]}}");
-	assert_false(jo_claim_matches(o, "f", "zero, zf, empty, obj, arr, no, nil"));
+	assert_false(jo_claim_matches(o, "f",
+	    "zero, zf, empty, obj, arr, no, nil, sf, sF, s0"));
+	assert_true(jo_claim_matches(o, "f", "st"));
 	assert_true(jo_claim_matches(o, "f", "one"));
 	assert_true(jo_claim_matches(o, "f", "yes"));
 	assert_true(jo_claim_matches(o, "f", "s"));
@@ -85,6 +88,12 @@ flags_and_namespaced_names(void **st)
 	 * the object another key spelled */
 	assert_null(jo_claim(o, "https://example.org/perms"));
 	assert_false(jo_claim_matches(o, "https://example.org/perms", "mods"));
+	json_object_put(o);
+	/* a path into a namespaced claim escapes the host's dots */
+	o = json_tokener_parse("{\"https://example.org/app\":{\"roles\":"
+	    "[\"mod\"]}}");
+	assert_true(jo_claim_matches(o, "https://example\\.org/app.roles",
+	    "mod"));
 	json_object_put(o);
 }
 

@@ -218,9 +218,6 @@ jo_resp_header(struct jo_resp *r, const char *name, const char *value)
 	jo_buf_adds(&r->hdrs, "\r\n");
 }
 
-/* One Set-Cookie line: value NULL deletes; domain NULL is host-only.
- * A path, domain or value that could end the attribute list refuses
- * the whole response. */
 /* Drop an earlier Set-Cookie of this answer for the same cookie (name,
  * path, domain): one per cookie, the last one set wins -- a route may
  * delete a cookie first and set it again once it knows more. */
@@ -257,6 +254,9 @@ drop_cookie(struct jo_buf *h, const char *name, const char *path,
 	free(dm);
 }
 
+/* One Set-Cookie line: value NULL deletes; domain NULL is host-only.
+ * A path, domain or value that could end the attribute list refuses
+ * the whole response. */
 static void
 set_cookie(struct jo_resp *r, const char *name, const char *value,
     long maxage, const char *path, const char *domain, int secure)

@@ -32,6 +32,7 @@ enum jo_err {
 	JO_E_SAVE,		/* 500: the session could not be sealed */
 	JO_E_START,		/* 500: the state could not be made */
 	JO_E_TOKEN,		/* 500: the Jitsi token could not be signed */
+	JO_E_CLOCKS,		/* 500: the servers' clocks disagree */
 	JO_E_NOT_FOUND,		/* 404: no such route */
 	JO_E_METHOD,		/* 405: not GET (or HEAD where allowed) */
 	JO_E_COUNT

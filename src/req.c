@@ -86,6 +86,9 @@ static const struct err {
 	    "The login could not be started.", L_BACK },
 	[JO_E_TOKEN] = { 500, "Internal error",
 	    "The meeting token could not be made.", L_BACK },
+	[JO_E_CLOCKS] = { 500, "Internal error",
+	    "This service's servers disagree about the time. Please tell "
+	    "its administrator.", L_BACK },
 	[JO_E_NOT_FOUND] = { 404, "Not found",
 	    "There is nothing here.", L_NONE },
 	[JO_E_METHOD] = { 405, "Method not allowed",

@@ -73,6 +73,20 @@ sso(struct jo_req *r, const struct jo_target *t)
 	if (!jo_ck_session_same_config(r, &s) || s.u.sub == NULL ||
 	    s.exp <= r->now || !jo_ck_session_fits(r, &s))
 		goto end;
+	/* sent back by /tokenize as not checked recently enough, yet not
+	 * due a check by this server's clock: the clocks of the servers
+	 * behind one name differ by more than the leeway -- a loop
+	 * otherwise */
+	if (jo_param_get(&r->q, "recheck") != NULL && !jo_recheck_due(r, &s)) {
+		jo_fail(r, JO_E_CLOCKS, "session of %.64s sent back by "
+		    "/tokenize, but checked %lld s ago by this server's clock "
+		    "(session_recheck %ld): the servers' clocks differ by more "
+		    "than %d s, or their session_recheck settings differ",
+		    s.u.sub, (long long)(r->now - s.ck),
+		    (long)r->cfg.session_recheck, JO_STATE_TTL);
+		rc = SSO_DONE;
+		goto end;
+	}
 	if (jo_recheck_due(r, &s)) {
 		switch (jo_recheck(r, &s, t)) {
 		case JO_RECHECK_DONE:

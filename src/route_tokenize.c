@@ -38,6 +38,8 @@ again(struct jo_req *r, const struct jo_ck_session *s)
 	jo_pct_encode(&b, state, strlen(state), 0);
 	if (s->t.popup)
 		jo_buf_adds(&b, "&nonce=recheck");
+	/* the mark that /authorize must check it, not send it back */
+	jo_buf_adds(&b, "&recheck=1");
 	jo_log("session of %.64s last checked with the provider %lld s "
 	    "ago (session_recheck %ld): sent through /authorize to be "
 	    "checked again", s->u.sub, (long long)(r->now - s->ck),

@@ -199,6 +199,29 @@ test('hardening 23.1: a copy of a session the provider refused yields no token f
   await loginAt(c.later, 'alice');
 });
 
+test('hardening 23.1: servers that disagree (clocks beyond 300 s, or session_recheck) answer a clear 500, never a loop between /tokenize and /authorize', async () => {
+  const c = configs(idp.issuer);
+  const lax = writeConfig(tempDir(), idp.issuer, { session_recheck: 3600, cache_dir: join(dirname(c.now), 'cache') });
+  const { jar } = await loginAt(c.now, 'alice');
+  const old = checkedAgo(jar.jitsi_oidc_session, 700);
+  const t = runCgi({ config: c.now, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', old]) });
+  assert.equal(t.status, 302, t.stderr);
+  const u = new URL(t.location);
+  assert.equal(u.searchParams.get('recheck'), '1');
+  // the other server: by its settings the session needs no check yet
+  const a = runCgi({ config: lax, path: '/authorize', query: u.search.slice(1),
+    cookie: cookieHeader(['jitsi_oidc_session', old], ['jitsi_oidc_refresh', jar.jitsi_oidc_refresh]) });
+  assertClean(assert, a);
+  assert.equal(a.status, 500, a.stderr);
+  assert.equal(a.location, undefined);
+  const lines = a.stderr.split('\n').filter(Boolean);
+  assert.equal(lines.length, 1, a.stderr);
+  assert.match(lines[0], /500: session of alice sent back by \/tokenize, but checked 70\d s ago by this server's clock \(session_recheck 3600\): the servers' clocks differ by more than 300 s/);
+  // a room link (no mark) on that server is single sign-on as before
+  const s = await sso(lax, { jitsi_oidc_session: old }, 'Second');
+  assert.equal(s.a.status, 302);
+});
+
 test('refresh: a user an access rule now refuses (left the allowed group): the 403 page at the next room, the session and the refresh token deleted', async () => {
   const c = configs(idp.issuer, { allowed_groups: 'staff' });
   const { jar } = await loginAt(c.now, 'bob');

@@ -469,7 +469,7 @@ static const char post_js[] =
     "t=p?o:w.top.location.origin;}}catch(e){}"
     "if(o!==d.origin)return;"
     "if(t!==d.origin){m={type:'oauth-error',error:d.framed};"
-    "document.querySelector('h1+p').textContent=d.framed;}"
+    "document.querySelector('h1+p').innerText=d.framed;}"
     "w.postMessage(m,d.origin);})();";
 
 /* What a popup opened by a framed Jitsi says instead (post_js). */

@@ -19,7 +19,7 @@ config.tokenAuthUrlAutoRedirect = true;
 config.tokenAuthInline = true;
 //    Jitsi's logout button ends the adapter's session: with
 //    tokenAuthInline in a hidden iframe (the adapter answers at once;
-//    the provider's own session stays, see the README), without it as a
+//    the provider's own session stays, see docs/jitsi.md), without it as a
 //    page that goes on to the provider's logout.
 config.tokenLogoutUrl = 'https://meet.example.org/oidc/logout';
 
@@ -69,7 +69,7 @@ config.tokenLogoutUrl = 'https://meet.example.org/oidc/logout';
 //      JWT_ALLOW_EMPTY=0
 //      JWT_ENABLE_DOMAIN_VERIFICATION=false       # if true: jitsi_subject = XMPP_DOMAIN (meet.jitsi)
 //      # JWT_ASAP_KEYSERVER=https://...           # only with jitsi_signing = RS256
-//      #                                          # (Prosody: asap_key_server), see the README
+//      #                                          # (Prosody: asap_key_server), see docs/jitsi.md
 //      TOKEN_AUTH_URL=https://meet.example.org/oidc/authorize?state={state}
 //      XMPP_MUC_MODULES=token_affiliation         # ,token_lobby_bypass with lobby_bypass
 //      ENABLE_AUTO_OWNER=0
@@ -87,5 +87,5 @@ config.tokenLogoutUrl = 'https://meet.example.org/oidc/logout';
 //    The adapter runs in a sidecar container as a FastCGI responder
 //    (spawn-fcgi -n -a 0.0.0.0 -p 9009 -- jitsi-oidc), with
 //    conf/nginx-docker-jitsi-meet.conf as
-//    ${CONFIG}/web/nginx-custom/jitsi-oidc.conf (see the README,
+//    ${CONFIG}/web/nginx-custom/jitsi-oidc.conf (see docs/docker-jitsi-meet.md,
 //    "docker-jitsi-meet").

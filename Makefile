@@ -16,11 +16,11 @@ PKGS		 = libcurl json-c libjwt openssl
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_OK		:= $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
 # libcurl and libjwt are loaded at run time with dlopen(), by the modules
-# that use them (src/http.c, src/idtoken.c): only a request that calls the
+# that use them (src/provider/http.c, src/provider/idtoken.c): only a request that calls the
 # provider or verifies an ID token pays for them.  They are not linked.
 #
 # Of OpenSSL the program itself uses only SHA-256, AES and GCM
-# (src/crypto.c).  Merely loading libcrypto.so costs a process ~2.5 ms of
+# (src/base/crypto.c).  Merely loading libcrypto.so costs a process ~2.5 ms of
 # CPU, as much as the whole of a trivial CGI, so by default those few
 # objects are linked from libcrypto.a (about 100 KiB).  STATIC_CRYPTO=0
 # links libcrypto.so instead (a rebuild is then not needed for OpenSSL
@@ -46,11 +46,22 @@ ALL_CFLAGS	 = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) \
 LDHARDEN	 = -pie -Wl,-z,relro -Wl,-z,now -Wl,--as-needed
 ALL_LDFLAGS	 = $(LDHARDEN) $(LDFLAGS)
 
-# The modules, in the order a request meets them.
-MODS		 = util url crypto json dl secret config_keys config_rules config cgi seal http cache jwk oidc jws profile idtoken \
-		   unicode \
-		   jitsi req cookie proto login route_authorize route_redirect recheck \
-		   route_tokenize route_logout cfgcache cmd state fcgi
+# The modules, by layer: src/<layer>/, from the bottom up (a module uses
+# only its own layer's and those below; tests/modules.test.mjs checks).
+LAYERS		 = base config provider jitsi request login route process
+MODS_base	 = util url crypto json dl secret
+MODS_config	 = config_keys config_rules config cfgcache
+MODS_provider	 = http cache jwk oidc jws profile idtoken proto
+MODS_jitsi	 = unicode jitsi
+MODS_request	 = cgi seal req cookie
+MODS_login	 = login recheck
+MODS_route	 = route_authorize route_redirect route_tokenize route_logout
+MODS_process	 = cmd state fcgi
+MODS		 = $(foreach l,$(LAYERS),$(MODS_$(l)))
+SRCDIRS		 = $(LAYERS:%=src/%)
+INCS		 = $(SRCDIRS:%=-I%)
+HDRS		 = $(wildcard $(SRCDIRS:%=%/*.h))
+vpath %.c $(SRCDIRS)
 BUILD		?= build
 OBJS		 = $(MODS:%=$(BUILD)/%.o)
 BIN		 = cgi-bin/jitsi-oidc
@@ -59,8 +70,8 @@ UNIT_TESTS	 = util crypto config cgi seal oidc idtoken profile jitsi routes
 
 all: $(BIN)
 
-$(BUILD)/%.o: src/%.c src/*.h | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(BUILD)/%.o: %.c $(HDRS) | $(BUILD)
+	$(CC) $(INCS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD):
 	@[ -n "$(PKG_OK)" ] || { echo "missing build dependencies: apt-get install build-essential pkg-config libcurl4-openssl-dev libjson-c-dev libjwt-dev libssl-dev libfcgi-dev" >&2; exit 1; }
@@ -70,11 +81,11 @@ $(BIN): $(OBJS) $(BUILD)/main.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS)
 
 $(BUILD)/test_%: tests/unit/test_%.c $(OBJS) tests/unit/*.h
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(OBJS) $(ALL_LDFLAGS) \
+	$(CC) $(INCS) $(ALL_CFLAGS) -o $@ $< $(OBJS) $(ALL_LDFLAGS) \
 	    $(TEST_LIBS) -lcmocka
 
 $(BUILD)/%tool: tests/tools/%tool.c $(OBJS)
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(OBJS) $(ALL_LDFLAGS) $(TEST_LIBS)
+	$(CC) $(INCS) $(ALL_CFLAGS) -o $@ $< $(OBJS) $(ALL_LDFLAGS) $(TEST_LIBS)
 
 unit-build: $(UNIT_TESTS:%=$(BUILD)/test_%)
 # The C unit tests alone, built and run.
@@ -155,12 +166,12 @@ install: all
 # replays each corpus and fuzzes each target for JO_FUZZ_SECONDS (60).
 FUZZ_TARGETS	 = query cookie unseal config jwks claims idtoken state
 FUZZ_CC		?= clang
-FUZZ_CFLAGS	 = -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer $(WARN) \
-		   $(PKG_CFLAGS) -DJO_VERSION='"$(VERSION)"' -Isrc
+FUZZ_CFLAGS	 = $(INCS) -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer $(WARN) \
+		   $(PKG_CFLAGS) -DJO_VERSION='"$(VERSION)"'
 FUZZ_OBJS	 = $(MODS:%=build-fuzz/%.o)
 .SECONDARY: $(FUZZ_OBJS)
 
-build-fuzz/%.o: src/%.c src/*.h
+build-fuzz/%.o: %.c $(HDRS)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -c -o $@ $<
 

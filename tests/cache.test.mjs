@@ -35,7 +35,7 @@ before(async () => {
 });
 after(async () => { await idp.stop(); await evil.stop(); });
 
-// The cache files of an issuer, as src/oidc.c names them.
+// The cache files of an issuer, as src/provider/oidc.c names them.
 function cachePath(cacheDir, issuer, what) {
   return join(cacheDir, `${createHash('sha256').update(issuer).digest('hex').slice(0, 16)}.${what}.json`);
 }

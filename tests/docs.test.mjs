@@ -1,5 +1,5 @@
 // The documentation stays true to the code: every configuration key the
-// program knows (src/config_keys.c) is in the example file, the manual page
+// program knows (src/config/config_keys.c) is in the example file, the manual page
 // and the configuration guide (docs/configuration.md), nothing documented
 // is unknown to the program, and every link between the pages resolves.
 import { test } from 'node:test';
@@ -9,7 +9,7 @@ import { join, dirname } from 'node:path';
 import { root } from './lib/harness.mjs';
 
 const read = (p) => readFileSync(join(root, p), 'utf8');
-const keys = [...read('src/config_keys.c').matchAll(/^\t\{ "([a-z_]+)", K_/gm)].map((m) => m[1]);
+const keys = [...read('src/config/config_keys.c').matchAll(/^\t\{ "([a-z_]+)", K_/gm)].map((m) => m[1]);
 
 test('every configuration key is documented in the example, the man page and the configuration guide', () => {
   assert.ok(keys.length >= 40, `only ${keys.length} keys found`);

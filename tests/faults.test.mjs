@@ -27,7 +27,7 @@ let idp;
 before(async () => { idp = await startProvider({ redirectUri: `${PUBLIC}/redirect` }); });
 after(async () => { await idp.stop(); });
 
-// The cache files of an issuer, as src/oidc.c names them.
+// The cache files of an issuer, as src/provider/oidc.c names them.
 function cacheFile(dir, issuer, what) {
   return join(dir, 'cache', `${createHash('sha256').update(issuer).digest('hex').slice(0, 16)}.${what}.json`);
 }
@@ -161,7 +161,7 @@ test('faults: cache_dir missing, read-only or full -- logins still work, uncache
     { name: 'full', reason: /cannot write \S+\/\.tmp\.\w+: No space left on device/,
       setup: (dir) => {
         const d = join(dir, 'full'); mkdirSync(d);
-        const undo = tmpfs(d, 'size=64k,mode=0700');	// the CGI user's own (src/oidc.c refuses a shared one)
+        const undo = tmpfs(d, 'size=64k,mode=0700');	// the CGI user's own (src/provider/oidc.c refuses a shared one)
         if (!undo) return null;
         spawnSync('dd', ['if=/dev/zero', `of=${join(d, 'filler')}`, 'bs=4k', 'count=1000'], { stdio: 'ignore' });
         return { over: { cache_dir: d }, undo };

@@ -227,7 +227,7 @@ export function stopFastcgiSync() {
 export async function stopFastcgi() { return stopFastcgiSync(); }
 // A test that needs a process with nothing in memory (a cold start) calls
 // this; in CGI mode every run is one.  The process is told to forget what
-// it keeps (SIGUSR2: jo_state_reset, src/state.h) instead of being
+// it keeps (SIGUSR2: jo_state_reset, src/process/state.h) instead of being
 // restarted; one that is gone is started again by the next request.
 export function restartFastcgi() {
   if (!fastcgi || !fcgi) return;

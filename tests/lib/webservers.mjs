@@ -301,7 +301,7 @@ export const available = {
 };
 
 // Files the servers' unprivileged CGI user must read: the config (and the
-// cache dir it must write: that user's own, mode 0700, as src/oidc.c
+// cache dir it must write: that user's own, mode 0700, as src/provider/oidc.c
 // requires; srv.cgiUid is whom the server runs the adapter as).
 export function shareWithServers(dir, srv = {}) {
   chmodSync(dir, 0o755);

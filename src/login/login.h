@@ -1,17 +1,12 @@
-/* routes.h -- the routes, a file each (route_*.c), each reading top to
- * bottom like the flow it serves:
- *
- *   /authorize  start a login: state cookie, redirect to the provider
- *	         (or, with a live session, straight on to /tokenize)
- *   /redirect   the provider's answer: verify, apply the rules, session
- *   /tokenize   the Jitsi token, into the room (or back to the app, or
- *	         posted to Jitsi's login popup)
- *   /logout     clear the cookies, end the provider's session (or, in
- *	         Jitsi's hidden iframe, tell Jitsi it is done)
- *
- * main.c dispatches to them through its route table. */
-#ifndef JO_ROUTES_H
-#define JO_ROUTES_H
+/* login.h -- what the routes share of a login: one started at the
+ * provider (state, nonce and PKCE verifier sealed with the room in the
+ * state cookie, and the browser sent to the authorization endpoint; from
+ * /authorize, and from /redirect when a silent re-check finds the user
+ * must log in), an ID token verified, a user refused, and the end of a
+ * login -- the session sealed and the refresh token kept -- for
+ * /redirect and for a re-check (recheck.h). */
+#ifndef JO_LOGIN_H
+#define JO_LOGIN_H
 
 #include <time.h>
 
@@ -19,12 +14,12 @@
 #include "idtoken.h"
 #include "jitsi.h"
 #include "oidc.h"
+#include "proto.h"
 #include "req.h"
 
-void	 jo_route_authorize(struct jo_req *);
-void	 jo_route_redirect(struct jo_req *);
-void	 jo_route_tokenize(struct jo_req *);
-void	 jo_route_logout(struct jo_req *);
+/* how: the prompt (proto.h); plain becomes relogin after a logout. */
+void	 jo_login_start(struct jo_req *, const struct jo_target *,
+	    enum jo_auth how);
 
 /* The end of a login (and of single sign-on): seal the session for this
  * user and room until exp, last checked with the provider at ck, and

@@ -10,7 +10,7 @@
 #include "profile.h"
 #include "proto.h"
 #include "recheck.h"
-#include "routes.h"
+#include "login.h"
 #include "util.h"
 
 int

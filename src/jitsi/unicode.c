@@ -5,7 +5,7 @@
  * ordering, canonical composition; Hangul syllables by arithmetic.  Then
  * the full lowercase mapping with the Final_Sigma context (Unicode 3.13).
  * The tables in unicode-tables.h are generated from Node.js's ICU by
- * src/gen-unicode.mjs. */
+ * src/jitsi/gen-unicode.mjs. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -411,6 +411,7 @@ if (process.env.JO_CUT_SHORT) {
   const [name, n, mode] = process.env.JO_CUT_SHORT.split(':');
   if (process.argv[1] && process.argv[1].endsWith(`/${name}.test.mjs`) && mode === (fastcgi ? 'fastcgi' : 'cgi')) {
     let seen = 0;
-    afterEach(() => { if (++seen >= Number(n)) process.exit(0); });
+    // the FastCGI process is stopped first: spawn-fcgi detached it
+    afterEach(() => { if (++seen >= Number(n)) { stopFastcgiSync(); process.exit(0); } });
   }
 }

@@ -143,6 +143,11 @@ install: all
 	else \
 	    echo "DESTDIR set: $(GEN_SECRETS) not generated (a package's postinst makes them)"; \
 	fi
+	# the documentation the examples point to, and the licence
+	install -d $(DESTDIR)$(DOCDIR)/docs/providers
+	install -m 0644 README.md LICENSE NOTICE $(DESTDIR)$(DOCDIR)/
+	install -m 0644 docs/*.md $(DESTDIR)$(DOCDIR)/docs/
+	install -m 0644 docs/providers/*.md $(DESTDIR)$(DOCDIR)/docs/providers/
 	# the web-server and Jitsi examples, with the installed paths
 	install -d $(DESTDIR)$(DOCDIR)/examples
 	for f in $(EXAMPLES); do \
@@ -204,7 +209,9 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man5/jitsi-oidc.conf.5 \
 	    $(DESTDIR)$(SYSTEMDDIR)/jitsi-oidc.socket \
 	    $(DESTDIR)$(SYSTEMDDIR)/jitsi-oidc.service
-	rm -rf $(DESTDIR)$(DOCDIR)/examples
+	rm -rf $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR)/docs
+	rm -f $(DESTDIR)$(DOCDIR)/README.md $(DESTDIR)$(DOCDIR)/LICENSE \
+	    $(DESTDIR)$(DOCDIR)/NOTICE
 
 clean:
 	rm -rf build build-san build-fuzz cgi-bin/jitsi-oidc tests/out

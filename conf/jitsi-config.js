@@ -87,5 +87,4 @@ config.tokenLogoutUrl = 'https://meet.example.org/oidc/logout';
 //    The adapter runs in a sidecar container as a FastCGI responder
 //    (spawn-fcgi -n -a 0.0.0.0 -p 9009 -- jitsi-oidc), with
 //    conf/nginx-docker-jitsi-meet.conf as
-//    ${CONFIG}/web/nginx-custom/jitsi-oidc.conf (see docs/docker-jitsi-meet.md,
-//    "docker-jitsi-meet").
+//    ${CONFIG}/web/nginx-custom/jitsi-oidc.conf (see docs/docker-jitsi-meet.md).

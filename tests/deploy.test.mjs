@@ -77,7 +77,7 @@ const roomLocation = (rule) => `location ~ ^/([^/?&:'"]+)$ {
 }`;
 
 // The 443 server of Jitsi's Debian site (TLS aside), the adapter's
-// snippet inside it as the README says.
+// snippet inside it as docs/deploy.md says.
 function debianSite(d, port, w, oidc, rule) {
   return `server {
   listen 127.0.0.1:${port};

@@ -330,7 +330,7 @@ test('review: a FastCGI request cannot name a configuration of its own (a co-ten
 });
 
 test('review: the token goes to Jitsi in the URL hash, never the query (the web server\'s access log, Referer of same-origin loads)', () => {
-  // README: "no token in an access log"; ../shared/jitsi-token-rules.md:
+  // docs/routes.md: "no token in an access log"; ../shared/jitsi-token-rules.md:
   // Jitsi reads #jwt="<token>" first since 2024, and a hash never reaches
   // an access log or a Referer; ?jwt= is logged by Jitsi's nginx on every
   // login (the request line, and the Referer of every same-origin asset)

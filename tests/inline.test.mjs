@@ -37,7 +37,7 @@ const navs = [];	// every request of every page: url, referer, page
 // The stand-in page with its configuration as a Jitsi config.js gives it.
 const page = (cfg) => standin.replace('<script>', `<script>window.STANDIN = ${JSON.stringify(cfg)};</script>\n<script>`);
 
-// The Jitsi settings the README ships, pointed at this server.
+// The Jitsi settings conf/jitsi-config.js ships (docs/jitsi.md), pointed at this server.
 function shippedSettings() {
   const js = readFileSync(join(root, 'conf', 'jitsi-config.js'), 'utf8');
   const get = (k) => { const m = new RegExp(`^config\\.${k} = (.+);$`, 'm').exec(js); assert.ok(m, `config.${k} in conf/jitsi-config.js`); return m[1]; };

@@ -40,6 +40,11 @@ test('make install DESTDIR=… PREFIX=/usr lays out binary, config, man pages an
   assert.doesNotMatch(readFileSync(join(ex, 'apache.conf'), 'utf8'), /\/usr\/local/);
   // No secret is generated into a DESTDIR (a package would ship the same to everyone).
   for (const f of ['cookie_secret', 'jitsi_app_secret']) assert.ok(!existsSync(join(dest, 'etc/jitsi-oidc', f)), f);
+  // the pages the installed examples point to, and the licence
+  const doc = join(dest, 'usr/share/doc/jitsi-oidc');
+  for (const f of ['README.md', 'LICENSE', 'NOTICE', 'docs/configuration.md', 'docs/jitsi.md', 'docs/providers/keycloak.md']) {
+    assert.equal(mode(join(doc, f)), '644', f);
+  }
   // A second install keeps the administrator's configuration.
   writeFileSync(conf, '# mine\n');
   r = make(['install', `DESTDIR=${dest}`, 'PREFIX=/usr', 'SYSCONFDIR=/etc']);
@@ -62,7 +67,7 @@ test('make install DESTDIR=… PREFIX=/usr lays out binary, config, man pages an
 // administrator would, and the provider is the real one.
 test('the README\'s Install block, run as it stands, ends in a --check-config that passes; make install generates the secrets once', { skip: !isRoot && 'needs root (chown to www-data)' }, async () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const block = readme.match(/^## Install\n\n```sh\n([\s\S]*?)```/m)[1];
+  const block = readme.match(/^## Install\n[\s\S]*?```sh\n([\s\S]*?)```/m)[1];
   const idp = await startProvider({});
   try {
     const t = tempDir('jo-readme-install');

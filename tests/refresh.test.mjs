@@ -170,7 +170,7 @@ test('hardening 23.1: a copy of a session the provider refused yields no token f
     const s = await sso(c.later, jar, 'Second');
     assert.match(s.a.stderr, /remembered login of bob ended: .*invalid_grant/);
     // within session_recheck + 300 s of the last check, the kept copy
-    // still yields tokens (the bound is time; see the README)
+    // still yields tokens (the bound is time; see docs/routes.md)
     const fresh = runCgi({ config: c.now, path: '/tokenize', cookie: cookieHeader(['jitsi_oidc_session', jar.jitsi_oidc_session]) });
     assert.equal(fresh.status, 302);
     assert.match(fresh.location, /jwt=/);

@@ -180,7 +180,7 @@ const scenarios = {
   'token-error-null': { token: () => ({ status: 400, type: 'application/json', text: '{"error":null}' }) },
   // an issuer ending in "/" (as Auth0's do): discovery is at issuer minus the "/"
   'trailing-slash': { slash: true, token: (b) => idt(good(b)) },
-  // claim shapes of providers that do not run here (README "Providers")
+  // claim shapes of providers that do not run here (docs/providers/)
   // Zitadel: project roles as an object keyed by role name
   'zitadel-roles': { token: (b) => idt(good({ ...b, 'urn:zitadel:iam:org:project:roles': {
     moderator: { 245011: 'acme.zitadel.cloud' }, viewer: { 245011: 'acme.zitadel.cloud' } } })) },

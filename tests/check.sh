@@ -3,9 +3,9 @@
 # black-box tests of the CGI and end-to-end logins against the real
 # provider (node's test runner), the request-level suites once more with
 # the binary as a FastCGI responder -- first with the normal build, then
-# all of it again with the ASan+UBSan build; the fuzzers, the valgrind
-# pass, and the README's quick start in a clean Debian root.  Ends with
-# "N passed, N failed".
+# all of it again with the ASan+UBSan build; the valgrind pass; then the
+# README's quick start in a clean Debian root with the fuzzers beside it.
+# Ends with "N passed, N failed".
 #
 # Node: the normal build's CGI pass runs under Debian bookworm's own
 # Node.js 18 (tests/debian-node.sh: the machine's node on stock Debian,

@@ -484,23 +484,6 @@ json_nul(const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* A payload with a NUL in a claim is refused for what it is. */
-static int
-payload_nul(const char *d1, const char *d2, char *why, size_t wl)
-{
-	unsigned char	*p;
-	size_t		 n;
-	int		 bad;
-
-	if (jo_b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &p, &n) == -1)
-		return 0;	/* said later */
-	if ((bad = json_nul(p, n)))
-		jo_why(why, wl, "ID token claims hold a NUL character "
-		    "(U+0000): refused");
-	free(p);
-	return bad;
-}
-
 enum jo_idt
 jo_idtoken_verify(const char *token, const struct jo_keys *ks,
     const struct jo_idt_expect *x, struct jo_user *u, char *why, size_t wl)
@@ -527,9 +510,17 @@ jo_idtoken_verify(const char *token, const struct jo_keys *ks,
 	}
 	if ((hdr = header_check(token, d1, d2, n, x, &a, why, wl)) == NULL)
 		return JO_IDT_BAD;
-	if (payload_nul(d1, d2, why, wl)) {
-		json_object_put(hdr);
-		return JO_IDT_BAD;
+	/* decoded once: a NUL in a claim is refused for what it is before
+	 * libjwt's parser turns it into a bad signature; a payload that is
+	 * no base64url is said after the signature, as always */
+	if (jo_b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &payload,
+	    &plen) == -1)
+		payload = NULL;
+	else if (json_nul(payload, plen)) {
+		jo_why(why, wl, "ID token claims hold a NUL character "
+		    "(U+0000): refused");
+		rc = JO_IDT_BAD;
+		goto end;
 	}
 	if (a->kty != NULL)
 		rc = verify_keys(token, a, jo_json_str(hdr, "kid"), ks, why,
@@ -543,16 +534,17 @@ jo_idtoken_verify(const char *token, const struct jo_keys *ks,
 			    "(%s with the client secret)", a->name);
 		rc = JO_IDT_BAD;
 	}
-	json_object_put(hdr);
 	if (rc != JO_IDT_OK)
-		return rc;
-	if (jo_b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &payload,
-	    &plen) == -1) {
+		goto end;
+	if (payload == NULL) {
 		jo_why(why, wl, "ID token payload is not base64url");
-		return JO_IDT_BAD;
+		rc = JO_IDT_BAD;
+		goto end;
 	}
 	rc = jo_idtoken_claims((char *)payload, plen, x, u, why, wl) == 0 ?
 	    JO_IDT_OK : JO_IDT_BAD;
+end:
+	json_object_put(hdr);
 	free(payload);
 	return rc;
 }

@@ -157,3 +157,26 @@ jo_route_keep_refresh(struct jo_req *r, const char *sub, const char *rt,
 		jo_ck_clear(r, JO_CK_REFRESH);
 	}
 }
+
+void
+jo_login_revoke(struct jo_req *r, const struct jo_provider *p,
+    const char *rt, const char *what)
+{
+	struct jo_provider	 own = { 0 };
+	char			 why[600];
+
+	if (rt == NULL)
+		return;
+	if (p == NULL) {
+		if (jo_discover(&r->cfg, &own, why, sizeof(why)) == -1) {
+			jo_log("%s not revoked: %s", what, why);
+			goto end;
+		}
+		p = &own;
+	}
+	if (p->revocation_endpoint != NULL &&
+	    jo_proto_revoke(&r->cfg, p, rt, why, sizeof(why)) == -1)
+		jo_log("%s not revoked: %s", what, why);
+end:
+	jo_provider_free(&own);
+}

@@ -43,4 +43,11 @@ void	 jo_route_refused(struct jo_req *, const struct jo_target *,
 void	 jo_route_keep_refresh(struct jo_req *, const char *sub,
 	    const char *rt, time_t exp);
 
+/* Revoke a kept refresh token at the provider (RFC 7009), with p, or
+ * discovered here when p is NULL; a provider without a
+ * revocation_endpoint keeps it until it expires.  A failure is one log
+ * line: "<what> not revoked: <why>". */
+void	 jo_login_revoke(struct jo_req *, const struct jo_provider *p,
+	    const char *rt, const char *what);
+
 #endif

@@ -199,16 +199,12 @@ end:
 static void
 revoke_other(struct jo_req *r, const struct jo_ck_refresh *f)
 {
-	struct jo_provider	 p = { 0 };
-	char			 why[600];
+	char	 what[128];
 
 	jo_ck_clear(r, JO_CK_REFRESH);
-	if (jo_discover(&r->cfg, &p, why, sizeof(why)) == -1 ||
-	    (p.revocation_endpoint != NULL && jo_proto_revoke(&r->cfg, &p,
-	    f->rt, why, sizeof(why)) == -1))
-		jo_log("refresh token of a previous login (%.64s) not "
-		    "revoked: %s", f->sub, why);
-	jo_provider_free(&p);
+	snprintf(what, sizeof(what), "refresh token of a previous login "
+	    "(%.64s)", f->sub);
+	jo_login_revoke(r, NULL, f->rt, what);
 }
 
 enum jo_recheck

@@ -12,6 +12,7 @@
 
 #include "cookie.h"
 #include "http.h"
+#include "login.h"
 #include "oidc.h"
 #include "proto.h"
 #include "routes.h"
@@ -44,20 +45,6 @@ framed(const struct jo_req *r)
 #define FRAMED_REVOKE	2	/* seconds the silent logout gives the
 				 * provider */
 
-/* The refresh token revoked (RFC 7009), so that it cannot outlive the
- * logout; a provider without a revocation_endpoint keeps it until it
- * expires. */
-static void
-revoke(struct jo_req *r, const struct jo_provider *p, const char *rt)
-{
-	char	 why[600];
-
-	if (rt == NULL || p->revocation_endpoint == NULL)
-		return;
-	if (jo_proto_revoke(&r->cfg, p, rt, why, sizeof(why)) == -1)
-		jo_log("refresh token not revoked: %s", why);
-}
-
 void
 jo_route_logout(struct jo_req *r)
 {
@@ -86,17 +73,14 @@ jo_route_logout(struct jo_req *r)
 		if (rt != NULL) {
 			jo_http_deadline(r->cfg.http_timeout < FRAMED_REVOKE ?
 			    r->cfg.http_timeout : FRAMED_REVOKE);
-			if (jo_discover(&r->cfg, &p, why, sizeof(why)) == -1)
-				jo_log("refresh token not revoked: %s", why);
-			else
-				revoke(r, &p, rt);
+			jo_login_revoke(r, NULL, rt, "refresh token");
 		}
 		goto end;
 	}
 	if (jo_discover(&r->cfg, &p, why, sizeof(why)) == -1)
 		jo_log("logged out here only: %s", why);
-	else
-		revoke(r, &p, rt);
+	else	/* so that it cannot outlive the logout */
+		jo_login_revoke(r, &p, rt, "refresh token");
 	loc = jo_proto_logout_url(&r->cfg, &p, hint);
 	jo_resp_redirect(&r->resp, loc);
 	free(loc);
